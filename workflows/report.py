@@ -1,0 +1,99 @@
+"""The assembled report: a plain, renderer-neutral model.
+
+Every renderer (rich preview, DOCX, Markdown, text) reads only this model, so
+what the user previews is what they export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+BlockKind = Literal["heading", "paragraph"]
+
+# Marker shown in place of an unanswered required field.
+PENDING_OPEN = "【待填："
+PENDING_CLOSE = "】"
+
+
+def pending_marker(label: str) -> str:
+    return f"{PENDING_OPEN}{label}{PENDING_CLOSE}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One heading or one body paragraph of the report.
+
+    ``number`` is the heading's ordinal as printed ("一、", "（一）", "1.",
+    "（1）"); ``text`` never repeats it. ``item_id`` names the checklist item
+    the block came from (None for the opening paragraph and closing line).
+    """
+
+    kind: BlockKind
+    text: str
+    level: int = 0
+    number: str = ""
+    item_id: str | None = None
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.number}{self.text}"
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind == "heading"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A required answer that is still missing, shown as ``marker`` in the text."""
+
+    item_id: str
+    field_path: str
+    label: str
+
+    @property
+    def marker(self) -> str:
+        return pending_marker(self.label)
+
+
+@dataclass(frozen=True)
+class Report:
+    workflow_id: str
+    title: str
+    name_line: str
+    blocks: tuple[Block, ...]
+    closing: str
+    signature: str
+    date: str
+    pending: tuple[Pending, ...] = field(default_factory=tuple)
+    # Template failures at render time (never expected with a validated
+    # workflow, but never fatal either): (item_id, message).
+    render_errors: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def paragraphs(self) -> Iterator[str]:
+        """Every line of text in reading order (title to date)."""
+        yield self.title
+        if self.name_line:
+            yield self.name_line
+        for block in self.blocks:
+            yield block.full_text
+        if self.closing:
+            yield self.closing
+        if self.signature:
+            yield self.signature
+        if self.date:
+            yield self.date
+
+    def char_count(self) -> int:
+        """Characters of text, white space excluded (how offices count length)."""
+        return sum(1 for line in self.paragraphs() for ch in line if not ch.isspace())
+
+    def estimated_pages(self) -> int:
+        """Rough page count on the 公文 grid (22 lines x 28 characters)."""
+        lines = 0
+        for line in self.paragraphs():
+            width = 2 + len(line)  # first-line indent of two characters
+            lines += max(1, -(-width // 28))
+        lines += 3  # title spacing and the blank line before the signature
+        return max(1, -(-lines // 22))
