@@ -25,7 +25,8 @@ class Block:
     """One heading or one body paragraph of the report.
 
     ``number`` is the heading's ordinal as printed ("一、", "（一）", "1.",
-    "（1）"); ``text`` never repeats it. ``item_id`` names the checklist item
+    "（1）"); ``text`` never repeats it. A paragraph with a ``lead`` carries a
+    run-in heading of ``level`` 3 or 4. ``item_id`` names the checklist item
     the block came from (None for the opening paragraph and closing line).
     """
 
@@ -34,10 +35,12 @@ class Block:
     level: int = 0
     number: str = ""
     item_id: str | None = None
+    # A run-in heading that opens a paragraph ("1." + "加强理论武装。" + text).
+    lead: str = ""
 
     @property
     def full_text(self) -> str:
-        return f"{self.number}{self.text}"
+        return f"{self.number}{self.lead}{self.text}"
 
     @property
     def is_heading(self) -> bool:
