@@ -1,0 +1,209 @@
+"""Answers: defaults, and answers files (YAML / JSON) in and out.
+
+Answers are a flat mapping ``"item.field" -> canonical value`` (see
+values.py). An explicit ``None`` means the user cleared the field: its
+default no longer applies.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any, Mapping
+
+from .model import Field, Workflow
+from .values import AnswerError, coerce, is_empty
+
+FORMATS = ("yaml", "json")
+
+
+class AnswersFileError(Exception):
+    """An answers file that cannot be used; nothing was saved."""
+
+    def __init__(self, problems: list[str], source: str = "") -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+        self.source = source
+
+    def __str__(self) -> str:
+        head = f"答案文件“{self.source}”有{len(self.problems)}处问题，未保存任何内容：" if self.source else "答案文件有问题，未保存任何内容："
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+def default_report_year(today: _dt.date | None = None) -> int:
+    """This year from October on (reports are written at year end), else last year."""
+    today = today or _dt.date.today()
+    return today.year if today.month >= 10 else today.year - 1
+
+
+def field_default(f: Field, year: int, today: _dt.date | None = None) -> Any:
+    if f.default_rule == "report_year":
+        return default_report_year(today)
+    if f.default_rule == "today":
+        return (today or _dt.date.today()).isoformat()
+    if f.default_by_year:
+        eligible = [y for y in f.default_by_year if y <= year]
+        key = max(eligible) if eligible else min(f.default_by_year)
+        value = f.default_by_year[key]
+        return list(value) if isinstance(value, list) else value
+    if isinstance(f.default, list):
+        return [dict(v) if isinstance(v, dict) else v for v in f.default]
+    return f.default
+
+
+def report_year(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None) -> int:
+    if wf.year_field:
+        value = answers.get(wf.year_field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return default_report_year(today)
+
+
+def effective_answers(
+    wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None
+) -> dict[str, Any]:
+    """Stored answers plus the defaults of fields never answered."""
+    year = report_year(wf, answers, today)
+    out: dict[str, Any] = {}
+    for f in wf.fields():
+        if f.path in answers:
+            out[f.path] = answers[f.path]
+        else:
+            out[f.path] = field_default(f, year, today)
+    return out
+
+
+def initial_answers(
+    wf: Workflow, year: int | None = None, today: _dt.date | None = None, **basics: Any
+) -> dict[str, Any]:
+    """The answers a new report starts with: every default, made explicit."""
+    seed: dict[str, Any] = {}
+    if year is not None and wf.year_field:
+        seed[wf.year_field] = year
+    answers = {k: v for k, v in effective_answers(wf, seed, today).items() if not is_empty(v)}
+    for path, value in basics.items():
+        if value is not None:
+            answers[path] = value
+    return answers
+
+
+def answered_count(wf: Workflow, answers: Mapping[str, Any]) -> tuple[int, int]:
+    """(fields with an answer, all fields) for progress displays."""
+    total = 0
+    done = 0
+    for f in wf.fields():
+        total += 1
+        if not is_empty(answers.get(f.path)):
+            done += 1
+    return done, total
+
+
+# ------------------------------------------------------------ files
+
+
+def _parse(text: str, fmt: str, source: str) -> Any:
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise AnswersFileError([f"第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{exc.msg}）"], source) from None
+    if fmt == "yaml":
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            return yaml.load(text, Loader=loader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
+            raise AnswersFileError([f"{where}YAML 格式错误（{exc.problem or exc.context}）"], source) from None
+        except yaml.YAMLError as exc:
+            raise AnswersFileError([f"YAML 格式错误（{exc}）"], source) from None
+    raise AnswersFileError([f"不支持的格式“{fmt}”（可用：yaml、json）"], source)
+
+
+def guess_format(filename: str) -> str:
+    return "json" if str(filename).lower().endswith(".json") else "yaml"
+
+
+def load_answers_data(wf: Workflow, data: Any, source: str = "") -> dict[str, Any]:
+    """Validate nested ``{item: {field: value}}`` (or flat ``"item.field"``)
+    data against the workflow. All problems are collected; raises
+    AnswersFileError if there is any."""
+    problems: list[str] = []
+    out: dict[str, Any] = {}
+    if data is None:
+        return out
+    if not isinstance(data, dict):
+        raise AnswersFileError(["顶层应为“条目id: {字段id: 值}”的映射"], source)
+    pairs: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        key = str(key)
+        if "." in key:
+            pairs.append((key, value))
+            continue
+        item = wf.item(key)
+        if item is None:
+            problems.append(f"{key}：工作流“{wf.id}”中没有这个条目")
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            problems.append(f"{key}：应为“字段id: 值”的映射")
+            continue
+        for field_id, field_value in value.items():
+            pairs.append((f"{key}.{field_id}", field_value))
+    for path, value in pairs:
+        f = wf.field(path)
+        if f is None:
+            problems.append(f"{path}：工作流“{wf.id}”中没有这个字段")
+            continue
+        try:
+            out[path] = coerce(f, value)
+        except AnswerError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise AnswersFileError(problems, source)
+    return out
+
+
+def load_answers_text(wf: Workflow, text: str, fmt: str = "yaml", source: str = "") -> dict[str, Any]:
+    return load_answers_data(wf, _parse(text, fmt, source), source)
+
+
+def load_answers_file(wf: Workflow, path: Any) -> dict[str, Any]:
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise AnswersFileError([f"找不到文件“{path}”"], str(path)) from None
+    except UnicodeDecodeError:
+        raise AnswersFileError([f"“{path}”不是 UTF-8 编码的文本"], str(path)) from None
+    except OSError as exc:
+        raise AnswersFileError([f"无法读取“{path}”：{exc.strerror or exc}"], str(path)) from None
+    return load_answers_text(wf, text, guess_format(path.name), str(path))
+
+
+def nest_answers(wf: Workflow, answers: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Flat answers in workflow order as ``{item: {field: value}}``."""
+    nested: dict[str, dict[str, Any]] = {}
+    for item in wf.items():
+        values = {f.id: answers[f.path] for f in item.fields if not is_empty(answers.get(f.path))}
+        if values:
+            nested[item.id] = values
+    return nested
+
+
+def dump_answers(wf: Workflow, answers: Mapping[str, Any], fmt: str = "yaml") -> str:
+    nested = nest_answers(wf, answers)
+    if fmt == "json":
+        return json.dumps(nested, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        import yaml
+
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        body = yaml.dump(nested, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
+        return f"# shuzhi 答案文件：{wf.title}（{wf.id}，第{wf.version}版）\n" + body
+    raise AnswersFileError([f"不支持的格式“{fmt}”（可用：yaml、json）"])

@@ -1,0 +1,587 @@
+"""Load and validate workflow files.
+
+Every problem is collected (not just the first) and reported in Chinese with
+the file, the line and the path inside the file; loading never raises
+anything but WorkflowError.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    FIELD_TYPES,
+    Check,
+    Field,
+    Item,
+    Norm,
+    ReportTemplates,
+    Section,
+    Workflow,
+)
+from .values import AnswerError, coerce
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
+
+_WORKFLOW_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_RESERVED = {"r", "year", "loop", "true", "false", "none", "self"}
+
+_TOP_KEYS = {"id", "title", "version", "description", "year_field", "report", "sections", "checks"}
+_REPORT_KEYS = {"title", "name_line", "opening", "closing", "signature", "date"}
+_SECTION_KEYS = {"id", "title", "heading", "intro", "items"}
+_ITEM_KEYS = {"id", "title", "question", "guidance", "example", "heading", "fields", "template"}
+_FIELD_COMMON = {
+    "id", "type", "label", "required", "help", "placeholder", "default",
+    "default_by_year", "default_rule", "norm",
+}
+_FIELD_EXTRA = {
+    "count": {"min", "max", "unit", "approx"},
+    "text": {"max_length"},
+    "longtext": {"max_length"},
+    "list": {"min_items", "max_items"},
+    "titles": {"min_items", "max_items"},
+    "choice": {"options", "custom"},
+    "multi": {"options", "custom", "min_items", "max_items"},
+    "bool": set(),
+    "date": set(),
+    "year": {"min", "max"},
+    "group": {"fields", "min_items", "max_items"},
+}
+_CHECK_KEYS = {"id", "assert", "message", "fields", "severity"}
+_NORM_KEYS = {"message", "source", "min", "equals"}
+
+
+class WorkflowError(Exception):
+    """A workflow file that cannot be used; ``problems`` are Chinese lines."""
+
+    def __init__(self, problems: list[str], source: str = "") -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+        self.source = source
+
+    def __str__(self) -> str:
+        head = f"工作流文件“{self.source}”有{len(self.problems)}处问题：" if self.source else "工作流文件有问题："
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+# ---------------------------------------------------------------- parsing
+
+
+class _Doc:
+    """Parsed data plus where each path starts in the file."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: dict[tuple, int] = {}
+        self.block: dict[tuple, bool] = {}
+        self.problems: list[str] = []
+
+    def line(self, path: tuple) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+    def add(self, path: tuple, message: str) -> None:
+        line = self.line(path)
+        where = f"{self.source} 第{line}行" if line else self.source
+        self.problems.append(f"{where} {format_path(path)}：{message}" if path else f"{where}：{message}")
+
+
+def format_path(path: tuple) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _index_nodes(doc: _Doc, node: Any, path: tuple) -> None:
+    import yaml
+
+    doc.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        doc.block[path] = node.style in ("|", ">")
+    elif isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                doc.lines[path + (key,)] = key_node.start_mark.line + 1
+                doc.add(path + (key,), f"键“{key}”重复出现（第{seen[key]}行已有）")
+            seen[key] = key_node.start_mark.line + 1
+            _index_nodes(doc, value_node, path + (key,))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            _index_nodes(doc, child, path + (index,))
+
+
+def _parse_yaml(text: str, doc: _Doc) -> Any:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        loader = loader_cls(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _index_nodes(doc, node, ())
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f" 第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        doc.problems.append(f"{doc.source}{line}：YAML 格式错误（{exc.problem or exc.context}）")
+    except yaml.YAMLError as exc:
+        doc.problems.append(f"{doc.source}：YAML 格式错误（{exc}）")
+    return None
+
+
+def _parse_toml(text: str, doc: _Doc) -> Any:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f" 第{match.group(1)}行第{match.group(2)}列" if match else ""
+        doc.problems.append(f"{doc.source}{where}：TOML 格式错误（{exc}）")
+    return None
+
+
+# ------------------------------------------------------------ validation
+
+
+class _Builder:
+    def __init__(self, doc: _Doc, check_templates: bool) -> None:
+        self.doc = doc
+        self.check_templates = check_templates
+        self.item_ids: dict[str, tuple] = {}
+        self.templates: list[tuple[tuple, str, str, set[str]]] = []
+
+    # -- small typed getters; each records a problem and returns a fallback
+
+    def unknown_keys(self, data: dict, allowed: set[str], path: tuple) -> None:
+        for key in data:
+            if str(key) not in allowed:
+                self.doc.add(path + (str(key),), f"未知的键“{key}”（可用：{'、'.join(sorted(allowed))}）")
+
+    def string(self, data: dict, key: str, path: tuple, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.doc.add(path, f"缺少必需的键“{key}”")
+            return ""
+        if not isinstance(value, str):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return str(value)
+            self.doc.add(path + (key,), "应为文字")
+            return ""
+        if required and not value.strip():
+            self.doc.add(path + (key,), "不能为空")
+        return value
+
+    def integer(self, data: dict, key: str, path: tuple, minimum: int | None = None) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.doc.add(path + (key,), f"应为整数，而不是“{value}”")
+            return None
+        if minimum is not None and value < minimum:
+            self.doc.add(path + (key,), f"不能小于{minimum}")
+            return None
+        return value
+
+    def boolean(self, data: dict, key: str, path: tuple, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.doc.add(path + (key,), "应为 true 或 false")
+            return default
+        return value
+
+    def name(self, data: dict, key: str, path: tuple, pattern: re.Pattern, what: str, reserved: bool = True) -> str:
+        value = self.string(data, key, path, required=True)
+        if value and not pattern.match(value):
+            rule = "小写字母、数字和“-”" if pattern is _WORKFLOW_ID_RE else "小写字母开头，只含小写字母、数字和下划线"
+            self.doc.add(path + (key,), f"{what}“{value}”不合规（应为{rule}）")
+        elif reserved and value in _RESERVED:
+            self.doc.add(path + (key,), f"{what}“{value}”是保留字，请换一个")
+        return value
+
+    def mapping(self, value: Any, path: tuple, what: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.doc.add(path, f"{what}应为“键: 值”的映射")
+            return None
+        return value
+
+    def sequence(self, value: Any, path: tuple, what: str, non_empty: bool = True) -> list:
+        if value is None:
+            if non_empty:
+                self.doc.add(path, f"缺少{what}")
+            return []
+        if not isinstance(value, list):
+            self.doc.add(path, f"{what}应为列表")
+            return []
+        if non_empty and not value:
+            self.doc.add(path, f"{what}不能为空")
+        return value
+
+    def template(self, data: dict, key: str, path: tuple, own: set[str], required: bool = False) -> str:
+        text = self.string(data, key, path, required=required)
+        if text:
+            self.templates.append((path + (key,), text, key, own))
+        return text
+
+    # -- structure
+
+    def workflow(self, data: Any) -> Workflow | None:
+        data = self.mapping(data, (), "工作流文件的顶层")
+        if data is None:
+            return None
+        self.unknown_keys(data, _TOP_KEYS, ())
+        wf_id = self.name(data, "id", (), _WORKFLOW_ID_RE, "工作流 id")
+        title = self.string(data, "title", (), required=True)
+        version = self.integer(data, "version", (), minimum=1)
+        if "version" not in data:
+            self.doc.add((), "缺少必需的键“version”")
+        report_data = self.mapping(data.get("report"), ("report",), "report") if "report" in data else None
+        if "report" not in data:
+            self.doc.add((), "缺少必需的键“report”")
+        report = ReportTemplates(title="")
+        if report_data is not None:
+            self.unknown_keys(report_data, _REPORT_KEYS, ("report",))
+            report = ReportTemplates(
+                **{k: self.template(report_data, k, ("report",), set(), required=(k == "title")) for k in _REPORT_KEYS}
+            )
+        sections = []
+        section_ids: set[str] = set()
+        for index, section_data in enumerate(self.sequence(data.get("sections"), ("sections",), "sections（部分列表）")):
+            section = self.section(section_data, ("sections", index))
+            if section is None:
+                continue
+            if section.id in section_ids:
+                self.doc.add(("sections", index, "id"), f"部分 id“{section.id}”重复")
+            section_ids.add(section.id)
+            sections.append(section)
+        wf = Workflow(
+            id=wf_id,
+            title=title,
+            version=version or 1,
+            report=report,
+            sections=sections,
+            description=self.string(data, "description", ()),
+            year_field=self.string(data, "year_field", ()),
+            source=self.doc.source,
+        )
+        if wf.year_field:
+            f = wf.field(wf.year_field)
+            if f is None:
+                self.doc.add(("year_field",), f"year_field 指向不存在的字段“{wf.year_field}”")
+            elif f.type != "year":
+                self.doc.add(("year_field",), f"year_field 指向的字段“{wf.year_field}”不是年度类型")
+        for index, check_data in enumerate(self.sequence(data.get("checks"), ("checks",), "checks", non_empty=False)):
+            check = self.check(check_data, ("checks", index), wf)
+            if check is not None:
+                wf.checks.append(check)
+        if self.check_templates:
+            self.validate_templates(wf)
+        return wf
+
+    def section(self, data: Any, path: tuple) -> Section | None:
+        data = self.mapping(data, path, "部分")
+        if data is None:
+            return None
+        self.unknown_keys(data, _SECTION_KEYS, path)
+        section_id = self.name(data, "id", path, _NAME_RE, "部分 id")
+        items = []
+        for index, item_data in enumerate(self.sequence(data.get("items"), path + ("items",), "items（条目列表）")):
+            item = self.item(item_data, path + ("items", index), section_id)
+            if item is not None:
+                items.append(item)
+        return Section(
+            id=section_id,
+            title=self.string(data, "title", path, required=True),
+            items=items,
+            heading=self.string(data, "heading", path),
+            intro=self.template(data, "intro", path, set()),
+        )
+
+    def item(self, data: Any, path: tuple, section_id: str) -> Item | None:
+        data = self.mapping(data, path, "条目")
+        if data is None:
+            return None
+        self.unknown_keys(data, _ITEM_KEYS, path)
+        item_id = self.name(data, "id", path, _NAME_RE, "条目 id")
+        if item_id in self.item_ids:
+            first = self.doc.line(self.item_ids[item_id])
+            self.doc.add(path + ("id",), f"条目 id“{item_id}”重复（第{first}行已有）")
+        elif item_id:
+            self.item_ids[item_id] = path + ("id",)
+        fields = self.fields(data.get("fields"), path + ("fields",), item_id, allow_group=True)
+        own = {f.id for f in fields}
+        return Item(
+            id=item_id,
+            title=self.string(data, "title", path, required=True),
+            question=self.string(data, "question", path, required=True),
+            section_id=section_id,
+            fields=fields,
+            guidance=self.string(data, "guidance", path),
+            example=self.string(data, "example", path),
+            heading=self.string(data, "heading", path),
+            template=self.template(data, "template", path, own),
+        )
+
+    def fields(self, raw: Any, path: tuple, prefix: str, allow_group: bool) -> list[Field]:
+        out: list[Field] = []
+        seen: set[str] = set()
+        for index, field_data in enumerate(self.sequence(raw, path, "fields（字段列表）")):
+            f = self.field(field_data, path + (index,), prefix, allow_group)
+            if f is None:
+                continue
+            if f.id in seen:
+                self.doc.add(path + (index, "id"), f"字段 id“{f.id}”在同一条目中重复")
+            seen.add(f.id)
+            out.append(f)
+        return out
+
+    def field(self, data: Any, path: tuple, prefix: str, allow_group: bool) -> Field | None:
+        data = self.mapping(data, path, "字段")
+        if data is None:
+            return None
+        field_id = self.name(data, "id", path, _NAME_RE, "字段 id", reserved=False)
+        kind = self.string(data, "type", path, required=True)
+        if not kind:
+            return None
+        if kind not in FIELD_TYPES:
+            self.doc.add(path + ("type",), f"未知的字段类型“{kind}”（可用：{'、'.join(FIELD_TYPES)}）")
+            return None
+        if kind == "group" and not allow_group:
+            self.doc.add(path + ("type",), "可重复条目（group）内不能再嵌套 group")
+            return None
+        self.unknown_keys(data, _FIELD_COMMON | _FIELD_EXTRA.get(kind, set()), path)
+        f = Field(
+            id=field_id,
+            type=kind,
+            label=self.string(data, "label", path, required=True),
+            path=f"{prefix}.{field_id}",
+            required=self.boolean(data, "required", path, False),
+            help=self.string(data, "help", path),
+            placeholder=self.string(data, "placeholder", path),
+            min=self.integer(data, "min", path),
+            max=self.integer(data, "max", path),
+            unit=self.string(data, "unit", path),
+            approx=self.boolean(data, "approx", path, True),
+            max_length=self.integer(data, "max_length", path, minimum=1),
+            custom=self.boolean(data, "custom", path, kind == "multi"),
+            min_items=self.integer(data, "min_items", path, minimum=0),
+            max_items=self.integer(data, "max_items", path, minimum=1),
+            default_rule=data.get("default_rule"),
+        )
+        if f.min is not None and f.max is not None and f.min > f.max:
+            self.doc.add(path + ("min",), f"最小值{f.min}大于最大值{f.max}")
+        if f.min_items is not None and f.max_items is not None and f.min_items > f.max_items:
+            self.doc.add(path + ("min_items",), f"最少条数{f.min_items}大于最多条数{f.max_items}")
+        if kind in ("choice", "multi"):
+            options = self.sequence(data.get("options"), path + ("options",), "options（可选项）")
+            f.options = [str(o) for o in options if isinstance(o, (str, int)) and not isinstance(o, bool)]
+            if len(f.options) != len(options):
+                self.doc.add(path + ("options",), "可选项应为文字")
+            if len(set(f.options)) != len(f.options):
+                self.doc.add(path + ("options",), "可选项有重复")
+        if kind == "group":
+            f.fields = self.fields(data.get("fields"), path + ("fields",), f"{prefix}.{field_id}[]", allow_group=False)
+        if f.default_rule is not None:
+            rules = {"report_year": "year", "today": "date"}
+            if f.default_rule not in rules:
+                self.doc.add(path + ("default_rule",), f"未知的 default_rule“{f.default_rule}”（可用：report_year、today）")
+                f.default_rule = None
+            elif rules[f.default_rule] != kind:
+                self.doc.add(path + ("default_rule",), f"default_rule“{f.default_rule}”不适用于{FIELD_TYPES[kind]}字段")
+                f.default_rule = None
+        if "default" in data:
+            f.default = self.default_value(f, data["default"], path + ("default",))
+        if "default_by_year" in data:
+            table = self.mapping(data["default_by_year"], path + ("default_by_year",), "default_by_year")
+            for key, value in (table or {}).items():
+                key_path = path + ("default_by_year", str(key))
+                if isinstance(key, bool) or not isinstance(key, int):
+                    self.doc.add(key_path, f"default_by_year 的键应为年份，而不是“{key}”")
+                    continue
+                f.default_by_year[key] = self.default_value(f, value, key_path)
+        if "norm" in data:
+            f.norm = self.norm(data["norm"], path + ("norm",), f)
+        return f
+
+    def default_value(self, f: Field, raw: Any, path: tuple) -> Any:
+        try:
+            return coerce(f, raw)
+        except AnswerError as exc:
+            self.doc.add(path, f"默认值不合规：{exc.message}")
+            return None
+
+    def norm(self, raw: Any, path: tuple, f: Field) -> Norm | None:
+        data = self.mapping(raw, path, "norm（清单要求）")
+        if data is None:
+            return None
+        self.unknown_keys(data, _NORM_KEYS, path)
+        norm = Norm(
+            message=self.string(data, "message", path, required=True),
+            source=self.string(data, "source", path, required=True),
+            min=self.integer(data, "min", path, minimum=0),
+            equals=data.get("equals"),
+        )
+        if norm.min is None and norm.equals is None:
+            self.doc.add(path, "norm 需要 min 或 equals 之一")
+        if norm.min is not None and f.type != "count":
+            self.doc.add(path + ("min",), "norm.min 只适用于次数/人数字段")
+        return norm
+
+    def check(self, raw: Any, path: tuple, wf: Workflow) -> Check | None:
+        data = self.mapping(raw, path, "check（交叉校验）")
+        if data is None:
+            return None
+        self.unknown_keys(data, _CHECK_KEYS, path)
+        check = Check(
+            id=self.string(data, "id", path, required=True),
+            expr=self.string(data, "assert", path, required=True),
+            message=self.string(data, "message", path, required=True),
+            fields=[],
+            severity=self.string(data, "severity", path) or "error",
+        )
+        if check.severity not in ("error", "warning"):
+            self.doc.add(path + ("severity",), "severity 应为 error 或 warning")
+            check.severity = "error"
+        for index, field_path in enumerate(self.sequence(data.get("fields"), path + ("fields",), "fields（出错时标注的字段）")):
+            if not isinstance(field_path, str) or wf.field(field_path) is None:
+                self.doc.add(path + ("fields", index), f"字段“{field_path}”不存在（应写成“条目id.字段id”）")
+            else:
+                check.fields.append(field_path)
+        if check.expr:
+            from jinja2 import TemplateSyntaxError
+
+            from .templating import environment
+
+            env = environment()
+            try:
+                ast = env.parse("{{ (" + check.expr + ") }}")
+            except TemplateSyntaxError as exc:
+                self.doc.add(path + ("assert",), f"表达式语法错误：{exc.message}")
+                return None
+            check.reads = self.references(ast, wf, path + ("assert",), own=set())
+        return check
+
+    # -- templates
+
+    def references(self, ast: Any, wf: Workflow, path: tuple, own: set[str]) -> list[str]:
+        from .templating import GLOBAL_NAMES, referenced_names, report_references
+
+        for name in sorted(referenced_names(ast) - GLOBAL_NAMES - own):
+            hint = f"（本条目的字段有：{'、'.join(sorted(own))}）" if own else "（其他条目的字段请写成 r.条目id.字段id）"
+            self.doc.add(path, f"引用了不存在的字段“{name}”{hint}")
+        reads = []
+        for item_id, field_id in report_references(ast):
+            item = wf.item(item_id)
+            if item is None:
+                self.doc.add(path, f"引用了不存在的条目“r.{item_id}”")
+            elif field_id is not None:
+                if item.field(field_id) is None:
+                    self.doc.add(path, f"引用了不存在的字段“r.{item_id}.{field_id}”")
+                else:
+                    reads.append(f"{item_id}.{field_id}")
+        return sorted(set(reads))
+
+    def validate_templates(self, wf: Workflow) -> None:
+        from jinja2 import TemplateSyntaxError
+
+        from .templating import environment
+
+        env = environment()
+        for path, text, _key, own in self.templates:
+            try:
+                ast = env.parse(text)
+            except TemplateSyntaxError as exc:
+                base = self.doc.lines.get(path)
+                line = None
+                if base is not None and exc.lineno:
+                    line = base + (1 if self.doc.block.get(path) else 0) + exc.lineno - 1
+                where = f"{self.doc.source} 第{line}行" if line else self.doc.source
+                self.doc.problems.append(f"{where} {format_path(path)}：模板语法错误（{exc.message}）")
+                continue
+            self.references(ast, wf, path, own)
+
+
+# ---------------------------------------------------------------- public
+
+
+def load_workflow_text(text: str, source: str = "（文本）", fmt: str = "yaml", check_templates: bool = True) -> Workflow:
+    doc = _Doc(source)
+    data = _parse_toml(text, doc) if fmt == "toml" else _parse_yaml(text, doc)
+    if doc.problems:
+        raise WorkflowError(doc.problems, source)
+    if data is None:
+        raise WorkflowError([f"{source}：文件是空的"], source)
+    builder = _Builder(doc, check_templates)
+    wf = builder.workflow(data)
+    if doc.problems or wf is None:
+        raise WorkflowError(doc.problems or [f"{source}：无法读取工作流"], source)
+    return wf
+
+
+def load_workflow(path: str | Path, check_templates: bool = True) -> Workflow:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise WorkflowError([f"找不到文件“{path}”"], str(path)) from None
+    except IsADirectoryError:
+        raise WorkflowError([f"“{path}”是文件夹，不是工作流文件"], str(path)) from None
+    except OSError as exc:
+        raise WorkflowError([f"无法读取“{path}”：{exc.strerror or exc}"], str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WorkflowError([f"{path}：不是 UTF-8 编码的文本（第{exc.start}字节处）"], str(path)) from None
+    fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
+    return load_workflow_text(text, str(path), fmt, check_templates)
+
+
+def builtin_ids() -> list[str]:
+    return sorted(
+        p.stem for p in BUILTIN_DIR.glob("*.yaml") if not p.name.endswith(".sample.yaml")
+    )
+
+
+@lru_cache(maxsize=None)
+def load_builtin(workflow_id: str) -> Workflow:
+    """A shipped workflow (validated by the test suite, so templates are
+    compiled lazily rather than analysed at every start)."""
+    path = BUILTIN_DIR / f"{workflow_id}.yaml"
+    if workflow_id not in builtin_ids():
+        known = "、".join(builtin_ids())
+        raise WorkflowError([f"没有名为“{workflow_id}”的工作流（可用：{known}）"], workflow_id)
+    return load_workflow(path, check_templates=False)
+
+
+def sample_answers_path(workflow_id: str) -> Path:
+    return BUILTIN_DIR / f"{workflow_id}.sample.yaml"
+
+
+def resolve_workflow(ref: str) -> Workflow:
+    """A built-in id, or a path to a workflow file."""
+    if ref in builtin_ids():
+        return load_builtin(ref)
+    path = Path(ref)
+    if path.suffix.lower() in (".yaml", ".yml", ".toml") or path.exists():
+        return load_workflow(path)
+    known = "、".join(builtin_ids())
+    raise WorkflowError([f"没有名为“{ref}”的工作流（可用：{known}）"], ref)

@@ -1,0 +1,227 @@
+"""The workflow model: sections -> items -> fields, as loaded from a data file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+FIELD_TYPES: dict[str, str] = {
+    "count": "次数/人数",
+    "text": "单行文字",
+    "longtext": "多行文字",
+    "list": "条目列表",
+    "titles": "文件标题列表",
+    "choice": "单选",
+    "multi": "多选",
+    "bool": "是/否",
+    "date": "日期",
+    "year": "年度",
+    "group": "可重复条目",
+}
+
+# Types whose value is a list (for min_items / max_items).
+LIST_TYPES = frozenset({"list", "titles", "multi", "group"})
+
+COUNT_MAX_DEFAULT = 100_000
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+@dataclass
+class Norm:
+    """A rule from the checklist or Party regulations; a warning, never a block."""
+
+    message: str
+    source: str
+    min: int | None = None
+    equals: Any = None
+
+    def satisfied_by(self, value: Any) -> bool:
+        if self.min is not None:
+            number = getattr(value, "value", value)
+            return isinstance(number, int) and number >= self.min
+        if self.equals is not None:
+            return value == self.equals
+        return True
+
+    def describe(self) -> str:
+        return f"{self.message}（依据：{self.source}）"
+
+
+@dataclass
+class Field:
+    id: str
+    type: str
+    label: str
+    path: str  # "item.field" (group sub-fields: "item.group[].field")
+    required: bool = False
+    help: str = ""
+    placeholder: str = ""
+    min: int | None = None
+    max: int | None = None
+    unit: str = ""
+    approx: bool = True
+    max_length: int | None = None
+    options: list[str] = field(default_factory=list)
+    custom: bool = False
+    min_items: int | None = None
+    max_items: int | None = None
+    default: Any = None
+    default_by_year: dict[int, Any] = field(default_factory=dict)
+    default_rule: str | None = None
+    norm: Norm | None = None
+    fields: list["Field"] = field(default_factory=list)  # group sub-fields
+
+    @property
+    def is_list(self) -> bool:
+        return self.type in LIST_TYPES
+
+    def sub_field(self, field_id: str) -> "Field | None":
+        for sub in self.fields:
+            if sub.id == field_id:
+                return sub
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        """A description complete enough for another program to fill it."""
+        data: dict[str, Any] = {
+            "id": self.path,
+            "key": self.id,
+            "type": self.type,
+            "label": self.label,
+            "required": self.required,
+            "min": self.min,
+            "max": self.max,
+            "options": list(self.options),
+        }
+        if self.type == "count":
+            data["unit"] = self.unit
+            data["approx"] = self.approx
+        if self.type in ("choice", "multi"):
+            data["custom"] = self.custom
+        if self.is_list:
+            data["min_items"] = self.min_items
+            data["max_items"] = self.max_items
+        if self.type == "group":
+            data["fields"] = [sub.to_json() for sub in self.fields]
+        if self.norm is not None:
+            data["norm"] = {
+                "message": self.norm.message,
+                "source": self.norm.source,
+                "min": self.norm.min,
+                "equals": self.norm.equals,
+            }
+        return data
+
+
+@dataclass
+class Item:
+    id: str
+    title: str
+    question: str
+    section_id: str
+    fields: list[Field]
+    guidance: str = ""
+    example: str = ""
+    heading: str = ""
+    template: str = ""
+
+    def field(self, field_id: str) -> Field | None:
+        for f in self.fields:
+            if f.id == field_id:
+                return f
+        return None
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    items: list[Item]
+    heading: str = ""
+    intro: str = ""
+
+
+@dataclass
+class Check:
+    id: str
+    expr: str
+    message: str
+    fields: list[str]
+    severity: str = "error"
+    # Field paths the expression reads: the check waits until all are answered.
+    reads: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportTemplates:
+    title: str
+    name_line: str = ""
+    opening: str = ""
+    closing: str = ""
+    signature: str = ""
+    date: str = ""
+
+
+@dataclass
+class Workflow:
+    id: str
+    title: str
+    version: int
+    report: ReportTemplates
+    sections: list[Section]
+    description: str = ""
+    year_field: str = ""
+    checks: list[Check] = field(default_factory=list)
+    source: str = ""  # file the workflow was loaded from
+    # Compiled templates, filled by the loader: key -> jinja2 Template.
+    compiled: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def items(self) -> Iterator[Item]:
+        for section in self.sections:
+            yield from section.items
+
+    def item(self, item_id: str) -> Item | None:
+        for item in self.items():
+            if item.id == item_id:
+                return item
+        return None
+
+    def fields(self) -> Iterator[Field]:
+        for item in self.items():
+            yield from item.fields
+
+    def field(self, path: str) -> Field | None:
+        item_id, _, field_id = path.partition(".")
+        item = self.item(item_id)
+        return item.field(field_id) if item else None
+
+    def item_of(self, path: str) -> str:
+        return path.partition(".")[0]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "version": self.version,
+            "description": self.description,
+            "sections": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "items": [
+                        {
+                            "id": i.id,
+                            "title": i.title,
+                            "question": i.question,
+                            "fields": [f.to_json() for f in i.fields],
+                        }
+                        for i in s.items
+                    ],
+                }
+                for s in self.sections
+            ],
+            "checks": [
+                {"id": c.id, "message": c.message, "fields": c.fields, "severity": c.severity}
+                for c in self.checks
+            ],
+        }

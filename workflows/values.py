@@ -1,0 +1,450 @@
+"""Answer values: parsing user input into canonical values, and the objects
+templates see.
+
+Canonical values are what the store and answers files hold (JSON-able):
+count -> int, or "20余" when approximate; text/longtext/choice -> str;
+list/titles/multi -> list[str]; bool -> bool; date -> "YYYY-MM-DD";
+year -> int; group -> list of {field_id: canonical value}. ``None`` means
+"no answer".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+from .model import COUNT_MAX_DEFAULT, YEAR_MAX, YEAR_MIN, Field
+from .report import pending_marker
+
+APPROX_SUFFIX = "余"
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－．／", "0123456789-./")
+_COUNT_RE = re.compile(r"^(?:约|大约)?\s*(\d+)\s*(余|多)?\s*(?:次|人|份|个|场|名|期|人次|项|篇)?$")
+_DATE_RES = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+_TRUE = {"是", "有", "已", "yes", "y", "true", "t", "1", "√", "对"}
+_FALSE = {"否", "无", "未", "没有", "no", "n", "false", "f", "0", "×", "不"}
+
+
+class AnswerError(ValueError):
+    """A value that does not fit its field; ``message`` is for the user."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}：{self.message}" if self.path else self.message
+
+
+class Count:
+    """A whole number >= 0, possibly approximate ("20余")."""
+
+    __slots__ = ("value", "approx")
+
+    def __init__(self, value: int, approx: bool = False) -> None:
+        self.value = value
+        self.approx = approx
+
+    def __str__(self) -> str:
+        return f"{self.value}{APPROX_SUFFIX}" if self.approx else str(self.value)
+
+    __html__ = None  # never treated as markup
+
+    def __repr__(self) -> str:
+        return f"Count({self.value}, approx={self.approx})"
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+    def __int__(self) -> int:
+        return self.value
+
+    def __index__(self) -> int:
+        return self.value
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.approx))
+
+    @staticmethod
+    def _num(other: Any) -> Any:
+        return other.value if isinstance(other, Count) else other
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Count):
+            return self.value == other.value and self.approx == other.approx
+        return self.value == other
+
+    def __lt__(self, other: Any) -> bool:
+        return self.value < self._num(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.value <= self._num(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.value > self._num(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.value >= self._num(other)
+
+    def __add__(self, other: Any) -> int:
+        return self.value + self._num(other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> int:
+        return self.value - self._num(other)
+
+    def __rsub__(self, other: Any) -> int:
+        return self._num(other) - self.value
+
+    def canonical(self) -> int | str:
+        return str(self) if self.approx else self.value
+
+
+class Pending:
+    """An unanswered required field as templates see it: a visible marker.
+
+    It is true (so the clause that prints it stays), compares like a
+    positive number, and iterates as a one-element list of itself.
+    """
+
+    __slots__ = ("label", "path")
+
+    def __init__(self, label: str, path: str) -> None:
+        self.label = label
+        self.path = path
+
+    @property
+    def marker(self) -> str:
+        return pending_marker(self.label)
+
+    def __str__(self) -> str:
+        return self.marker
+
+    def __repr__(self) -> str:
+        return f"Pending({self.path})"
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        yield self
+
+    def __len__(self) -> int:
+        return 1
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pending) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __lt__(self, other: Any) -> bool:
+        return False
+
+    __le__ = __lt__
+
+    def __gt__(self, other: Any) -> bool:
+        return True
+
+    __ge__ = __gt__
+
+    # Arithmetic on a missing number keeps the marker.
+    def __add__(self, other: Any) -> "Pending":
+        return self
+
+    __radd__ = __sub__ = __rsub__ = __add__
+
+
+class Entry:
+    """One entry of a repeatable group: its fields are attributes."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:  # unknown sub-field: no answer
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _clean_text(raw: Any, path: str) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise AnswerError("应为文字", path)
+    return str(raw)
+
+
+def parse_count(raw: Any, f: Field, path: str = "") -> Count:
+    if isinstance(raw, Count):
+        count = raw
+    elif isinstance(raw, bool):
+        raise AnswerError("应为整数，不是“是/否”", path)
+    elif isinstance(raw, int):
+        count = Count(raw)
+    elif isinstance(raw, float):
+        if raw != int(raw):
+            raise AnswerError(f"应为整数，不能是小数（{raw:g}）", path)
+        count = Count(int(raw))
+    elif isinstance(raw, dict) and "value" in raw:
+        inner = parse_count(raw["value"], f, path)
+        count = Count(inner.value, bool(raw.get("approx")) or inner.approx)
+    elif isinstance(raw, str):
+        text = raw.strip().translate(_FULLWIDTH).replace(",", "").replace("，", "")
+        if text.startswith("-"):
+            raise AnswerError("不能是负数", path)
+        match = _COUNT_RE.match(text)
+        if not match:
+            raise AnswerError(f"“{raw.strip()[:20]}”不是整数（约数请写成“20余”）", path)
+        if len(match.group(1)) > 9:
+            raise AnswerError("数字太大", path)
+        count = Count(int(match.group(1)), bool(match.group(2)) or text.startswith(("约", "大约")))
+    else:
+        raise AnswerError("应为整数", path)
+    if count.approx and not f.approx:
+        raise AnswerError("此项须填写确切数字，不能是约数", path)
+    low = 0 if f.min is None else f.min
+    high = COUNT_MAX_DEFAULT if f.max is None else f.max
+    if count.value < 0:
+        raise AnswerError("不能是负数", path)
+    if count.value < low:
+        raise AnswerError(f"不能少于{low}", path)
+    if count.value > high:
+        raise AnswerError(f"不能超过{high}", path)
+    return count
+
+
+def parse_date(raw: Any, path: str = "") -> str:
+    if isinstance(raw, _dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, _dt.date):
+        return raw.isoformat()
+    if not isinstance(raw, str):
+        raise AnswerError("应为日期，例如 2026-01-08", path)
+    text = raw.strip().translate(_FULLWIDTH)
+    for pattern in _DATE_RES:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                date = _dt.date(year, month, day)
+            except ValueError:
+                raise AnswerError(f"“{raw.strip()}”不是有效日期", path) from None
+            if not YEAR_MIN <= date.year <= YEAR_MAX:
+                raise AnswerError(f"年份应在{YEAR_MIN}至{YEAR_MAX}之间", path)
+            return date.isoformat()
+    raise AnswerError(f"“{raw.strip()[:20]}”不是日期，请写成 2026-01-08 或 2026年1月8日", path)
+
+
+def _parse_list(raw: Any, f: Field, path: str) -> list[str]:
+    if isinstance(raw, str):
+        items = raw.splitlines()
+    elif isinstance(raw, (list, tuple)):
+        items = []
+        for index, element in enumerate(raw):
+            if isinstance(element, (dict, list, tuple)) or element is None:
+                raise AnswerError("列表中的每一条应为文字", f"{path}[{index + 1}]")
+            items.append(_clean_text(element, f"{path}[{index + 1}]"))
+    else:
+        raise AnswerError("应为列表（每行一条）", path)
+    cleaned = []
+    for element in items:
+        element = element.strip()
+        if f.type == "titles":
+            element = element.strip("《》 　").strip()
+        if element:
+            cleaned.append(element)
+    return cleaned
+
+
+def _check_items(values: list, f: Field, path: str) -> None:
+    if f.min_items is not None and values and len(values) < f.min_items:
+        raise AnswerError(f"至少需要{f.min_items}条", path)
+    if f.max_items is not None and len(values) > f.max_items:
+        raise AnswerError(f"最多{f.max_items}条", path)
+
+
+def coerce(f: Field, raw: Any, path: str | None = None) -> Any:
+    """Turn ``raw`` (typed text, YAML or stored JSON) into a canonical value.
+
+    Returns None for "no answer"; raises AnswerError with a Chinese message.
+    """
+    path = f.path if path is None else path
+    if raw is None:
+        return None
+    if isinstance(raw, str) and not raw.strip() and f.type != "longtext":
+        return None
+    kind = f.type
+    if kind == "count":
+        return parse_count(raw, f, path).canonical()
+    if kind == "year":
+        if isinstance(raw, bool):
+            raise AnswerError("应为年份", path)
+        text = str(raw).strip().translate(_FULLWIDTH).removesuffix("年")
+        if not text.isdigit():
+            raise AnswerError(f"“{str(raw).strip()[:20]}”不是年份", path)
+        year = int(text)
+        low = YEAR_MIN if f.min is None else f.min
+        high = YEAR_MAX if f.max is None else f.max
+        if not low <= year <= high:
+            raise AnswerError(f"年份应在{low}至{high}之间", path)
+        return year
+    if kind in ("text", "longtext"):
+        text = _clean_text(raw, path).replace("\r\n", "\n").replace("\r", "\n")
+        if kind == "text":
+            if "\n" in text.strip():
+                raise AnswerError("单行文字不能包含换行", path)
+            text = text.strip()
+        else:
+            text = text.strip("\n").rstrip()
+        if not text.strip():
+            return None
+        if f.max_length is not None and len(text) > f.max_length:
+            raise AnswerError(f"不能超过{f.max_length}字（现有{len(text)}字）", path)
+        return text
+    if kind in ("list", "titles"):
+        values = _parse_list(raw, f, path)
+        _check_items(values, f, path)
+        return values or None
+    if kind == "choice":
+        text = _clean_text(raw, path).strip()
+        if f.options and text not in f.options and not f.custom:
+            raise AnswerError(f"应为以下之一：{'、'.join(f.options)}", path)
+        return text
+    if kind == "multi":
+        values = _parse_list(raw, f, path)
+        if not f.custom:
+            for value in values:
+                if value not in f.options:
+                    raise AnswerError(f"“{value[:20]}”不是可选项", path)
+        unique = list(dict.fromkeys(values))
+        _check_items(unique, f, path)
+        return unique or None
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise AnswerError("应为“是”或“否”", path)
+    if kind == "date":
+        return parse_date(raw, path)
+    if kind == "group":
+        if not isinstance(raw, (list, tuple)):
+            raise AnswerError("应为条目列表", path)
+        entries = []
+        for index, entry in enumerate(raw):
+            entry_path = f"{path}[{index + 1}]"
+            if not isinstance(entry, dict):
+                raise AnswerError("每个条目应为“字段: 值”的映射", entry_path)
+            clean: dict[str, Any] = {}
+            for key, value in entry.items():
+                sub = f.sub_field(str(key))
+                if sub is None:
+                    raise AnswerError(f"没有名为“{key}”的字段", entry_path)
+                value = coerce(sub, value, f"{entry_path}.{key}")
+                if value is not None:
+                    clean[sub.id] = value
+            if clean:
+                entries.append(clean)
+        _check_items(entries, f, path)
+        return entries or None
+    raise AnswerError(f"未知的字段类型“{kind}”", path)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == [] or value == ""
+
+
+# ------------------------------------------------------- template values
+
+
+def template_value(f: Field, value: Any) -> Any:
+    """The object a template sees for a canonical value (None stays None)."""
+    if value is None:
+        return Pending(f.label, f.path) if f.required else None
+    if f.type == "count":
+        return parse_count(value, f)
+    if f.type == "group":
+        entries = []
+        for entry in value:
+            entries.append(
+                Entry({sub.id: template_value(sub, entry.get(sub.id)) for sub in f.fields})
+            )
+        return entries
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def display_value(f: Field, value: Any) -> str:
+    """A short Chinese rendering of a canonical value (CLI, summaries)."""
+    if value is None:
+        return "（未填）"
+    if f.type == "bool":
+        return "是" if value else "否"
+    if f.type == "count":
+        return f"{value}{f.unit}"
+    if f.type == "date":
+        return cn_date(value)
+    if f.type == "group":
+        return f"{len(value)}条"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+# ---------------------------------------------------------- formatting
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_num(n: Any) -> str:
+    """Chinese numerals for ordinals and fixed terms (0-99999)."""
+    try:
+        n = int(getattr(n, "value", n))
+    except (TypeError, ValueError):
+        return str(n)
+    if n < 0 or n > 99999:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    units = ["", "十", "百", "千", "万"]
+    digits = [int(d) for d in str(n)]
+    out = []
+    zero = False
+    for position, digit in enumerate(digits):
+        unit = units[len(digits) - position - 1]
+        if digit == 0:
+            zero = True
+            continue
+        if zero and out:
+            out.append("零")
+        zero = False
+        out.append(_CN_DIGITS[digit] + unit)
+    text = "".join(out)
+    if 10 <= n < 20:
+        text = text.removeprefix("一")
+    return text
+
+
+def cn_date(value: Any) -> str:
+    if isinstance(value, Pending) or value is None:
+        return "" if value is None else str(value)
+    try:
+        iso = parse_date(value)
+    except AnswerError:
+        return str(value)
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{year}年{month}月{day}日"
