@@ -19,7 +19,7 @@ def _safe_value(f, value: Any, pending: bool) -> Any:
         # An invalid stored value (e.g. the workflow changed): show it as a gap.
         return Pending(f.label, f.path)
     if isinstance(shown, Pending) and not pending:
-        return None
+        return [] if f.is_list else None
     return shown
 
 

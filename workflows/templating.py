@@ -123,9 +123,15 @@ def environment() -> SandboxedEnvironment:
 
 
 def referenced_names(ast: nodes.Template) -> set[str]:
+    """Names a template reads from its context.
+
+    Jinja counts a name set inside a branch as undeclared (it may be unset
+    at run time); here any name the template assigns anywhere is its own.
+    """
     from jinja2 import meta
 
-    return set(meta.find_undeclared_variables(ast))
+    assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    return set(meta.find_undeclared_variables(ast)) - assigned
 
 
 def report_references(ast: nodes.Node) -> Iterable[tuple[str, str | None]]:

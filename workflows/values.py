@@ -373,7 +373,9 @@ def is_empty(value: Any) -> bool:
 def template_value(f: Field, value: Any) -> Any:
     """The object a template sees for a canonical value (None stays None)."""
     if value is None:
-        return Pending(f.label, f.path) if f.required else None
+        if f.required:
+            return Pending(f.label, f.path)
+        return [] if f.is_list else None
     if f.type == "count":
         return parse_count(value, f)
     if f.type == "group":
