@@ -1,0 +1,161 @@
+"""The shuzhi Textual app.
+
+One factory, :func:`create_app`, builds the app for the ``shuzhi`` command
+and for the tests. Screens are imported lazily so that start-up stays close
+to a bare Textual app; the store is opened on mount, and nothing heavy
+(python-docx, the export code) is imported before the user exports.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from store import Store
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+def terminal_encoding_problem(environ: "os._Environ[str] | dict[str, str] | None" = None) -> str | None:
+    """A Chinese warning when the terminal's locale is not UTF-8, else None."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = env.get(name, "")
+        if value:
+            break
+    else:
+        name, value = "LANG", ""
+    normalized = value.lower().replace("-", "")
+    if "utf8" in normalized:
+        return None
+    shown = f"{name}={value}" if value else "未设置 LANG"
+    return (
+        f"终端编码可能不是 UTF-8（{shown}），中文可能显示为乱码或无法输入。"
+        "请先执行 export LANG=zh_CN.UTF-8（或 C.UTF-8）再启动 shuzhi。"
+    )
+
+
+class ShuzhiApp(App[None]):
+    """Walks the user through a workflow's checklist and exports the report."""
+
+    TITLE = "述职"
+    SUB_TITLE = "党建工作述职报告写作助手"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    BINDINGS = [
+        Binding("f1", "help", "帮助", priority=True),
+        Binding("ctrl+q", "quit", "退出", priority=True),
+    ]
+
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        report_id: str | None = None,
+        *,
+        store: "Store | None" = None,
+        today: _dt.date | None = None,
+        cursor_blink: bool = True,
+        environ: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.data_dir = Path(data_dir) if data_dir is not None else None
+        self.initial_report_id = report_id
+        self.store: "Store | None" = store
+        self.today = today
+        self.cursor_blink = cursor_blink
+        self._environ = environ
+        self._too_small = False
+
+    # ------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        from .screens.home import HomeScreen
+
+        problem = terminal_encoding_problem(self._environ)
+        if problem:
+            self.notify(problem, title="编码提醒", severity="warning", timeout=15)
+        self.push_screen(HomeScreen())
+        self._check_size(self.size.width, self.size.height)
+
+    def get_store(self) -> "Store | None":
+        """The store, opened on first use; errors are shown, never raised."""
+        if self.store is None:
+            from store import Store
+            from store.errors import StoreError
+            from store.paths import data_dir
+
+            try:
+                self.store = Store(data_dir(self.data_dir))
+            except StoreError as exc:
+                self.show_error("无法打开数据目录", str(exc))
+                return None
+        return self.store
+
+    # ------------------------------------------------------------- helpers
+
+    def show_error(self, title: str, message: str) -> None:
+        """An error the user must see: a notification that stays a while."""
+        self.notify(message, title=title, severity="error", timeout=12)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Snapshot tests (and users who dislike blinking) get a steady cursor.
+        if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        from .screens.dialogs import TooSmallScreen
+
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small and not self._too_small:
+            self._too_small = True
+            self.push_screen(TooSmallScreen())
+        elif not small and self._too_small:
+            self._too_small = False
+            if isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()
+        elif small and isinstance(self.screen, TooSmallScreen):
+            self.screen.update_size(width, height)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def create_app(
+    data_dir: Path | str | None = None,
+    report_id: str | None = None,
+    *,
+    store: "Store | None" = None,
+    today: _dt.date | None = None,
+    cursor_blink: bool = True,
+    environ: dict[str, Any] | None = None,
+) -> ShuzhiApp:
+    """The app for ``shuzhi`` (no arguments: the home screen) and
+    ``shuzhi open REPORT`` (``report_id``: straight into its wizard).
+
+    ``store`` replaces the store opened from ``data_dir`` (tests);
+    ``today`` fixes the date used for defaults; ``cursor_blink=False``
+    gives a steady cursor (snapshot tests).
+    """
+    return ShuzhiApp(
+        Path(data_dir) if data_dir is not None else None,
+        report_id,
+        store=store,
+        today=today,
+        cursor_blink=cursor_blink,
+        environ=environ,
+    )
