@@ -1,0 +1,180 @@
+"""Low-level file helpers: private directories, durable atomic writes, clocks.
+
+Every file the store writes goes through :func:`atomic_write`: the bytes go to
+a temporary file in the same directory, which is fsynced, then renamed over
+the target with ``os.replace`` (atomic on POSIX and Windows), and finally the
+directory itself is fsynced so the rename survives a power cut. A reader, or a
+process killed at any instant, therefore sees either the old file or the new
+one, never a mixture or a truncated file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+# Temporary files are named ".<target>.<pid>.<random>.tmp" so that leftovers
+# of a killed process can be recognised and removed.
+TMP_SUFFIX = ".tmp"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if missing; make the leaf mode 0700."""
+    path = Path(path)
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if os.name == "posix":
+        try:
+            if (os.stat(path).st_mode & 0o777) != DIR_MODE:
+                os.chmod(path, DIR_MODE)
+        except PermissionError:
+            # Not ours (e.g. a shared directory given explicitly): leave it.
+            pass
+    return path
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory entry change (rename, create, unlink) to disk."""
+    if os.name != "posix":
+        return  # Windows cannot open a directory for fsync; NTFS journals it.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def tmp_name(target: Path) -> Path:
+    return target.with_name(
+        f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}"
+    )
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Durably replace ``target`` with ``data`` (mode 0600)."""
+    target = Path(target)
+    tmp = tmp_name(target)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
+    try:
+        try:
+            if os.name == "posix":
+                os.fchmod(fd, FILE_MODE)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(target.parent)
+
+
+def move_aside(path: Path, dest_dir: Path, stamp: str) -> Path:
+    """Rename ``path`` into ``dest_dir`` as ``<stem>.<stamp><suffix>``; return it."""
+    ensure_private_dir(dest_dir)
+    dest = dest_dir / f"{path.stem}.{stamp}{path.suffix}"
+    n = 1
+    while dest.exists():
+        dest = dest_dir / f"{path.stem}.{stamp}-{n}{path.suffix}"
+        n += 1
+    os.replace(path, dest)
+    fsync_dir(path.parent)
+    if dest_dir != path.parent:
+        fsync_dir(dest_dir)
+    return dest
+
+
+def dumps(data: Any) -> bytes:
+    """JSON as UTF-8 with readable Chinese (no \\u escapes)."""
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def iso(dt: datetime | None = None) -> str:
+    return (dt or now()).isoformat(timespec="seconds")
+
+
+def stamp(dt: datetime | None = None) -> str:
+    """A file-name-safe, sortable timestamp with microseconds."""
+    return (dt or now()).strftime("%Y%m%dT%H%M%S_%f")
+
+
+def parse_stamp(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text[:22], "%Y%m%dT%H%M%S_%f")
+    except ValueError:
+        return None
+
+
+def hostname() -> str:
+    try:
+        return socket.gethostname() or "?"
+    except OSError:
+        return "?"
+
+
+def pid_alive(pid: int) -> bool:
+    """Is process ``pid`` running on this host? Never signals anything."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return bool(ok) and code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def cleanup_tmp_files(directory: Path) -> list[Path]:
+    """Remove temporary files left by processes that no longer run."""
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(TMP_SUFFIX)):
+            continue
+        parts = name[: -len(TMP_SUFFIX)].rsplit(".", 2)
+        if len(parts) != 3 or not parts[1].isdigit():
+            continue
+        if pid_alive(int(parts[1])):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass
+    return removed

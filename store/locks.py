@@ -1,0 +1,237 @@
+"""One writer per report.
+
+A session that opens a report for writing takes an OS file lock
+(``locks/<id>.lock`` through :mod:`filelock`: ``flock`` on POSIX) and then
+records who it is in ``locks/<id>.owner.json`` (pid, host, user, start time).
+The OS releases the file lock when a process dies, however it dies, so:
+
+* lock busy                                  -> a live session holds it;
+  the caller gets the owner record to show;
+* lock free, no owner record                 -> the report is free;
+* lock free, owner record from this host     -> that process died (SIGKILL,
+  power cut, SSH hang-up): its lock is stale and is taken over;
+* lock free, owner record from another host  -> the data directory is shared
+  and file locks may not cross machines: treated as held unless the user
+  forces a takeover.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+import filelock
+
+from . import _fs
+from .errors import StoreError
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    pid: int
+    host: str
+    started: str  # ISO time the session took the lock
+    user: str = ""
+
+    @classmethod
+    def current(cls) -> "LockInfo":
+        try:
+            user = getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name is not an error
+            user = ""
+        return cls(pid=os.getpid(), host=_fs.hostname(), started=_fs.iso(), user=user)
+
+    @classmethod
+    def from_dict(cls, d: object) -> "LockInfo | None":
+        if not isinstance(d, dict):
+            return None
+        pid, host, started = d.get("pid"), d.get("host"), d.get("started")
+        if not isinstance(pid, int) or not isinstance(host, str) or not isinstance(started, str):
+            return None
+        user = d.get("user") if isinstance(d.get("user"), str) else ""
+        return cls(pid=pid, host=host, started=started, user=user)
+
+    @property
+    def same_host(self) -> bool:
+        return self.host == _fs.hostname()
+
+    @property
+    def alive(self) -> bool:
+        """Best guess; for another host we cannot tell, so assume alive."""
+        return _fs.pid_alive(self.pid) if self.same_host else True
+
+    def describe(self) -> str:
+        try:
+            when = datetime.fromisoformat(self.started).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            when = self.started
+        who = f"用户 {self.user}，" if self.user else ""
+        return f"{who}主机 {self.host}，进程 {self.pid}，自 {when} 起"
+
+
+UNKNOWN_OWNER = "另一个会话（其信息尚未写入）"
+
+
+def lock_path(locks_dir: Path, report_id: str) -> Path:
+    return locks_dir / f"{report_id}.lock"
+
+
+def owner_path(locks_dir: Path, report_id: str) -> Path:
+    return locks_dir / f"{report_id}.owner.json"
+
+
+def read_owner(locks_dir: Path, report_id: str) -> LockInfo | None:
+    try:
+        raw = owner_path(locks_dir, report_id).read_bytes()
+        return LockInfo.from_dict(json.loads(raw.decode("utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def owner_exists(locks_dir: Path, report_id: str) -> bool:
+    return owner_path(locks_dir, report_id).exists()
+
+
+def _new_flock(path: Path, timeout: float) -> filelock.BaseFileLock:
+    return filelock.FileLock(
+        path,
+        timeout=timeout,
+        mode=_fs.FILE_MODE,
+        thread_local=False,  # the TUI may save from worker threads
+        fallback_to_soft=False,  # soft locks survive a crash; we need OS locks
+        preserve_lock_file=True,
+    )
+
+
+class LockOutcome:
+    """Result of :meth:`ReportLock.try_acquire`."""
+
+    def __init__(self, acquired: bool, holder: LockInfo | None = None, took_over: LockInfo | None = None):
+        self.acquired = acquired
+        self.holder = holder  # who holds it, when not acquired
+        self.took_over = took_over  # stale owner we replaced, when acquired
+
+
+class ReportLock:
+    """The write lock of one report, held by one session."""
+
+    def __init__(self, locks_dir: Path, report_id: str):
+        self.locks_dir = Path(locks_dir)
+        self.report_id = report_id
+        self._flock = _new_flock(lock_path(self.locks_dir, report_id), timeout=0)
+        self.info: LockInfo | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.info is not None
+
+    def try_acquire(self, *, force: bool = False) -> LockOutcome:
+        _fs.ensure_private_dir(self.locks_dir)
+        try:
+            self._flock.acquire(timeout=0)
+        except filelock.Timeout:
+            return LockOutcome(False, holder=self._wait_owner())
+        except OSError as exc:
+            raise StoreError(
+                f"无法为报告 {self.report_id} 加锁：{exc.strerror or exc}（{self.locks_dir}）。"
+                "数据目录所在的文件系统可能不支持文件锁，请用 --data-dir 或 SHUZHI_DATA_DIR "
+                "指向本机磁盘上的目录。"
+            ) from None
+        previous = read_owner(self.locks_dir, self.report_id)
+        if previous is not None and not previous.same_host and not force:
+            # Locks may not cross machines on a shared directory: be careful.
+            self._flock.release()
+            return LockOutcome(False, holder=previous)
+        info = LockInfo.current()
+        try:
+            _fs.atomic_write(
+                owner_path(self.locks_dir, self.report_id),
+                json.dumps(asdict(info), ensure_ascii=False).encode("utf-8"),
+            )
+        except BaseException:
+            self._flock.release()
+            raise
+        self.info = info
+        # Any record left behind while the OS lock was free is stale.
+        return LockOutcome(True, took_over=previous)
+
+    def _wait_owner(self) -> LockInfo | None:
+        # The holder writes its record right after taking the lock; give it a moment.
+        import time
+
+        for _ in range(10):
+            info = read_owner(self.locks_dir, self.report_id)
+            if info is not None:
+                return info
+            time.sleep(0.01)
+        return None
+
+    def release(self) -> None:
+        if self.info is None:
+            return
+        try:
+            owner = owner_path(self.locks_dir, self.report_id)
+            current = read_owner(self.locks_dir, self.report_id)
+            if current == self.info:
+                try:
+                    os.unlink(owner)
+                except FileNotFoundError:
+                    pass
+        finally:
+            self.info = None
+            self._flock.release(force=True)
+
+
+def probe_stale(locks_dir: Path, report_id: str) -> tuple[bool, LockInfo | None]:
+    """For listings: is the owner record of ``report_id`` left by a dead session?
+
+    Returns ``(stale, owner)``. Takes the OS lock for an instant to find out,
+    and removes the stale record.
+    """
+    owner = read_owner(locks_dir, report_id)
+    lock = _new_flock(lock_path(locks_dir, report_id), timeout=0)
+    try:
+        lock.acquire(timeout=0)
+    except (filelock.Timeout, OSError):
+        return False, owner
+    try:
+        if owner is not None and not owner.same_host:
+            return False, owner
+        again = read_owner(locks_dir, report_id)
+        if again == owner:
+            try:
+                os.unlink(owner_path(locks_dir, report_id))
+            except FileNotFoundError:
+                pass
+        return True, owner
+    finally:
+        lock.release(force=True)
+
+
+class IndexLock:
+    """Short exclusive lock around read-modify-write of the index."""
+
+    def __init__(self, path: Path, timeout: float = 15.0):
+        self._flock = _new_flock(path, timeout=timeout)
+        self.path = path
+
+    def __enter__(self) -> "IndexLock":
+        try:
+            self._flock.acquire()
+        except filelock.Timeout:
+            raise StoreError(
+                f"报告索引被另一个会话长时间占用（{self.path}），请稍后重试。"
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"无法为报告索引加锁：{exc.strerror or exc}（{self.path}）。"
+                "请用 --data-dir 或 SHUZHI_DATA_DIR 指向本机磁盘上的目录。"
+            ) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._flock.release(force=True)

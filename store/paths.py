@@ -1,0 +1,43 @@
+"""Where the data lives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import _fs
+from .errors import StoreError
+
+ENV_VAR = "SHUZHI_DATA_DIR"
+APP_NAME = "shuzhi"
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data directory: ``explicit`` (--data-dir) > $SHUZHI_DATA_DIR > platformdirs.
+
+    Created if missing, mode 0700.
+    """
+    if explicit is not None and str(explicit).strip():
+        path, source = Path(explicit), "--data-dir"
+    elif os.environ.get(ENV_VAR, "").strip():
+        path, source = Path(os.environ[ENV_VAR].strip()), f"环境变量 {ENV_VAR}"
+    else:
+        path, source = default_data_dir(), "默认位置"
+    path = path.expanduser()
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"数据目录“{path}”（来自{source}）已存在但不是目录。")
+    try:
+        _fs.ensure_private_dir(path)
+    except OSError as exc:
+        raise StoreError(
+            f"无法创建数据目录“{path}”（来自{source}）：{exc.strerror or exc}。"
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise StoreError(f"数据目录“{path}”（来自{source}）不可写。")
+    return path.resolve()
