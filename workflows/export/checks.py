@@ -15,8 +15,14 @@ from .errors import Blocker
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Leftover placeholder text: runs of X / × (a template's "XX局", "××同志"),
-# and 【待填…】 markers. A run inside a Latin word ("XXL") is not one.
-PLACEHOLDER = re.compile(r"(?<![A-Za-z])[XxＸｘ×]{2,}(?![A-Za-z])|【待填[^】\n]*】?")
+# a single X before a unit ("X月X日", "召开会议X次"), and 【待填…】 markers.
+# A run inside a Latin word ("XXL") is not one.
+_UNITS = "年月日号次个人名项份期条家篇场批天周届余"
+PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z])[XxＸｘ×]{2,}(?![A-Za-z])"
+    rf"|(?:^|(?<=[\u4e00-\u9fff0-9]))[XxＸｘ×](?=[{_UNITS}])"
+    r"|【待填[^】\n]*】?"
+)
 
 
 def excerpt(text: str, limit: int = 12) -> str:
@@ -114,11 +120,14 @@ def clean_report(report: Report) -> tuple[Report, list[str]]:
 
 
 def find_placeholders(report: Report) -> list[tuple[Place, str]]:
-    """Every leftover placeholder, with the place it is in."""
+    """Every leftover placeholder, with the place it is in (each text once per place)."""
     found = []
     for place in places(report):
+        seen: set[str] = set()
         for match in PLACEHOLDER.finditer(place.text):
-            found.append((place, match.group(0)))
+            if match.group(0) not in seen:
+                seen.add(match.group(0))
+                found.append((place, match.group(0)))
     return found
 
 
