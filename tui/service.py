@@ -1,0 +1,550 @@
+"""Operations shared by the ``shuzhi`` command line and the Textual app.
+
+No Textual, no python-docx at import time: the CLI's quick commands import
+this module, so everything heavy is imported inside the functions that need
+it. Every error raised here is a library error with a Chinese message
+(:class:`ServiceError`, ``store.errors.StoreError``,
+``workflows.loader.WorkflowError``, ``workflows.answers.AnswersFileError``,
+``workflows.values.AnswerError``, ``workflows.export.errors.ExportError``).
+
+Main entry points:
+
+* :func:`workflow_choices`, :func:`find_workflow`, :func:`install_workflow` —
+  the built-in workflows plus the user's own (kept in ``<data dir>/workflows``
+  so a report always finds its workflow again).
+* :func:`create_report` — a new report with initial answers and basics
+  (unit, name, position, year), optionally carried over from an earlier
+  report (year over year, see :func:`carry_over`).
+* :func:`create_demo_report` — the demo report, filled from a workflow's
+  sample answers.
+* :func:`open_session` — a report opened with its workflow: answers,
+  check, assemble, export (:class:`Session`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from workflows.answers import effective_answers, initial_answers
+from workflows.loader import WorkflowError, builtin_ids, load_builtin, load_workflow
+from workflows.values import AnswerError, coerce, is_empty
+
+if TYPE_CHECKING:  # pragma: no cover
+    from workflows.checks import CheckResult
+    from workflows.model import Field, Workflow
+    from workflows.report import Report
+
+DEMO_WORKFLOW = "dangjian-shuzhi"
+USER_WORKFLOWS_DIR = "workflows"
+
+# The basics a new report can be given on the command line, by field id.
+# They are looked up in the item holding the workflow's year field (or an
+# item called "basics").
+BASICS_KEYS = ("unit", "name", "position")
+BASICS_NAMES = {"unit": "单位名称", "name": "姓名", "position": "职务", "year": "年度"}
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out; ``str()`` is a Chinese message."""
+
+
+# ------------------------------------------------------------- workflows
+
+
+def user_workflows_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / USER_WORKFLOWS_DIR
+
+
+def find_workflow(workflow_id: str, data_dir: Path | None = None) -> "Workflow":
+    """A workflow by id: built-in first, then the user's installed copies.
+
+    Raises WorkflowError (Chinese) when there is no such workflow or the
+    installed file no longer loads.
+    """
+    if workflow_id in builtin_ids():
+        return load_builtin(workflow_id)
+    if data_dir is not None:
+        path = user_workflows_dir(data_dir) / f"{workflow_id}.yaml"
+        if path.is_file():
+            return load_workflow(path)
+    known = "、".join(w for w in _all_ids(data_dir)) or "（无）"
+    raise WorkflowError([f"没有名为“{workflow_id}”的工作流（可用：{known}）"], workflow_id)
+
+
+def _all_ids(data_dir: Path | None) -> list[str]:
+    ids = list(builtin_ids())
+    if data_dir is not None:
+        folder = user_workflows_dir(data_dir)
+        if folder.is_dir():
+            ids += sorted(p.stem for p in folder.glob("*.yaml") if p.stem not in ids)
+    return ids
+
+
+def workflow_choices(data_dir: Path | None = None) -> list["Workflow"]:
+    """Every workflow a new report can use: built-in ones, then installed ones.
+
+    An installed file that no longer loads is skipped (``shuzhi workflow
+    validate`` tells what is wrong with it).
+    """
+    out = []
+    for workflow_id in _all_ids(data_dir):
+        try:
+            out.append(find_workflow(workflow_id, data_dir))
+        except WorkflowError:
+            continue
+    return out
+
+
+def install_workflow(path: str | Path, data_dir: Path) -> "Workflow":
+    """Validate a workflow file and keep a copy in the data directory so that
+    reports made from it can be opened later, wherever the file goes.
+
+    A built-in id cannot be replaced. Raises WorkflowError / ServiceError.
+    """
+    path = Path(path)
+    wf = load_workflow(path)
+    if wf.id in builtin_ids():
+        raise ServiceError(f"工作流“{wf.id}”与内置工作流同名，请在文件中换一个 id")
+    folder = user_workflows_dir(data_dir)
+    target = folder / f"{wf.id}.yaml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (target.exists() and target.read_bytes() == path.read_bytes()):
+            tmp = target.with_suffix(".yaml.tmp")
+            shutil.copyfile(path, tmp)
+            tmp.replace(target)
+    except OSError as exc:
+        raise ServiceError(f"无法把工作流保存到“{folder}”：{exc.strerror or exc}") from None
+    return wf
+
+
+def resolve_workflow_ref(ref: str, data_dir: Path) -> "Workflow":
+    """``--workflow`` value: an id (built-in or installed) or a file path
+    (validated and installed)."""
+    if ref in _all_ids(data_dir):
+        return find_workflow(ref, data_dir)
+    path = Path(ref)
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        return install_workflow(path, data_dir)
+    return find_workflow(ref, data_dir)  # raises with the list of known ids
+
+
+# ---------------------------------------------------------------- basics
+
+
+def basics_item_id(wf: "Workflow") -> str | None:
+    """The item holding the cover basics (unit, name, position, year)."""
+    if wf.year_field:
+        return wf.item_of(wf.year_field)
+    if wf.item("basics") is not None:
+        return "basics"
+    return None
+
+
+def basics_field(wf: "Workflow", key: str) -> "Field | None":
+    """The field for a basics key ("unit", "name", "position", "year")."""
+    if key == "year" and wf.year_field:
+        return wf.field(wf.year_field)
+    item_id = basics_item_id(wf)
+    item = wf.item(item_id) if item_id else None
+    return item.field(key) if item else None
+
+
+def basics_answers(wf: "Workflow", **values: Any) -> dict[str, Any]:
+    """Validated answers for the given basics (None values are skipped).
+
+    Raises AnswerError when a value is invalid and ServiceError when the
+    workflow has no such field.
+    """
+    out: dict[str, Any] = {}
+    for key, raw in values.items():
+        if raw is None:
+            continue
+        f = basics_field(wf, key)
+        if f is None:
+            name = BASICS_NAMES.get(key, key)
+            raise ServiceError(f"工作流“{wf.id}”没有“{name}”字段，不能指定{name}")
+        value = coerce(f, raw)
+        if value is not None:
+            out[f.path] = value
+    return out
+
+
+def report_year_of(wf: "Workflow", answers: Mapping[str, Any]) -> int | None:
+    if not wf.year_field:
+        return None
+    value = answers.get(wf.year_field)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def default_title(wf: "Workflow", answers: Mapping[str, Any]) -> str:
+    """A report's name in lists: unit, year and the workflow's title."""
+    f = basics_field(wf, "unit")
+    unit = answers.get(f.path) if f else None
+    year = report_year_of(wf, answers)
+    parts = [unit if isinstance(unit, str) else "", f"{year}年" if year else "", wf.title]
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- create
+
+
+def year_bound_paths(wf: "Workflow") -> set[str]:
+    """Fields whose value follows the report year or the day: the year field
+    and fields with ``default_rule`` or ``default_by_year``. They are never
+    carried over from an earlier report (last year's plenary sessions or date
+    must not slip into this year's report); they take the new defaults."""
+    paths = {f.path for f in wf.fields() if f.default_rule or f.default_by_year}
+    if wf.year_field:
+        paths.add(wf.year_field)
+    return paths
+
+
+def title_for(wf: "Workflow", answers: Mapping[str, Any]) -> str:
+    """The report's name in lists: the assembled title when it is complete,
+    else unit + year + the workflow's title."""
+    from workflows.report import PENDING_OPEN
+
+    try:
+        title = assemble_answers(wf, answers).title.strip()
+    except Exception:  # noqa: BLE001 - a title is a convenience, never fatal
+        title = ""
+    if title and PENDING_OPEN not in title and len(title) <= 200:
+        return title
+    return default_title(wf, answers)
+
+
+@dataclass
+class NewReport:
+    """What a new report starts with (see :func:`create_report`).
+
+    ``year``, ``unit``, ``name`` and ``position`` are raw values (validated
+    against the workflow's basics fields); ``title`` defaults to the
+    assembled report title.
+    """
+
+    workflow: "Workflow"
+    year: int | str | None = None
+    unit: str | None = None
+    name: str | None = None
+    position: str | None = None
+    title: str | None = None
+
+
+def create_report(
+    store: Any, spec: NewReport, previous: str | None = None, today: _dt.date | None = None
+) -> Any:
+    """Create a report and return its ``store.ReportMeta``.
+
+    Every default is made explicit, the basics given are validated and set.
+    With ``previous`` (the id of an earlier report of the same workflow) the
+    new report starts from its answers, each marked "from <year>" until the
+    user confirms or changes it, except the year-bound fields
+    (:func:`year_bound_paths`); the year defaults to the earlier year + 1.
+
+    Raises AnswerError (a basic is invalid), ServiceError, StoreError.
+    """
+    wf = spec.workflow
+    basics = basics_answers(wf, unit=spec.unit, name=spec.name, position=spec.position)
+    year: int | None = None
+    if spec.year is not None:
+        year_f = basics_field(wf, "year")
+        if year_f is None:
+            raise ServiceError(f"工作流“{wf.id}”没有年度字段，不能指定年度")
+        year = coerce(year_f, spec.year)
+    exclude: set[str] = set()
+    carried: set[str] = set()
+    if previous is not None:
+        prev_meta = store.get_meta(previous)
+        if prev_meta.workflow_id != wf.id:
+            raise ServiceError(
+                f"报告“{prev_meta.title}”（{prev_meta.id}）使用的是工作流“{prev_meta.workflow_id}”，"
+                f"不能作为“{wf.id}”新报告的基础"
+            )
+        with store.open(previous, readonly=True) as handle:
+            old = handle.answers
+        if year is None:
+            old_year = report_year_of(wf, old)
+            if old_year is None:
+                old_year = prev_meta.year
+            year = old_year + 1 if isinstance(old_year, int) else None
+        exclude = year_bound_paths(wf) | set(basics)
+        carried = {p for p, v in old.items() if p not in exclude and not is_empty(v)}
+    answers = {p: v for p, v in initial_answers(wf, year, today).items() if p not in carried}
+    answers.update(basics)
+    title = spec.title if spec.title is not None else title_for(wf, answers)
+    unit_f = basics_field(wf, "unit")
+    unit = answers.get(unit_f.path) if unit_f else None
+    return store.create(
+        wf.id,
+        wf.version,
+        title,
+        unit if isinstance(unit, str) else "",
+        report_year_of(wf, answers),
+        answers,
+        from_report=previous,
+        exclude_paths=sorted(exclude),
+    )
+
+
+def create_demo_report(store: Any, workflow_id: str = DEMO_WORKFLOW) -> Any:
+    """A report filled from a built-in workflow's sample answers; returns its
+    ``ReportMeta``. The title says it is a demo."""
+    wf = load_builtin(workflow_id)
+    sample = sample_answers(workflow_id)
+    answers = initial_answers(wf, report_year_of(wf, sample))
+    answers.update(sample)
+    title = f"示例：{title_for(wf, answers)}"
+    unit_f = basics_field(wf, "unit")
+    unit = answers.get(unit_f.path) if unit_f else None
+    return store.create(
+        wf.id, wf.version, title[:200], unit if isinstance(unit, str) else "",
+        report_year_of(wf, answers), answers,
+    )
+
+
+# -------------------------------------------------------- report results
+
+
+def check_answers(wf: "Workflow", answers: Mapping[str, Any]) -> "CheckResult":
+    from workflows.checks import check
+
+    return check(wf, answers)
+
+
+def assemble_answers(wf: "Workflow", answers: Mapping[str, Any]) -> "Report":
+    from workflows.assemble import assemble
+
+    return assemble(wf, answers)
+
+
+def sample_answers(workflow_id: str) -> dict[str, Any]:
+    """The sample answers shipped with a built-in workflow (validated)."""
+    from workflows.answers import load_answers_file
+    from workflows.loader import sample_answers_path
+
+    wf = load_builtin(workflow_id)
+    path = sample_answers_path(workflow_id)
+    if not path.is_file():
+        raise ServiceError(f"内置工作流“{workflow_id}”没有示例答案")
+    return load_answers_file(wf, path)
+
+
+def effective(wf: "Workflow", answers: Mapping[str, Any]) -> dict[str, Any]:
+    return effective_answers(wf, answers)
+
+
+def unanswered_required(wf: "Workflow", answers: Mapping[str, Any]) -> list[str]:
+    values = effective_answers(wf, answers)
+    return [f.path for f in wf.fields() if f.required and is_empty(values.get(f.path))]
+
+
+def field_paths(wf: "Workflow") -> Iterable[str]:
+    return (f.path for f in wf.fields())
+
+
+# --------------------------------------------------------------- session
+
+
+def _read_text_file(path: Path, what: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ServiceError(f"找不到{what}“{path}”") from None
+    except IsADirectoryError:
+        raise ServiceError(f"“{path}”是文件夹，不是{what}") from None
+    except UnicodeDecodeError:
+        raise ServiceError(f"{what}“{path}”不是 UTF-8 编码的文本") from None
+    except OSError as exc:
+        raise ServiceError(f"无法读取{what}“{path}”：{exc.strerror or exc}") from None
+
+
+def answers_format(path: str | Path) -> str:
+    """"json" for ``*.json``, "yaml" for anything else."""
+    from workflows.answers import guess_format
+
+    return guess_format(str(path))
+
+
+class Session:
+    """A report opened with its workflow.
+
+    ``handle`` is the store's ReportHandle (``readonly`` when another session
+    holds the report, see ``notice``). Every write validates against the
+    workflow first and is on disk when the method returns. Close it (or use
+    it as a context manager) to release the report's lock.
+    """
+
+    def __init__(self, store: Any, handle: Any, workflow: "Workflow") -> None:
+        self.store = store
+        self.handle = handle
+        self.workflow = workflow
+
+    # -- reading ------------------------------------------------------------
+    @property
+    def report_id(self) -> str:
+        return self.handle.id
+
+    @property
+    def meta(self) -> Any:
+        return self.handle.meta
+
+    @property
+    def title(self) -> str:
+        return self.handle.meta.title
+
+    @property
+    def readonly(self) -> bool:
+        return bool(self.handle.readonly)
+
+    @property
+    def notice(self) -> str | None:
+        return self.handle.notice
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """Stored answers (a copy): field path -> canonical value."""
+        return self.handle.answers
+
+    def values(self) -> dict[str, Any]:
+        """Stored answers plus the defaults of fields never answered."""
+        return effective_answers(self.workflow, self.handle.answers)
+
+    def unconfirmed(self) -> dict[str, int]:
+        """Field path -> year, for answers carried over and not yet confirmed."""
+        return self.handle.unconfirmed()
+
+    def check(self) -> "CheckResult":
+        return check_answers(self.workflow, self.handle.answers)
+
+    def assemble(self) -> "Report":
+        return assemble_answers(self.workflow, self.handle.answers)
+
+    # -- writing ------------------------------------------------------------
+    def set_answer(self, path: str, raw: Any) -> Any:
+        """Validate ``raw`` for the field at ``path`` and save it; returns the
+        canonical value (None when the answer is now empty: the field is
+        cleared and its default no longer applies). Raises AnswerError
+        (Chinese message) without saving anything when ``raw`` is invalid."""
+        f = self.workflow.field(path)
+        if f is None:
+            raise ServiceError(f"工作流“{self.workflow.id}”中没有字段“{path}”")
+        value = coerce(f, raw)
+        self.handle.set_answer(path, value)
+        self._sync_meta({path})
+        return value
+
+    def confirm(self, path: str) -> None:
+        """Accept an answer carried over from an earlier year as it is."""
+        self.handle.confirm(path)
+
+    def import_answers_file(self, path: str | Path) -> dict[str, Any]:
+        """Merge an answers file (YAML or JSON, by extension) into the report.
+
+        All or nothing: raises ``store.AnswersImportError`` listing every
+        problem with its field path, and nothing is saved. Returns the
+        imported answers.
+        """
+        path = Path(path)
+        text = _read_text_file(path, "答案文件")
+        from store import AnswersImportError
+
+        try:
+            imported = self.handle.import_answers(text, answers_format(path), self.workflow)
+        except AnswersImportError as exc:
+            listing = "\n".join(f"  - {p}" for p in exc.problems)
+            raise AnswersImportError(
+                f"答案文件“{path}”有 {len(exc.problems)} 处问题，未保存任何内容：\n{listing}", exc.problems
+            ) from None
+        self._sync_meta(set(imported))
+        return imported
+
+    def export_answers(self, fmt: str = "yaml") -> str:
+        return self.handle.export_answers(self.workflow, fmt)
+
+    def _sync_meta(self, changed: set[str]) -> None:
+        """Keep the report's unit and year (shown in lists) in step with the
+        basics fields."""
+        changes: dict[str, Any] = {}
+        unit_f = basics_field(self.workflow, "unit")
+        answers = None
+        if unit_f is not None and unit_f.path in changed:
+            answers = self.handle.answers
+            unit = answers.get(unit_f.path)
+            unit = unit if isinstance(unit, str) else ""
+            if unit != self.handle.meta.unit:
+                changes["unit"] = unit
+        if self.workflow.year_field and self.workflow.year_field in changed:
+            answers = answers if answers is not None else self.handle.answers
+            year = report_year_of(self.workflow, answers)
+            if year != self.handle.meta.year:
+                changes["year"] = year
+        if changes:
+            self.handle.update_meta(**changes)
+
+    # -- export -------------------------------------------------------------
+    def export(
+        self,
+        fmt: str = "docx",
+        path: str | Path | None = None,
+        *,
+        draft: bool = False,
+        profile: str = "standard",
+    ) -> Any:
+        """Write the report; returns ``workflows.export.ExportResult``.
+
+        ``path`` may be a file, a folder (the default file name is used in
+        it) or None (the current folder). A final export (``draft=False``)
+        raises ExportBlocked listing every blocker; a draft is written with
+        the markers visible. An existing file that is read-only is refused
+        and left untouched.
+        """
+        from workflows.export import ExportError, default_filename, export_report, get_format
+
+        get_format(fmt)
+        report = self.assemble()
+        target = Path(path).expanduser() if path is not None else Path.cwd()
+        if target.is_dir():
+            target = target / default_filename(report, fmt, draft=draft)
+        if target.exists() and not target.is_dir() and not os.access(target, os.W_OK):
+            raise ExportError(f"文件“{target}”是只读的，未覆盖；请换一个文件名或位置")
+        problems = self.check().problems
+        return export_report(report, fmt, target, draft=draft, profile=profile, problems=problems)
+
+    # -- life cycle ---------------------------------------------------------
+    def close(self) -> None:
+        self.handle.close()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_session(store: Any, query: str, *, readonly: bool = False, write: bool = False) -> Session:
+    """Find a report (id, id prefix or title prefix) and open it with its workflow.
+
+    ``readonly`` opens without taking the lock. ``write`` insists on the
+    lock: raises ``store.LockedError`` (Chinese, naming the other session)
+    when another session holds it; otherwise a locked report comes back
+    read-only (``Session.readonly``, ``Session.notice``). Raises NotFound /
+    Ambiguous (store) and WorkflowError when the report's workflow is gone.
+    """
+    from store import LockedError
+
+    meta = store.find(query)
+    handle = store.open(meta.id, readonly=readonly)
+    try:
+        if write and handle.readonly:
+            raise LockedError(handle.notice or "报告正由另一个会话编辑，当前不能修改。", handle.locked_by)
+        workflow = find_workflow(meta.workflow_id, store.root)
+    except BaseException:
+        handle.close()
+        raise
+    return Session(store, handle, workflow)
