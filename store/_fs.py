@@ -98,9 +98,30 @@ def move_aside(path: Path, dest_dir: Path, stamp: str) -> Path:
     return dest
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
 def dumps(data: Any) -> bytes:
-    """JSON as UTF-8 with readable Chinese (no \\u escapes)."""
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """JSON as UTF-8 with readable Chinese (no \\u escapes).
+
+    A TinyDB database (tables of documents) is laid out one document per
+    line, which stays readable and uses the fast C encoder.
+    """
+    if isinstance(data, dict) and all(
+        isinstance(t, dict) and all(isinstance(d, dict) for d in t.values()) for t in data.values()
+    ):
+        tables = []
+        for name, table in data.items():
+            if table:
+                docs = ",\n".join(f"  {_compact(str(k))}: {_compact(doc)}" for k, doc in table.items())
+                tables.append(f" {_compact(name)}: {{\n{docs}\n }}")
+            else:
+                tables.append(f" {_compact(name)}: {{}}")
+        text = "{\n" + ",\n".join(tables) + "\n}\n"
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return text.encode("utf-8")
 
 
 def now() -> datetime:

@@ -491,6 +491,12 @@ class ReportHandle:
 class _IndexCache:
     key: tuple | None = None
     entries: dict[str, dict] = field(default_factory=dict)
+    _metas: dict[str, ReportMeta] | None = None
+
+    def metas(self) -> dict[str, ReportMeta]:
+        if self._metas is None:
+            self._metas = {rid: ReportMeta.from_doc(doc) for rid, doc in self.entries.items()}
+        return self._metas
 
 
 class Store:
@@ -528,7 +534,7 @@ class Store:
             st = os.stat(self.index_path)
         except FileNotFoundError:
             return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
 
     def _parse_index(self, raw: bytes) -> tuple[dict, int]:
         data, version = schema.parse(raw, schema.INDEX_FORMAT)
@@ -619,7 +625,8 @@ class Store:
         if not metas and not removes:
             return
         with self._mutex, IndexLock(self._index_lock_path):
-            self._cache.key = None  # re-read under the lock: others may have written
+            # Re-read under the lock if another session wrote it since (the
+            # stat key changes with every atomic replace).
             current = self._read_index(under_lock=True)
             data = {
                 "schema": schema.schema_doc(schema.INDEX_FORMAT),
@@ -725,7 +732,10 @@ class Store:
     def list_reports(self, include_deleted: bool = False) -> list[ReportMeta]:
         """All reports, most recently updated first. Reads the index, plus the
         files of the few reports being edited right now."""
-        entries = dict(self._read_index())
+        with self._mutex:
+            self._read_index()
+            cache = self._cache
+        metas = dict(cache.metas())
         files = self._report_files()
         try:
             lock_names = os.listdir(self.locks_dir)
@@ -737,22 +747,22 @@ class Store:
         extra: dict[str, dict[str, Any]] = {}
         repairs: list[ReportMeta] = []
         clean: list[str] = []
-        for rid in sorted((files - entries.keys()) | ((owners | dirty) & files)):
+        for rid in sorted((files - metas.keys()) | ((owners | dirty) & files)):
             try:
                 data, _ = self._load_report_data(rid)
             except (OSError, schema.Damage, schema.Future) as exc:
                 reason = getattr(exc, "reason", None) or (
                     f"由更新版本写入（数据格式版本 {exc.found}）" if isinstance(exc, schema.Future) else str(exc)
                 )
-                if rid not in entries:
-                    entries[rid] = {
-                        "id": rid, "workflow_id": "?", "workflow_version": 0, "title": f"（无法读取的报告 {rid}）",
-                        "unit": "", "year": None, "created": "", "updated": "", "deleted": False,
-                    }
+                if rid not in metas:
+                    metas[rid] = ReportMeta(
+                        id=rid, workflow_id="?", workflow_version=0, title=f"（无法读取的报告 {rid}）",
+                        unit="", year=None, created="", updated="",
+                    )
                 extra.setdefault(rid, {})["problem"] = f"文件无法读取：{reason}"
                 continue
             meta = _meta_from_data(data)
-            entries[rid] = meta.index_doc()
+            metas[rid] = meta
             live_owner = None
             if rid in owners and rid not in self._handles:
                 stale, owner = probe_stale(self.locks_dir, rid)
@@ -764,7 +774,7 @@ class Store:
                     repairs.append(meta)
                     if rid in dirty:
                         clean.append(rid)
-        for rid in entries.keys() - files:
+        for rid in metas.keys() - files:
             extra.setdefault(rid, {})["problem"] = "报告文件缺失（可从备份恢复）"
         if repairs:
             try:
@@ -774,11 +784,9 @@ class Store:
             except (StoreError, OSError):
                 pass  # the listing is still right; the repair is retried next time
 
-        result = []
-        for rid, doc in entries.items():
-            if doc.get("deleted") and not include_deleted:
-                continue
-            result.append(ReportMeta.from_doc(doc, **extra.get(rid, {})))
+        for rid, changes in extra.items():
+            metas[rid] = replace(metas[rid], **changes)
+        result = [m for m in metas.values() if include_deleted or not m.deleted]
         result.sort(key=lambda m: (m.updated, m.created, m.id), reverse=True)
         return result
 
