@@ -28,6 +28,8 @@ import json
 import math
 from typing import Any, Callable
 
+from .errors import StoreError
+
 REPORT_FORMAT = "shuzhi-report"
 INDEX_FORMAT = "shuzhi-index"
 
@@ -108,6 +110,9 @@ def parse(raw: bytes, fmt: str) -> tuple[dict, int]:
     """
     if not raw.strip():
         raise Damage("文件是空的（可能在写入时被中断或被其他程序清空）")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise Damage(f"文件中有空字节（第 {nul} 字节处；常见于断电后没有写完的文件）")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -115,8 +120,10 @@ def parse(raw: bytes, fmt: str) -> tuple[dict, int]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
-            raise Damage(f"文件不完整，在第 {exc.lineno} 行意外结束（可能被截断）") from None
+        body = text.rstrip()
+        if body.startswith("{") and not body.endswith("}"):
+            lines = body.count("\n") + 1
+            raise Damage(f"文件不完整，在第 {lines} 行中断（可能被截断）") from None
         raise Damage(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from None
     except RecursionError:
         raise Damage("JSON 嵌套过深，无法读取") from None
@@ -149,7 +156,8 @@ def upgrade(data: dict, fmt: str, version: int) -> dict:
     while version < SCHEMA_VERSION:
         step = MIGRATIONS.get(fmt, {}).get(version)
         if step is None:
-            raise Damage(f"没有从数据格式版本 {version} 升级到 {version + 1} 的方法")
+            # A programming error, not a damaged file: never move the file aside.
+            raise StoreError(f"本程序缺少从数据格式版本 {version} 升级到 {version + 1} 的方法，文件未作改动。")
         data = step(data)
         version += 1
         data["schema"] = {"1": {**data["schema"]["1"], "format": fmt, "schema_version": version}}
