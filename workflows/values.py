@@ -192,6 +192,8 @@ def parse_count(raw: Any, f: Field, path: str = "") -> Count:
     elif isinstance(raw, int):
         count = Count(raw)
     elif isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise AnswerError("应为整数", path)
         if raw != int(raw):
             raise AnswerError(f"应为整数，不能是小数（{raw:g}）", path)
         count = Count(int(raw))
@@ -227,7 +229,7 @@ def parse_date(raw: Any, path: str = "") -> str:
     if isinstance(raw, _dt.datetime):
         raw = raw.date()
     if isinstance(raw, _dt.date):
-        return raw.isoformat()
+        raw = raw.isoformat()  # (YAML gives dates) checked like typed ones
     if not isinstance(raw, str):
         raise AnswerError("应为日期，例如 2026-01-08", path)
     text = raw.strip().translate(_FULLWIDTH)
