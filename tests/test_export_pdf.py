@@ -182,3 +182,50 @@ def test_fonts_are_the_mapped_free_fonts(converted):
     if "Noto Serif CJK SC" in installed:
         assert re.search(r"NotoSerifCJK\w*-Bold", fonts)  # 方正小标宋简体 title
         assert re.search(r"NotoSansCJK", fonts)  # 黑体 level-1 headings
+
+
+def _fake_soffice(tmp_path, body: str) -> str:
+    script = tmp_path / "fake-soffice"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_a_failing_conversion_is_reported_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHUZHI_SOFFICE", _fake_soffice(tmp_path, 'echo "Error: source file could not be loaded" >&2; exit 1'))
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"previous")
+    with pytest.raises(ExportError, match="LibreOffice 没能把报告转换成 PDF：Error: source file could not be loaded"):
+        export_report(make_report(), "pdf", target)
+    assert target.read_bytes() == b"previous"
+
+
+def test_a_conversion_without_output_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHUZHI_SOFFICE", _fake_soffice(tmp_path, "exit 0"))
+    with pytest.raises(ExportError, match="退出码 0"):
+        export_report(make_report(), "pdf", tmp_path / "r.pdf")
+
+
+def test_a_hanging_conversion_times_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHUZHI_SOFFICE", _fake_soffice(tmp_path, "sleep 30 & wait"))
+    monkeypatch.setattr(pdf_module, "CONVERT_TIMEOUT", 1)
+    with pytest.raises(ExportError, match="超过 1 秒仍未完成"):
+        export_report(make_report(), "pdf", tmp_path / "r.pdf")
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_fake_soffice_gets_the_fontconfig_and_a_private_profile(tmp_path, monkeypatch):
+    log = tmp_path / "args.txt"
+    body = (
+        f'echo "$FONTCONFIG_FILE" > {log}; for a in "$@"; do echo "$a" >> {log}; done; '
+        'out=""; prev=""; for a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done; '
+        'printf "%%PDF-1.4 fake" > "$out/report.pdf"'
+    )
+    monkeypatch.setenv("SHUZHI_SOFFICE", _fake_soffice(tmp_path, body))
+    result = export_report(make_report(), "pdf", tmp_path / "r.pdf")
+    assert (tmp_path / "r.pdf").read_bytes() == b"%PDF-1.4 fake"
+    lines = log.read_text().splitlines()
+    assert lines[0].endswith("fonts.conf")
+    assert lines[1].startswith("-env:UserInstallation=file:///")
+    assert "--headless" in lines and "--convert-to" in lines
+    assert any("替代字体" in n for n in result.notes)

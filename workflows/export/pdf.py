@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from importlib import resources
@@ -107,6 +108,32 @@ def font_notes() -> list[str]:
     ]
 
 
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes]:
+    """Run soffice in its own process group; on timeout the whole group
+    (soffice.bin and its helpers) is killed, then TimeoutExpired re-raised."""
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=CONVERT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        if hasattr(os, "killpg"):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        process.kill()
+        process.communicate()
+        raise
+    return process.returncode, stderr or b""
+
+
 def docx_to_pdf(docx_bytes: bytes) -> bytes:
     """Convert a .docx (bytes) to PDF bytes with LibreOffice."""
     soffice = find_soffice()
@@ -137,14 +164,7 @@ def docx_to_pdf(docx_bytes: bytes) -> bytes:
             str(source),
         ]
         try:
-            result = subprocess.run(
-                command,
-                cwd=work,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=CONVERT_TIMEOUT,
-            )
+            returncode, stderr = _run(command, work, env)
         except subprocess.TimeoutExpired:
             raise ExportError(
                 f"LibreOffice 转换 PDF 超过 {CONVERT_TIMEOUT} 秒仍未完成，已放弃。"
@@ -153,8 +173,8 @@ def docx_to_pdf(docx_bytes: bytes) -> bytes:
         except OSError as exc:
             raise ExportError(f"无法运行 LibreOffice（{soffice}）：{exc.strerror or exc}") from None
         pdf = out_dir / "report.pdf"
-        if result.returncode != 0 or not pdf.is_file():
-            detail = (result.stderr or result.stdout or b"").decode("utf-8", "replace").strip()
-            detail = detail.splitlines()[-1] if detail else f"退出码 {result.returncode}"
+        if returncode != 0 or not pdf.is_file():
+            detail = stderr.decode("utf-8", "replace").strip()
+            detail = detail.splitlines()[-1] if detail else f"退出码 {returncode}"
             raise ExportError(f"LibreOffice 没能把报告转换成 PDF：{detail}")
         return pdf.read_bytes()
