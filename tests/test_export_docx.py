@@ -302,3 +302,21 @@ def test_bytes_render_in_memory():
     document = docx.Document(io.BytesIO(data))
     assert document.paragraphs[0].style.name == "公文标题"
     assert notes == []
+
+
+def test_font_table_declares_windows_stand_ins(tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    path = tmp_path / "r.docx"
+    export_report(make_report(), "docx", path)
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/fontTable.xml"))
+    fonts = {e.get(qn("w:name")): e for e in root.findall(qn("w:font"))}
+    for name, alt in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("黑体", "SimHei"),
+                      ("方正小标宋简体", "宋体")):
+        element = fonts[name]
+        assert element.find(qn("w:altName")).get(qn("w:val")) == alt
+        assert element.find(qn("w:charset")).get(qn("w:val")) == "86"
+    assert "Times New Roman" in fonts

@@ -276,6 +276,31 @@ def _setup_settings(doc: Any, profile: LayoutProfile) -> None:
         _set(lang, val="en-US", eastAsia=profile.language)
 
 
+def _setup_font_table(doc: Any, profile: LayoutProfile) -> None:
+    """Declare the 公文 fonts in word/fontTable.xml as Chinese (GB2312
+    charset) fonts with their Windows stand-ins as w:altName."""
+    from lxml import etree
+
+    part = next(
+        (rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")),
+        None,
+    )
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    fonts = {e.get(_w("name")): e for e in root.findall(_w("font"))}
+    for name, alt in profile.font_alt_names:
+        element = fonts.get(name)
+        if element is None:
+            element = etree.SubElement(root, _w("font"))
+            element.set(_w("name"), name)
+        for child in list(element):
+            element.remove(child)
+        for tag, value in (("altName", alt), ("charset", "86"), ("family", "modern"), ("pitch", "fixed")):
+            etree.SubElement(element, _w(tag)).set(_w("val"), value)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _setup_core(doc: Any, report: Report, profile: LayoutProfile) -> None:
     props = doc.core_properties
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0, tzinfo=None)
@@ -382,6 +407,7 @@ def build_document(report: Report, profile: LayoutProfile, *, draft: bool = Fals
     _setup_section(doc.sections[0], profile)
     _setup_styles(doc, profile)
     _setup_settings(doc, profile)
+    _setup_font_table(doc, profile)
     _setup_core(doc, report, profile)
 
     title_lines: list[str] = []

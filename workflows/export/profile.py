@@ -107,6 +107,17 @@ class LayoutProfile:
     date_shift_chars: float = 2.0
     date_min_right_indent_chars: float = 2.0
 
+    # Fonts a Windows machine has when the 公文 fonts are missing (Windows
+    # 10/11 ship 仿宋/楷体 but not 仿宋_GB2312/楷体_GB2312): written as
+    # w:altName in the font table, where Word looks for a substitute.
+    font_alt_names: tuple[tuple[str, str], ...] = (
+        ("仿宋_GB2312", "仿宋"),
+        ("楷体_GB2312", "楷体"),
+        ("黑体", "SimHei"),
+        ("宋体", "SimSun"),
+        ("方正小标宋简体", "宋体"),
+    )
+
     # Mark leftover placeholders in drafts (Word highlight colour name).
     draft_highlight: str = "yellow"
 
