@@ -13,12 +13,18 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import events
-from textual.app import App
+import sys
+from typing import Iterable
+
+from textual import events, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 if TYPE_CHECKING:  # pragma: no cover
-    from store import Store
+    from store.core import Store
+
+    from .screens.session import EditSession
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -54,6 +60,7 @@ class ShuzhiApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "帮助", priority=True),
         Binding("ctrl+q", "quit", "退出", priority=True),
+        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
     ]
 
     def __init__(
@@ -65,6 +72,7 @@ class ShuzhiApp(App[None]):
         today: _dt.date | None = None,
         cursor_blink: bool = True,
         environ: dict[str, str] | None = None,
+        export_dir: Path | str | None = None,
     ) -> None:
         super().__init__()
         self.data_dir = Path(data_dir) if data_dir is not None else None
@@ -74,6 +82,9 @@ class ShuzhiApp(App[None]):
         self.cursor_blink = cursor_blink
         self._environ = environ
         self._too_small = False
+        # Remembered between exports in one session.
+        self.export_dir: Path | None = Path(export_dir) if export_dir is not None else None
+        self.last_export_format = "docx"
 
     # ------------------------------------------------------------ start-up
 
@@ -85,16 +96,95 @@ class ShuzhiApp(App[None]):
             self.notify(problem, title="编码提醒", severity="warning", timeout=15)
         self.push_screen(HomeScreen())
         self._check_size(self.size.width, self.size.height)
+        if self.initial_report_id is not None:
+            self.open_report(self.initial_report_id)
+
+    # ------------------------------------------------------------- reports
+
+    def open_report(self, report_id: str, start_item: str | None = None) -> None:
+        """Open a report in the wizard (the workflow loads in a thread)."""
+        store = self.get_store()
+        if store is None:
+            return
+        self.notify("正在打开报告…", timeout=2)
+        self._open_worker(store, report_id, start_item)
+
+    @work(thread=True, exclusive=True, group="open-report", exit_on_error=False)
+    def _open_worker(self, store: "Store", report_id: str, start_item: str | None) -> None:
+        from store.errors import StoreError
+        from workflows.loader import WorkflowError
+
+        from .screens.session import open_session
+
+        try:
+            session = open_session(store, report_id, store.root, self.today)
+        except (StoreError, WorkflowError) as exc:
+            self.call_from_thread(self.show_error, "无法打开报告", str(exc))
+            return
+        self.call_from_thread(self._show_wizard, session, start_item)
+
+    def _show_wizard(self, session: "EditSession", start_item: str | None) -> None:
+        from .screens.wizard import WizardScreen
+
+        if session.readonly:
+            self.notify(session.handle.notice or "报告以只读方式打开。", title="只读", severity="warning", timeout=10)
+        elif session.handle.notice:
+            self.notify(session.handle.notice, timeout=8)
+        self.push_screen(WizardScreen(session, start_item))
+
+    def close_sessions(self) -> bool:
+        """Save and close every open report; False if something could not be saved."""
+        from .screens.wizard import WizardScreen
+
+        ok = True
+        for screen in self.screen_stack:
+            if isinstance(screen, WizardScreen):
+                ok = screen.close_session() and ok
+        return ok
+
+    async def action_quit(self) -> None:
+        """Save everything, release the reports, then exit."""
+        if "tui.screens.wizard" in sys.modules and not self.close_sessions():
+            from .screens.dialogs import ConfirmDialog
+
+            def answer(leave: bool | None) -> None:
+                if leave:
+                    self.exit()
+
+            self.push_screen(
+                ConfirmDialog(
+                    "有修改未能保存（见上方的错误提示）。现在退出会丢失这些修改。仍然退出吗？",
+                    title="未保存",
+                    yes="仍然退出",
+                    no="留下",
+                    danger=True,
+                ),
+                answer,
+            )
+            return
+        self.exit()
+
+    # ------------------------------------------------------ command palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("帮助", "说明与本页按键（F1）", self.action_help)
+        yield SystemCommand("切换配色", "更换界面主题", self.action_change_theme)
+        yield SystemCommand("退出", "保存并退出 shuzhi（Ctrl+Q）", self.action_quit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="输入条目名称或命令…", id="--command-palette"))
 
     def get_store(self) -> "Store | None":
         """The store, opened on first use; errors are shown, never raised."""
         if self.store is None:
-            from store import Store
+            from store.core import Store
             from store.errors import StoreError
-            from store.paths import data_dir
 
             try:
-                self.store = Store(data_dir(self.data_dir))
+                self.store = Store(self.data_dir)
             except StoreError as exc:
                 self.show_error("无法打开数据目录", str(exc))
                 return None
@@ -143,13 +233,15 @@ def create_app(
     today: _dt.date | None = None,
     cursor_blink: bool = True,
     environ: dict[str, Any] | None = None,
+    export_dir: Path | str | None = None,
 ) -> ShuzhiApp:
     """The app for ``shuzhi`` (no arguments: the home screen) and
     ``shuzhi open REPORT`` (``report_id``: straight into its wizard).
 
     ``store`` replaces the store opened from ``data_dir`` (tests);
     ``today`` fixes the date used for defaults; ``cursor_blink=False``
-    gives a steady cursor (snapshot tests).
+    gives a steady cursor (snapshot tests); ``export_dir`` is the folder
+    the export dialog offers first (default: the current directory).
     """
     return ShuzhiApp(
         Path(data_dir) if data_dir is not None else None,
@@ -158,4 +250,5 @@ def create_app(
         today=today,
         cursor_blink=cursor_blink,
         environ=environ,
+        export_dir=export_dir,
     )

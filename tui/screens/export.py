@@ -1,0 +1,262 @@
+"""Export dialog: format, file name, folder; final or draft; overwrite check.
+
+A final export with problems left (required answers missing, errors,
+placeholder text) lists them and offers a draft instead. The export runs
+in a worker thread (python-docx and LibreOffice are slow to start); the
+written path is shown at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, LoadingIndicator, RadioButton, RadioSet, Static
+
+from ..widgets.fields import LineInput
+
+if TYPE_CHECKING:  # pragma: no cover
+    from workflows.export import Blocker
+
+    from .session import EditSession
+
+# Format key -> label in the dialog.
+FORMAT_LABELS = {
+    "docx": "Word 文档（公文格式）",
+    "md": "Markdown",
+    "txt": "纯文本",
+    "pdf": "PDF",
+}
+
+
+def shown_path(path: Path) -> str:
+    """A path with the home folder written as ~."""
+    home = str(Path.home())
+    text = str(path)
+    if home not in ("", "/") and (text == home or text.startswith(home + os.sep)):
+        return "~" + text[len(home):]
+    return text
+
+
+class ExportDialog(ModalScreen[None]):
+    """Choose format, name and folder; export final or draft."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, session: "EditSession") -> None:
+        super().__init__(classes="export-dialog")
+        self.session = session
+        self.report: Any = None
+        self.blockers: list["Blocker"] = []
+        self.formats: list[str] = []
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="export-box"):
+            yield Label("导出报告", classes="dialog-title")
+            with Horizontal(classes="export-row"):
+                yield Label("格式：", classes="export-label")
+                yield RadioSet(id="export-format", compact=True)
+            with Horizontal(classes="export-row"):
+                yield Label("文件名：", classes="export-label")
+                yield LineInput("", id="export-name", compact=True)
+                yield Label("", id="export-suffix")
+            with Horizontal(classes="export-row"):
+                yield Label("文件夹：", classes="export-label")
+                yield LineInput("", id="export-folder", compact=True)
+            with VerticalScroll(id="export-status-box"):
+                yield Static("", id="export-status", markup=False)
+            yield LoadingIndicator(id="export-busy")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("导出", id="export-final", variant="primary")
+                yield Button("导出草稿", id="export-draft")
+                yield Button("取消", id="export-cancel")
+
+    def on_mount(self) -> None:
+        from workflows.export import default_filename, final_blockers, pdf_available
+
+        self.query_one("#export-busy").display = False
+        self.report = self.session.assemble()
+        problems = self.session.check().problems
+        self.blockers = final_blockers(self.report, problems)
+        self.formats = ["docx", "md", "txt"] + (["pdf"] if pdf_available() else [])
+        last_format = getattr(self.app, "last_export_format", "docx")
+        if last_format not in self.formats:
+            last_format = "docx"
+        radio = self.query_one("#export-format", RadioSet)
+        radio.mount_all(
+            [RadioButton(FORMAT_LABELS[key], value=key == last_format, id=f"fmt-{key}") for key in self.formats]
+        )
+        name = default_filename(self.report, "txt")
+        self.query_one("#export-name", Input).value = name.removesuffix(".txt")
+        self.query_one("#export-suffix", Label).update(f".{last_format}")
+        folder = getattr(self.app, "export_dir", None) or Path.cwd()
+        self.query_one("#export-folder", Input).value = shown_path(Path(folder))
+        if not self.formats[3:]:
+            self._set_status(Text("PDF 需要安装 LibreOffice（未找到），可先导出 Word 再另存为 PDF。", style="dim"))
+        self._show_blockers(final=False)
+        self.query_one("#export-name", Input).focus()
+
+    # ------------------------------------------------------------- state
+
+    def selected_format(self) -> str:
+        radio = self.query_one("#export-format", RadioSet)
+        button = radio.pressed_button
+        if button is None or not button.id:
+            return "docx"
+        return button.id.removeprefix("fmt-")
+
+    @on(RadioSet.Changed, "#export-format")
+    def _format_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self.query_one("#export-suffix", Label).update(f".{self.selected_format()}")
+
+    def target(self, draft: bool) -> Path | None:
+        name = self.query_one("#export-name", Input).value.strip()
+        folder_text = self.query_one("#export-folder", Input).value.strip() or "."
+        if not name:
+            self._set_status(Text("请填写文件名。", style="bold red"))
+            self.query_one("#export-name", Input).focus()
+            return None
+        if any(ch in name for ch in '/\\:*?"<>|'):
+            self._set_status(Text('文件名不能包含 / \\ : * ? " < > | 这些字符。', style="bold red"))
+            self.query_one("#export-name", Input).focus()
+            return None
+        suffix = f".{self.selected_format()}"
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+        if draft and not name.endswith("（草稿）"):
+            name += "（草稿）"
+        return Path(folder_text).expanduser() / f"{name}{suffix}"
+
+    def _item_title(self, item_id: str | None) -> str:
+        item = self.session.workflow.item(item_id) if item_id else None
+        return item.title if item else "报告"
+
+    def _show_blockers(self, final: bool) -> None:
+        if not self.blockers:
+            self._set_status(Text("报告已填写完整，可以导出正式稿。", style="green"), keep_note=True)
+            self.query_one("#export-draft", Button).display = False
+            return
+        head = (
+            f"还有 {len(self.blockers)} 处问题，不能导出正式稿"
+            if final
+            else f"提示：还有 {len(self.blockers)} 处问题，正式稿需先处理（可先导出草稿）"
+        )
+        text = Text(head + "：\n", style="bold yellow" if not final else "bold red")
+        for number, blocker in enumerate(self.blockers[:40], 1):
+            where = f"（{blocker.where}）" if blocker.where else ""
+            text.append(f"{number}. {self._item_title(blocker.item_id)}：{blocker.message}{where}\n")
+        if len(self.blockers) > 40:
+            text.append(f"……共 {len(self.blockers)} 处\n")
+        self._set_status(text)
+        self.query_one("#export-draft", Button).display = True
+
+    def _set_status(self, text: Text, keep_note: bool = False) -> None:
+        self.query_one("#export-status", Static).update(text)
+
+    # ----------------------------------------------------------- actions
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "export-name":
+            self.query_one("#export-folder", Input).focus()
+        else:
+            self._start(draft=False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "export-final":
+            self._start(draft=False)
+        elif event.button.id == "export-draft":
+            self._start(draft=True)
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        if not self._busy:
+            self.dismiss(None)
+
+    def _start(self, draft: bool) -> None:
+        from .dialogs import ConfirmDialog
+
+        if self._busy:
+            return
+        if not draft and self.blockers:
+            self._show_blockers(final=True)
+            self.query_one("#export-draft", Button).focus()
+            return
+        target = self.target(draft)
+        if target is None:
+            return
+        if target.exists() and not target.is_dir():
+
+            def answer(overwrite: bool | None) -> None:
+                if overwrite:
+                    self._run(target, draft)
+
+            self.app.push_screen(
+                ConfirmDialog(f"“{shown_path(target)}”已存在，要覆盖它吗？", title="文件已存在", yes="覆盖", danger=True),
+                answer,
+            )
+            return
+        self._run(target, draft)
+
+    def _run(self, target: Path, draft: bool) -> None:
+        self._busy = True
+        self.query_one("#export-busy").display = True
+        for button in self.query(Button):
+            button.disabled = True
+        fmt = self.selected_format()
+        self.app.last_export_format = fmt
+        self._export(target, fmt, draft)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, target: Path, fmt: str, draft: bool) -> None:
+        from workflows.export import ExportBlocked, ExportError, export_report
+
+        problems = self.session.check().problems
+        try:
+            result = export_report(self.report, fmt, target, draft=draft, problems=problems)
+        except ExportBlocked as exc:
+            self.app.call_from_thread(self._blocked, exc.blockers)
+        except ExportError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a traceback
+            self.app.call_from_thread(self._failed, f"导出时出现意外错误：{type(exc).__name__}: {exc}")
+        else:
+            self.app.call_from_thread(self._done, result.path, list(result.notes), draft)
+
+    def _idle(self) -> None:
+        self._busy = False
+        self.query_one("#export-busy").display = False
+        for button in self.query(Button):
+            button.disabled = False
+
+    def _blocked(self, blockers: list["Blocker"]) -> None:
+        self._idle()
+        self.blockers = blockers
+        self._show_blockers(final=True)
+
+    def _failed(self, message: str) -> None:
+        self._idle()
+        self._set_status(Text(f"导出失败：{message}", style="bold red"))
+
+    def _done(self, path: Path, notes: list[str], draft: bool) -> None:
+        from .dialogs import MessageDialog
+
+        self._idle()
+        self.app.export_dir = path.parent
+        kind = "草稿" if draft else "报告"
+        message = f"{kind}已导出到：\n{path}"
+        if notes:
+            message += "\n\n" + "\n".join(f"· {note}" for note in notes)
+        self.dismiss(None)
+        self.app.push_screen(MessageDialog(message, title="导出完成"))

@@ -1,0 +1,496 @@
+"""The home screen: the user's reports, and what to do with them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+if TYPE_CHECKING:  # pragma: no cover
+    from store.core import ReportMeta
+
+EMPTY_TEXT = (
+    "欢迎使用 shuzhi（述职）。\n"
+    "\n"
+    "这里还没有报告。本程序会按上级下发的责任清单逐项提问，您逐项填写，"
+    "它自动拼成一篇述职报告，可随时预览，最后导出为公文格式的 Word 文档。"
+    "每次修改都会自动保存。\n"
+    "\n"
+    "按 N 新建报告；第一次使用，可以按 M 打开一份填好的示例报告看看效果。"
+)
+
+
+def short_time(iso: str) -> str:
+    """"2025-12-01T10:00:05+08:00" -> "2025-12-01 10:00"."""
+    if not iso:
+        return ""
+    return iso[:16].replace("T", " ")
+
+
+class HomeCommands(Provider):
+    """Command palette on the home screen."""
+
+    def _targets(self) -> list[tuple[str, Any, str]]:
+        screen = self.screen
+        if not isinstance(screen, HomeScreen):
+            return []
+        return [
+            ("新建报告", screen.action_new, "选择工作流并填写基本信息"),
+            ("打开示例报告", screen.action_demo, "一份填好的报告，看看效果"),
+            ("沿用往年报告新建", screen.action_copy_year, "以所选报告的答案为基础写新一年的报告"),
+            ("重命名所选报告", screen.action_rename, ""),
+            ("删除所选报告", screen.action_delete, "移入回收站，可恢复"),
+            ("导入答案文件", screen.action_import, "把 YAML/JSON 答案文件导入所选报告"),
+            ("显示或隐藏回收站", screen.action_toggle_bin, "查看并恢复已删除的报告"),
+        ] + [
+            (f"打开：{meta.title}", lambda rid=meta.id: screen.open_report(rid), short_time(meta.updated))
+            for meta in screen.metas
+            if not meta.deleted
+        ]
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._targets():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._targets():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class HomeScreen(Screen[None]):
+    """The list of reports."""
+
+    COMMANDS = {HomeCommands}
+
+    BINDINGS = [
+        Binding("enter", "open", "打开", show=True),
+        Binding("n", "new", "新建"),
+        Binding("c", "copy_year", "沿用往年"),
+        Binding("r", "rename", "重命名"),
+        Binding("d,delete", "delete", "删除"),
+        Binding("i", "import", "导入答案"),
+        Binding("m", "demo", "示例", show=False),
+        Binding("b", "toggle_bin", "回收站", show=False),
+        Binding("u", "restore", "恢复", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="home")
+        self.metas: list["ReportMeta"] = []
+        self.show_bin = False
+        self._progress: dict[str, str] = {}
+        self._workflow_names: dict[str, str] = {}
+        self._last_deleted: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home-empty"):
+            yield Static(EMPTY_TEXT, id="home-empty-text", markup=False)
+            with Horizontal(id="home-empty-buttons"):
+                yield Button("新建报告（N）", id="home-new", variant="primary")
+                yield Button("打开示例报告（M）", id="home-demo")
+        table: DataTable[Any] = DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="home-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "我的报告"
+        table = self.query_one("#reports", DataTable)
+        table.add_column("标题", key="title", width=32)
+        table.add_column("工作流", key="workflow", width=12)
+        table.add_column("年度", key="year", width=5)
+        table.add_column("进度", key="progress", width=12)
+        table.add_column("上次保存", key="updated", width=16)
+        self.refresh_reports()
+
+    # ------------------------------------------------------------ listing
+
+    def refresh_reports(self, select: str | None = None) -> None:
+        """Re-read the list (index only: fast) and fill progress in the background."""
+        store = self.app.get_store()
+        if store is None:
+            self.metas = []
+        else:
+            from store.errors import StoreError
+
+            try:
+                self.metas = store.list_reports(include_deleted=self.show_bin)
+            except StoreError as exc:
+                self.app.show_error("无法读取报告列表", str(exc))
+                self.metas = []
+            for notice in store.notices:
+                self.app.notify(notice, title="数据目录", severity="warning", timeout=10)
+            store.notices.clear()
+        self._fill_table(select)
+        if self.metas:
+            self._compute_progress(list(self.metas))
+
+    def _fill_table(self, select: str | None = None) -> None:
+        table = self.query_one("#reports", DataTable)
+        current = select or self.selected_id()
+        table.clear()
+        for meta in self.metas:
+            title = Text(meta.title)
+            if meta.deleted:
+                title = Text("［已删除］", style="red") + title
+            elif meta.problem:
+                title = Text("［无法读取］", style="red") + title
+            elif meta.locked_by is not None:
+                title = Text("［编辑中］", style="yellow") + title
+            table.add_row(
+                title,
+                self._workflow_names.get(meta.workflow_id, meta.workflow_id),
+                str(meta.year or ""),
+                self._progress.get(meta.id, "…"),
+                short_time(meta.updated),
+                key=meta.id,
+            )
+        empty = not self.metas
+        self.query_one("#home-empty").display = empty and not self.show_bin
+        table.display = not empty or self.show_bin
+        if current is not None:
+            for row, meta in enumerate(self.metas):
+                if meta.id == current:
+                    table.move_cursor(row=row, animate=False)
+                    break
+        if empty and not self.show_bin:
+            self.query_one("#home-new", Button).focus()
+        else:
+            table.focus()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        status = self.query_one("#home-status", Static)
+        if self.show_bin:
+            status.update("正在显示回收站中的报告：选中后按 U 恢复；按 B 返回。")
+        elif self.metas:
+            status.update(f"共 {len(self.metas)} 份报告。回车打开，N 新建，C 以所选报告为基础写新一年的报告；F1 帮助。")
+        else:
+            status.update("")
+
+    @work(thread=True, exclusive=True, group="home-progress")
+    def _compute_progress(self, metas: list["ReportMeta"]) -> None:
+        """Items done per report (reads each report and checks it)."""
+        from store.errors import StoreError
+        from workflows.checks import check
+        from workflows.loader import WorkflowError
+
+        from tui.service import find_workflow
+
+        store = self.app.store
+        if store is None:
+            return
+        workflows: dict[str, Any] = {}
+        for meta in metas:
+            if meta.problem:
+                continue
+            try:
+                wf = workflows.get(meta.workflow_id)
+                if wf is None:
+                    wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root)
+                    self.app.call_from_thread(self._set_workflow_name, wf.id, wf.title)
+                handle = store.open(meta.id, readonly=True)
+                try:
+                    answers = handle.answers
+                finally:
+                    handle.close()
+                result = check(wf, answers, self.app.today)
+                total = len(result.item_states)
+                text = f"已完成 {result.items_done()}/{total}"
+            except (StoreError, WorkflowError, OSError):
+                text = "（无法读取）"
+            self.app.call_from_thread(self._set_progress, meta.id, text)
+
+    def _set_workflow_name(self, workflow_id: str, title: str) -> None:
+        short = title if len(title) <= 10 else title[:9] + "…"
+        self._workflow_names[workflow_id] = short
+        table = self.query_one("#reports", DataTable)
+        for meta in self.metas:
+            if meta.workflow_id == workflow_id and meta.id in table.rows:
+                table.update_cell(meta.id, "workflow", short)
+
+    def _set_progress(self, report_id: str, text: str) -> None:
+        self._progress[report_id] = text
+        table = self.query_one("#reports", DataTable)
+        if report_id in table.rows:
+            table.update_cell(report_id, "progress", text)
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#reports", DataTable)
+        if not self.metas or table.cursor_row < 0 or table.cursor_row >= len(self.metas):
+            return None
+        return self.metas[table.cursor_row].id
+
+    def selected(self) -> "ReportMeta | None":
+        rid = self.selected_id()
+        return next((m for m in self.metas if m.id == rid), None)
+
+    def _need_selection(self) -> "ReportMeta | None":
+        meta = self.selected()
+        if meta is None:
+            self.app.notify("请先选中一份报告（上下方向键）。", timeout=4)
+        return meta
+
+    # ------------------------------------------------------------ actions
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "home-new":
+            self.action_new()
+        elif event.button.id == "home-demo":
+            self.action_demo()
+
+    def action_open(self) -> None:
+        meta = self._need_selection()
+        if meta is None:
+            return
+        if meta.deleted:
+            self.action_restore()
+            return
+        self.open_report(meta.id)
+
+    def open_report(self, report_id: str) -> None:
+        self.app.open_report(report_id)
+
+    def action_new(self) -> None:
+        from .new_report import NewReportScreen
+
+        def created(report_id: str | None) -> None:
+            if report_id:
+                self.refresh_reports(select=report_id)
+                self.open_report(report_id)
+
+        self.app.push_screen(NewReportScreen(), created)
+
+    def action_demo(self) -> None:
+        from store.errors import StoreError
+        from workflows.answers import AnswersFileError
+        from workflows.loader import WorkflowError
+
+        from tui.service import ServiceError, create_demo_report
+
+        store = self.app.get_store()
+        if store is None:
+            return
+        try:
+            meta = create_demo_report(store)
+        except (StoreError, WorkflowError, AnswersFileError, ServiceError) as exc:
+            self.app.show_error("无法创建示例报告", str(exc))
+            return
+        self.app.notify("已创建示例报告，可随意修改或删除。", timeout=4)
+        self.refresh_reports(select=meta.id)
+        self.open_report(meta.id)
+
+    def action_copy_year(self) -> None:
+        from .dialogs import PromptDialog
+
+        meta = self._need_selection()
+        if meta is None or meta.deleted:
+            return
+        default_year = str(meta.year + 1) if meta.year else ""
+
+        def validate(text: str) -> str | None:
+            if not text.isdigit() or not 2000 <= int(text) <= 2100:
+                return "请填写 2000 至 2100 之间的年份"
+            return None
+
+        def chosen(year: str | None) -> None:
+            if year:
+                self._create_from_previous(meta, int(year))
+
+        self.app.push_screen(
+            PromptDialog(
+                f"以“{meta.title}”的答案为基础新建报告。沿用的答案会标记为“沿用往年”，请逐项核对确认。\n新报告的年度：",
+                title="沿用往年报告",
+                value=default_year,
+                validate=validate,
+            ),
+            chosen,
+        )
+
+    def _create_from_previous(self, meta: "ReportMeta", year: int) -> None:
+        from store.errors import StoreError
+        from workflows.loader import WorkflowError
+        from workflows.values import AnswerError
+
+        from tui.service import NewReport, ServiceError, create_report, find_workflow
+
+        store = self.app.get_store()
+        if store is None:
+            return
+        try:
+            wf = find_workflow(meta.workflow_id, store.root)
+            new = create_report(store, NewReport(wf, year=year), previous=meta.id, today=self.app.today)
+        except (StoreError, WorkflowError, ServiceError, AnswerError) as exc:
+            self.app.show_error("无法新建报告", str(exc))
+            return
+        self.app.notify(f"已新建“{new.title}”。", timeout=4)
+        self.refresh_reports(select=new.id)
+        self.open_report(new.id)
+
+    def action_rename(self) -> None:
+        from .dialogs import PromptDialog
+
+        meta = self._need_selection()
+        if meta is None:
+            return
+
+        def validate(text: str) -> str | None:
+            if not text:
+                return "标题不能为空"
+            if len(text) > 200:
+                return f"标题过长（{len(text)} 字，最多 200 字）"
+            return None
+
+        def renamed(title: str | None) -> None:
+            if not title or title == meta.title:
+                return
+            from store.errors import StoreError
+
+            store = self.app.get_store()
+            if store is None:
+                return
+            try:
+                store.rename(meta.id, title)
+            except StoreError as exc:
+                self.app.show_error("无法重命名", str(exc))
+                return
+            self.refresh_reports(select=meta.id)
+
+        self.app.push_screen(PromptDialog("新的标题：", title="重命名报告", value=meta.title, validate=validate), renamed)
+
+    def action_delete(self) -> None:
+        from .dialogs import ConfirmDialog
+
+        meta = self._need_selection()
+        if meta is None or meta.deleted:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            from store.errors import StoreError
+
+            store = self.app.get_store()
+            if store is None:
+                return
+            try:
+                store.delete(meta.id)
+            except StoreError as exc:
+                self.app.show_error("无法删除", str(exc))
+                return
+            self._last_deleted = meta.id
+            self.app.notify(f"已将“{meta.title}”移入回收站。按 U 可撤销，按 B 查看回收站。", timeout=8)
+            self.refresh_reports()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"删除“{meta.title}”？\n报告会移入回收站，之后可以恢复。", title="删除报告", yes="删除", danger=True
+            ),
+            confirmed,
+        )
+
+    def action_restore(self) -> None:
+        from store.errors import StoreError
+
+        meta = self.selected()
+        report_id = meta.id if meta is not None and meta.deleted else self._last_deleted
+        if report_id is None:
+            self.app.notify("没有可恢复的报告。按 B 查看回收站。", timeout=4)
+            return
+        store = self.app.get_store()
+        if store is None:
+            return
+        try:
+            restored = store.restore(report_id)
+        except StoreError as exc:
+            self.app.show_error("无法恢复", str(exc))
+            return
+        if self._last_deleted == report_id:
+            self._last_deleted = None
+        self.app.notify(f"已恢复“{restored.title}”。", timeout=4)
+        self.show_bin = False
+        self.refresh_reports(select=report_id)
+
+    def action_toggle_bin(self) -> None:
+        self.show_bin = not self.show_bin
+        self.refresh_reports()
+
+    def action_import(self) -> None:
+        from .dialogs import PromptDialog
+
+        meta = self._need_selection()
+        if meta is None or meta.deleted:
+            return
+
+        def validate(text: str) -> str | None:
+            path = Path(text).expanduser()
+            if not path.is_file():
+                return f"找不到文件“{path}”"
+            return None
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self._import(meta, Path(text).expanduser())
+
+        self.app.push_screen(
+            PromptDialog(
+                f"把答案文件（YAML 或 JSON）导入“{meta.title}”。文件中有的字段会覆盖现有答案，其余不变。\n文件路径：",
+                title="导入答案文件",
+                placeholder="如 ~/答案.yaml",
+                validate=validate,
+            ),
+            chosen,
+        )
+
+    def _import(self, meta: "ReportMeta", path: Path) -> None:
+        from store.errors import AnswersImportError, StoreError
+        from workflows.answers import AnswersFileError, guess_format
+        from workflows.loader import WorkflowError
+
+        from tui.service import find_workflow
+
+        from .dialogs import MessageDialog
+
+        store = self.app.get_store()
+        if store is None:
+            return
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.app.show_error("无法导入", f"“{path}”不是 UTF-8 编码的文本。")
+            return
+        except OSError as exc:
+            self.app.show_error("无法导入", f"无法读取“{path}”：{exc.strerror or exc}")
+            return
+        try:
+            wf = find_workflow(meta.workflow_id, store.root)
+            imported = store.import_answers(meta.id, text, guess_format(path.name), wf)
+        except (AnswersImportError, AnswersFileError) as exc:
+            problems = getattr(exc, "problems", [])
+            detail = "\n".join(f"· {p}" for p in problems[:30]) or str(exc)
+            self.app.push_screen(
+                MessageDialog(f"答案文件有问题，没有导入任何内容：\n{detail}", title="无法导入", error=True)
+            )
+            return
+        except (StoreError, WorkflowError) as exc:
+            self.app.show_error("无法导入", str(exc))
+            return
+        self.app.notify(f"已导入 {len(imported)} 个答案到“{meta.title}”。", timeout=5)
+        self.refresh_reports(select=meta.id)

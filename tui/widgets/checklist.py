@@ -1,0 +1,77 @@
+"""The checklist as a tree (parts → items), each item with its state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from workflows.model import Workflow
+
+# item state -> (icon, style, Chinese name). Icons have an unambiguous
+# terminal width (no East Asian "ambiguous" characters).
+STATES: dict[str, tuple[str, str, str]] = {
+    "done": ("✔", "green", "已完成"),
+    "empty": ("◌", "dim", "未填"),
+    "partial": ("✎", "yellow", "部分填写"),
+    "error": ("✖", "bold red", "有错误"),
+    "warning": ("!", "bold yellow", "低于清单要求"),
+    "copied": ("↺", "cyan", "沿用往年，待确认"),
+}
+
+
+def state_label(title: str, state: str) -> Text:
+    icon, style, _name = STATES.get(state, STATES["empty"])
+    text = Text()
+    text.append(icon, style=style)
+    text.append(" ")
+    text.append(title)
+    return text
+
+
+class ChecklistTree(Tree[str]):
+    """Parts as branches, items as leaves (``node.data`` is the item id)."""
+
+    DEFAULT_CSS = """
+    ChecklistTree { width: 28; border-right: vkey $foreground 20%; padding-right: 0; }
+    """
+
+    class ItemChosen(Message):
+        def __init__(self, item_id: str) -> None:
+            super().__init__()
+            self.item_id = item_id
+
+    def __init__(self, workflow: Workflow, *, id: str | None = None) -> None:
+        super().__init__(workflow.title, id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.workflow = workflow
+        self.item_nodes: dict[str, TreeNode[str]] = {}
+        self._states: dict[str, str] = {}
+        self._titles = {item.id: item.title for item in workflow.items()}
+        for section in workflow.sections:
+            branch = self.root.add(Text(section.title, style="bold"), expand=True)
+            for item in section.items:
+                self.item_nodes[item.id] = branch.add_leaf(state_label(item.title, "empty"), data=item.id)
+
+    def set_states(self, states: dict[str, str]) -> None:
+        """Update item icons (``states``: item id -> state name)."""
+        for item_id, state in states.items():
+            if self._states.get(item_id) == state:
+                continue
+            self._states[item_id] = state
+            node = self.item_nodes.get(item_id)
+            if node is not None:
+                node.set_label(state_label(self._titles[item_id], state))
+
+    def show_item(self, item_id: str) -> None:
+        """Move the cursor to an item without choosing it again."""
+        node = self.item_nodes.get(item_id)
+        if node is not None and self.cursor_node is not node:
+            self.move_cursor(node, animate=False)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[str]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.ItemChosen(event.node.data))
