@@ -34,9 +34,9 @@ def report_namespace(wf: Workflow, values: Mapping[str, Any], pending: bool = Tr
 def _compiled(wf: Workflow, key: str, source: str):
     template = wf.compiled.get(key)
     if template is None:
-        from .templating import environment
+        from .templating import compile_template
 
-        template = environment().from_string(source)
+        template = compile_template(f"{wf.id}/{key}", source)
         wf.compiled[key] = template
     return template
 

@@ -97,16 +97,52 @@ GLOBAL_NAMES = frozenset(
 )
 
 
+# Bumped whenever the environment's settings change, so that compiled
+# templates cached on disk by an older version are never reused.
+ENGINE_VERSION = "1"
+
+# Template sources by name, for the loader (see compile_template).
+_SOURCES: dict[str, str] = {}
+
+
 def make_environment() -> SandboxedEnvironment:
+    from jinja2 import FunctionLoader
+
     env = SandboxedEnvironment(
         autoescape=False,
         finalize=_finalize,
         keep_trailing_newline=False,
         trim_blocks=False,
         lstrip_blocks=False,
+        loader=FunctionLoader(_SOURCES.get),
+        auto_reload=False,
+        cache_size=-1,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     return env
+
+
+def compile_template(hint: str, source: str):
+    """A compiled template for ``source``; with a bytecode cache enabled the
+    compilation is done once per source text, not once per process."""
+    import hashlib
+
+    digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    name = f"v{ENGINE_VERSION}/{hint}@{digest}"
+    _SOURCES[name] = source
+    return environment().get_template(name)
+
+
+def _bytecode_cache():
+    from . import cache
+
+    directory = cache.template_cache_dir()
+    if directory is None:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    return FileSystemBytecodeCache(str(directory))
 
 
 _ENV: SandboxedEnvironment | None = None
