@@ -254,10 +254,12 @@ class ReportHandle:
         """Field path -> the year its answer was copied from, for answers not yet confirmed."""
         return {p: m["from_year"] for p, m in self.field_meta.items() if m["from_year"] is not None}
 
-    def orphans(self, known_paths: Iterable[str]) -> dict[str, Any]:
-        """Answers whose field is not in ``known_paths`` (e.g. removed in a newer
-        workflow version). They are kept in the file, never dropped."""
-        known = set(known_paths)
+    def orphans(self, known: Iterable[str] | Any) -> dict[str, Any]:
+        """Answers whose field is not in ``known`` (a workflow, or its field
+        paths): e.g. fields removed in a newer workflow version. They are kept
+        in the file, never dropped."""
+        fields = getattr(known, "fields", None)
+        known = {f.path for f in fields()} if callable(fields) else set(known)
         return {p: v for p, v in self.answers.items() if p not in known}
 
     @property
@@ -974,6 +976,7 @@ class Store:
                 raise DeletedError(f"报告“{data['report']['1']['title']}”（{report_id}）在回收站中，请先恢复。")
             migrated_from = None
             if lock is not None:
+                _fs.cleanup_tmp_files(backups.backup_dir(self.backups_dir, report_id))
                 latest = backups.latest_raw(self.backups_dir, report_id)
                 if latest != raw:
                     backups.make_backup(self.backups_dir, report_id, raw)

@@ -164,7 +164,19 @@ def upgrade(data: dict, fmt: str, version: int) -> dict:
     return data
 
 
+_MISSING = object()
+_EXACT: dict[int, tuple[tuple[str, frozenset], ...]] = {}
+
+
 def _check_fields(doc: dict, fields: dict[str, tuple[type, ...]], where: str) -> list[str]:
+    exact = _EXACT.get(id(fields))
+    if exact is None:
+        exact = _EXACT[id(fields)] = tuple((k, frozenset(ts)) for k, ts in fields.items())
+    for key, types in exact:  # fast path: JSON values have exact types
+        if type(doc.get(key, _MISSING)) not in types:
+            break
+    else:
+        return []
     problems = []
     for key, types in fields.items():
         if key not in doc:

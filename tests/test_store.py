@@ -352,6 +352,31 @@ def test_backups_on_open_and_close(store):
     assert [d["value"] for d in newest["answers"].values()] == [2]
 
 
+def test_backups_while_saving_are_rolled(store, monkeypatch):
+    from store import core
+
+    monkeypatch.setattr(core, "BACKUP_INTERVAL", 0.0)  # a copy after every save
+    rid = new(store)
+    with store.open(rid) as h:
+        for i in range(25):
+            h.set_answer("a.x", i)
+    kept = store.list_backups(rid)
+    # The newest N (plus, just after midnight, yesterday's last copy).
+    assert backups_mod.KEEP_LAST <= len(kept) <= backups_mod.KEEP_LAST + 1
+    newest = json.loads(kept[0].path.read_text("utf-8"))
+    assert [d["value"] for d in newest["answers"].values()] == [24]
+
+
+def test_orphans_accepts_a_workflow(store):
+    from workflows.loader import load_builtin
+
+    wf = load_builtin(WF)
+    rid = new(store)
+    with store.open(rid) as h:
+        h.set_answers({"basics.unit": "某某局", "gone.field": 1})
+        assert h.orphans(wf) == {"gone.field": 1}
+
+
 def test_backup_pruning_keeps_last_n_and_one_per_day(tmp_path):
     root = tmp_path / "b"
     folder = root / "r1"

@@ -110,11 +110,12 @@ def check_store(root: Path, rid: str, exp: Expected, context: str) -> None:
     store = Store(root)
     assert store.notices == [], context  # the index never needed a repair
     check_every_file_parses(root)
-    assert not [p for p in root.rglob(".*.tmp")], context  # leftovers were removed
     listed = {m.id: m for m in store.list_reports()}
     assert exp.created <= set(listed), context
     with store.open(rid) as h:
         assert not h.readonly, context  # the dead child's lock was taken over
+        # Temporary files of the killed child were removed.
+        assert not [p for p in root.rglob(".*.tmp")], context
         answers = h.answers
         assert listed[rid].answered == len(answers), context  # the listing was current
         for key, i in exp.loop.items():
