@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from workflows.loader import load_workflow_text
+from workflows.values import AnswerError, coerce
 from workflows.report import Report
 
 # Example counts: modest by default, many more under `pytest -m slow`.
@@ -159,8 +160,6 @@ def long_text(draw, size: int = 100_000) -> str:
     return text
 
 
-any_text = st.one_of(nasty_text, nasty_text, nasty_text, long_text())
-
 scalar = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
     nasty_text, st.dates(), st.datetimes(),
@@ -197,10 +196,6 @@ def report_text(report: Report) -> str:
     return "\n".join(report.paragraphs())
 
 
-def missing_pieces(value: str, haystack: str, transform=lambda s: s) -> list[str]:
-    return [p for p in literal_pieces(value) if transform(p) and transform(p) not in haystack]
-
-
 def strings_in(value: Any) -> Iterable[str]:
     if isinstance(value, str):
         yield value
@@ -217,3 +212,59 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def xml_clean(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
+
+
+# ------------------------------------------------------------ answers
+
+
+@st.composite
+def text_answers(draw):
+    """Answers as the app stores them: typed text through coerce; values
+    that do not validate are not stored."""
+    wf = fuzz_workflow()
+    answers = {}
+    # At most one 100,000-character answer per example: rich's wrapping of
+    # megabytes of preview text would dominate the run otherwise.
+    long_path = draw(st.one_of(st.none(), st.none(), st.sampled_from(TEXT_PATHS)))
+    for path in TEXT_PATHS:
+        raw = draw(long_text() if path == long_path else nasty_text)
+        try:
+            value = coerce(wf.field(path), raw)
+        except AnswerError:
+            continue
+        if value is not None:
+            answers[path] = value
+    for path in LIST_PATHS:
+        raw = draw(st.one_of(nasty_text, st.lists(nasty_text, max_size=4)))
+        try:
+            value = coerce(wf.field(path), raw)
+        except AnswerError:
+            continue
+        if value is not None:
+            answers[path] = value
+    entries = draw(st.lists(st.fixed_dictionaries({"who": nasty_text, "note": nasty_text}), max_size=3))
+    try:
+        value = coerce(wf.field("people.people"), entries)
+    except AnswerError:
+        value = None
+    if value is not None:
+        answers["people.people"] = value
+    answers["numbers.n"] = draw(st.sampled_from([0, 3, "20余"]))
+    answers["numbers.flag"] = draw(st.booleans())
+    answers["basics.year"] = 2025
+    answers["basics.date"] = "2026-01-08"
+    return answers
+
+
+def expected_strings(answers):
+    """Every answer string that must appear in the report, as printed
+    (the titles filter prints a title inside 《》 without stray brackets)."""
+    for path, value in answers.items():
+        if path not in TEXT_PATHS + LIST_PATHS + ("people.people",):
+            continue
+        for text in strings_in(value):
+            if path == "lists.docs" and not text.startswith("【"):
+                text = text.strip("《》")
+            yield path, text
+
+

@@ -18,17 +18,16 @@ from rich.console import Console
 from rich.control import strip_control_codes
 
 from property_support import (
-    LIST_PATHS,
     TEXT_PATHS,
     any_raw,
-    long_text,
     default_settings,
+    expected_strings,
     fuzz_workflow,
     literal_pieces,
     nasty_text,
     report_text,
     slow_settings,
-    strings_in,
+    text_answers,
 )
 from workflows.answers import AnswersFileError, dump_answers, load_answers_data, load_answers_text
 from workflows.assemble import assemble, render_item
@@ -145,57 +144,6 @@ def test_answers_text_never_crashes(text):
 
 
 # ------------------------------------------------------------ assembly
-
-
-@st.composite
-def text_answers(draw):
-    """Answers as the app stores them: typed text through coerce; values
-    that do not validate are not stored."""
-    wf = fuzz_workflow()
-    answers = {}
-    # At most one 100,000-character answer per example: rich's wrapping of
-    # megabytes of preview text would dominate the run otherwise.
-    long_path = draw(st.one_of(st.none(), st.none(), st.sampled_from(TEXT_PATHS)))
-    for path in TEXT_PATHS:
-        raw = draw(long_text() if path == long_path else nasty_text)
-        try:
-            value = coerce(wf.field(path), raw)
-        except AnswerError:
-            continue
-        if value is not None:
-            answers[path] = value
-    for path in LIST_PATHS:
-        raw = draw(st.one_of(nasty_text, st.lists(nasty_text, max_size=4)))
-        try:
-            value = coerce(wf.field(path), raw)
-        except AnswerError:
-            continue
-        if value is not None:
-            answers[path] = value
-    entries = draw(st.lists(st.fixed_dictionaries({"who": nasty_text, "note": nasty_text}), max_size=3))
-    try:
-        value = coerce(wf.field("people.people"), entries)
-    except AnswerError:
-        value = None
-    if value is not None:
-        answers["people.people"] = value
-    answers["numbers.n"] = draw(st.sampled_from([0, 3, "20余"]))
-    answers["numbers.flag"] = draw(st.booleans())
-    answers["basics.year"] = 2025
-    answers["basics.date"] = "2026-01-08"
-    return answers
-
-
-def expected_strings(answers):
-    """Every answer string that must appear in the report, as printed
-    (the titles filter prints a title inside 《》 without stray brackets)."""
-    for path, value in answers.items():
-        if path not in TEXT_PATHS + LIST_PATHS + ("people.people",):
-            continue
-        for text in strings_in(value):
-            if path == "lists.docs" and not text.startswith("【"):
-                text = text.strip("《》")
-            yield path, text
 
 
 def _assembly_keeps_text(answers):
