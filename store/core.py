@@ -279,7 +279,7 @@ class ReportHandle:
         with self._mutex:
             if not self.readonly:
                 return
-            data, _ = self.store._load_report_data(self.id)
+            data = self.store._read_checked(self.id)
             self._storage = DurableJSONStorage(
                 self.path, data=data, readonly=True, readonly_message=self._storage.readonly_message
             )
@@ -299,6 +299,10 @@ class ReportHandle:
         """One durable write of everything done inside; yields the time stamp."""
         with self._mutex:
             self._writable()
+            if not self._dirty_marked:
+                # Before the first change: the index will lag until close.
+                self.store._mark_dirty(self.id)
+                self._dirty_marked = True
             now = _fs.iso()
             with self._storage.batch():
                 yield now
@@ -307,9 +311,6 @@ class ReportHandle:
 
     def _after_commit(self) -> None:
         self._changed_since_backup = True
-        if not self._dirty_marked:
-            self.store._mark_dirty(self.id)
-            self._dirty_marked = True
         if time.monotonic() - self._last_backup >= BACKUP_INTERVAL:
             self._backup()
 
@@ -403,13 +404,23 @@ class ReportHandle:
             fields["workflow_version"] = v
         with self._write():
             self._report.update(fields, doc_ids=[1])
-        self.store._index_put([self.meta])
+        self._sync_index()
         return self.meta
+
+    def _sync_index(self) -> bool:
+        """Bring the index up to date; on failure the dirty marker stays and
+        listings read this report's file instead (so nothing is wrong)."""
+        try:
+            self.store._index_put([self.meta])
+        except (StoreError, OSError) as exc:
+            self.store.notices.append(f"报告索引暂未更新（{exc}），不影响已保存的内容。")
+            return False
+        return True
 
     def _set_deleted(self, deleted: bool) -> None:
         with self._write() as now:
             self._report.update({"deleted": deleted, "deleted_at": now if deleted else None}, doc_ids=[1])
-        self.store._index_put([self.meta])
+        self._sync_index()
 
     def replace_answers(self, answers: Mapping[str, Any], *, keep: Iterable[str] = ()) -> None:
         """Set ``answers`` in one write; other answers are cleared except those in ``keep``."""
@@ -465,9 +476,13 @@ class ReportHandle:
             try:
                 if not self.readonly:
                     if self._changed_since_backup:
-                        self._backup()
-                    if self._dirty_marked:
-                        self.store._index_put([self.meta])
+                        try:
+                            self._backup()
+                        except OSError as exc:
+                            self.store.notices.append(
+                                f"关闭报告时未能写入备份（{exc.strerror or exc}），报告本身已保存。"
+                            )
+                    if self._dirty_marked and self._sync_index():
                         self.store._clear_dirty(self.id)
             finally:
                 if self._lock is not None:
@@ -644,6 +659,14 @@ class Store:
             entries = {doc["id"]: doc for doc in storage.data["reports"].values()}
             self._cache = _IndexCache(self._index_key(), entries)
 
+    def _index_put_quiet(self, metas: Iterable[ReportMeta]) -> None:
+        """Index update after the report file is safely written: a failure here
+        loses nothing (listings pick up report files missing from the index)."""
+        try:
+            self._index_put(metas)
+        except (StoreError, OSError) as exc:
+            self.notices.append(f"报告索引暂未更新（{exc}），不影响已保存的内容。")
+
     def rebuild_index(self) -> int:
         """Rebuild the index from the report files; returns the number of reports."""
         with self._mutex, IndexLock(self._index_lock_path):
@@ -777,7 +800,8 @@ class Store:
                     if rid in dirty:
                         clean.append(rid)
         for rid in metas.keys() - files:
-            extra.setdefault(rid, {})["problem"] = "报告文件缺失（可从备份恢复）"
+            hint = "（可从备份恢复）" if backups.list_backups(self.backups_dir, rid) else "（没有备份）"
+            extra.setdefault(rid, {})["problem"] = f"报告文件缺失{hint}"
         if repairs:
             try:
                 self._index_put(repairs)
@@ -896,8 +920,12 @@ class Store:
         }
         _fs.atomic_write(self.report_path(rid), _fs.dumps(data))
         result = _meta_from_data(data)
-        self._index_put([result])
+        self._index_put_quiet([result])
         return result
+
+    def _read_checked(self, report_id: str) -> dict:
+        """A report's committed content, with store errors (never moves anything)."""
+        return self._read_for_copy(report_id)
 
     def _read_for_copy(self, report_id: str) -> dict:
         report_id = self._check_id(report_id)
@@ -909,6 +937,8 @@ class Store:
             raise self._future_error(self.report_path(report_id), exc.found) from None
         except schema.Damage as exc:
             raise self._damaged(report_id, exc.reason, move=False) from None
+        except OSError as exc:
+            raise StoreError(f"无法读取报告文件“{self.report_path(report_id)}”：{exc.strerror or exc}。") from None
         return data
 
     def duplicate(self, report_id: str, title: str | None = None) -> ReportMeta:
@@ -926,7 +956,7 @@ class Store:
         }
         _fs.atomic_write(self.report_path(rid), _fs.dumps(data))
         result = _meta_from_data(data)
-        self._index_put([result])
+        self._index_put_quiet([result])
         return result
 
     # -- opening ------------------------------------------------------------------------------
@@ -972,7 +1002,7 @@ class Store:
                 raise self._damaged(report_id, exc.reason, move=lock is not None) from None
             except OSError as exc:
                 raise StoreError(f"无法读取报告文件“{path}”：{exc.strerror or exc}。") from None
-            if data["report"]["1"].get("deleted") and not allow_deleted:
+            if data["report"]["1"].get("deleted") and not (allow_deleted or by_choice):
                 raise DeletedError(f"报告“{data['report']['1']['title']}”（{report_id}）在回收站中，请先恢复。")
             migrated_from = None
             if lock is not None:
@@ -1113,10 +1143,14 @@ class Store:
                     _fs.move_aside(path, self.damaged_dir, _fs.stamp())
                 except schema.Future as exc:
                     raise self._future_error(path, exc.found) from None
+            self._mark_dirty(report_id)
             _fs.atomic_write(path, _fs.dumps(data))
             meta = _meta_from_data(data)
-            self._index_put([meta])
-            self._clear_dirty(report_id)
+            try:
+                self._index_put([meta])
+                self._clear_dirty(report_id)
+            except (StoreError, OSError) as exc:
+                self.notices.append(f"报告索引暂未更新（{exc}），不影响已恢复的内容。")
             return meta
         finally:
             lock.release()

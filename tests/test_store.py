@@ -219,6 +219,8 @@ def test_rename_update_meta_delete_restore_duplicate_purge(store):
     assert rid in {m.id for m in store.list_reports(include_deleted=True)}
     with pytest.raises(DeletedError, match="回收站"):
         store.open(rid)
+    with store.open(rid, readonly=True) as h:  # can still be looked at
+        assert h.readonly and h.answers == {"a.x": 1}
     assert store.report_path(rid).exists()  # recoverable: nothing removed
     restored = store.restore(rid)
     assert not restored.deleted
