@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 
 import docx
 import pytest
@@ -320,3 +321,43 @@ def test_font_table_declares_windows_stand_ins(tmp_path):
         assert element.find(qn("w:altName")).get(qn("w:val")) == alt
         assert element.find(qn("w:charset")).get(qn("w:val")) == "86"
     assert "Times New Roman" in fonts
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from workflows.export import render  # noqa: E402
+from workflows.export.checks import clean_report  # noqa: E402
+from workflows.export.layout import paragraph_lines  # noqa: E402
+from workflows.report import Block  # noqa: E402
+
+_pasted = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),  # any character, lone surrogates aside
+        st.sampled_from("\x00\x01\x08\x0b\x0c\x1b\x1f\t\r\n\ufffe\uffff\ud800\udfff　XX×【待填】"),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=int(os.environ.get('SHUZHI_FUZZ', 40)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_pasted, texts=st.lists(_pasted, min_size=1, max_size=4), lead=_pasted, signature=_pasted)
+def test_any_pasted_text_exports_without_crashing(title, texts, lead, signature):
+    blocks = [Block(kind="heading", text=texts[0], level=1, number="一、", item_id="a")]
+    blocks += [Block(kind="paragraph", text=t, item_id="b") for t in texts[1:]]
+    blocks.append(Block(kind="paragraph", text="正文", level=3, number="1.", lead=lead, item_id="c"))
+    report = make_report(title=title, blocks=tuple(blocks), signature=signature)
+    data, notes = render(report, "docx", draft=True)
+    document = docx.Document(io.BytesIO(data))
+    cleaned, _ = clean_report(report)
+    # The title is one paragraph (its lines joined by line breaks), so are
+    # the signature and the date (lines joined by spaces); every other line
+    # of pasted text becomes a paragraph of its own.
+    expected = ["".join(paragraph_lines(cleaned.title))]
+    for text in [cleaned.name_line, *(b.full_text for b in cleaned.blocks), cleaned.closing]:
+        expected += paragraph_lines(text)
+    expected += [" ".join(paragraph_lines(cleaned.signature)), " ".join(paragraph_lines(cleaned.date))]
+    got = [p.text.replace("\n", "") for p in document.paragraphs if p.text.strip()]
+    assert got == [e for e in expected if e.strip()]
+    for text in ("txt", "md"):
+        render(report, text)
