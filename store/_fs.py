@@ -98,8 +98,7 @@ def move_aside(path: Path, dest_dir: Path, stamp: str) -> Path:
     return dest
 
 
-def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+_compact = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
 
 
 def dumps(data: Any) -> bytes:
