@@ -26,12 +26,13 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from workflows.answers import effective_answers, initial_answers
-from workflows.loader import WorkflowError, builtin_ids, load_builtin, load_workflow
+from workflows.loader import BUILTIN_DIR, WorkflowError, builtin_ids, load_builtin, load_workflow
 from workflows.values import AnswerError, coerce, is_empty
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,6 +54,96 @@ class ServiceError(Exception):
     """A request that cannot be carried out; ``str()`` is a Chinese message."""
 
 
+# ------------------------------------------------------------- caches
+
+
+_CACHE_DIR: Path | None = None
+_LOADED: dict[tuple[str, str], "Workflow"] = {}
+
+
+def enable_caches(directory: str | Path | None = None) -> None:
+    """Keep loaded workflows and compiled templates between runs, in
+    ``directory`` (default: the user's cache folder from platformdirs,
+    ``$XDG_CACHE_HOME/shuzhi`` on Linux). Entry points (the CLI, the app)
+    call it once at start; it costs nothing until a workflow is loaded. A
+    folder that cannot be written just means no cache."""
+    global _CACHE_DIR
+    from workflows.cache import set_cache_dir
+
+    if directory is None:
+        directory = _user_cache_dir()
+    _CACHE_DIR = Path(directory)
+    set_cache_dir(_CACHE_DIR)
+
+
+def _user_cache_dir() -> Path:
+    if sys.platform.startswith("linux"):  # what platformdirs answers, without importing it
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(base if base.startswith("/") else os.path.expanduser("~/.cache")) / "shuzhi"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("shuzhi", appauthor=False))
+
+
+def _code_stamp() -> str:
+    """Changes whenever the workflow model or loader code changes, so that a
+    cached workflow is never read back by code that built it differently."""
+    import workflows.loader
+    import workflows.model
+
+    parts = []
+    for module in (workflows.model, workflows.loader):
+        try:
+            st = os.stat(module.__file__ or "")
+            parts.append(f"{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            parts.append("?")
+    return "|".join(parts)
+
+
+def _load_cached(path: Path, load: Any) -> "Workflow":
+    """``load(path)``, through the process memo and the on-disk cache
+    (pickles of validated workflows keyed by the file's bytes and the
+    loader's code; anything unreadable there is ignored and rebuilt)."""
+    import hashlib
+    import pickle
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return load(path)  # the loader reports the problem in Chinese
+    key = hashlib.sha1(raw + _code_stamp().encode()).hexdigest()[:24]
+    memo_key = (str(path), key)
+    if memo_key in _LOADED:
+        return _LOADED[memo_key]
+    cache_file = None
+    if _CACHE_DIR is not None:
+        cache_file = _CACHE_DIR / "workflows" / f"{path.stem}-{key}.pickle"
+        try:
+            with open(cache_file, "rb") as handle:
+                wf = pickle.load(handle)
+            if type(wf).__name__ == "Workflow":
+                _LOADED[memo_key] = wf
+                return wf
+        except Exception:  # noqa: BLE001 - a missing or stale cache entry is rebuilt
+            pass
+    wf = load(path)
+    _LOADED[memo_key] = wf
+    if cache_file is not None:
+        import dataclasses
+
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for old in cache_file.parent.glob(f"{path.stem}-*.pickle"):
+                old.unlink(missing_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(dataclasses.replace(wf, compiled={}), protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(cache_file)
+        except Exception:  # noqa: BLE001 - no cache is slower, not wrong
+            pass
+    return wf
+
+
 # ------------------------------------------------------------- workflows
 
 
@@ -67,11 +158,11 @@ def find_workflow(workflow_id: str, data_dir: Path | None = None) -> "Workflow":
     installed file no longer loads.
     """
     if workflow_id in builtin_ids():
-        return load_builtin(workflow_id)
+        return _load_cached(BUILTIN_DIR / f"{workflow_id}.yaml", lambda _path: load_builtin(workflow_id))
     if data_dir is not None:
         path = user_workflows_dir(data_dir) / f"{workflow_id}.yaml"
         if path.is_file():
-            return load_workflow(path)
+            return _load_cached(path, load_workflow)
     known = "、".join(w for w in _all_ids(data_dir)) or "（无）"
     raise WorkflowError([f"没有名为“{workflow_id}”的工作流（可用：{known}）"], workflow_id)
 
@@ -173,6 +264,27 @@ def basics_answers(wf: "Workflow", **values: Any) -> dict[str, Any]:
         if value is not None:
             out[f.path] = value
     return out
+
+
+def field_hint(f: "Field", options: bool = True) -> str:
+    """A short Chinese description of what a field takes: type, required,
+    range, unit, length, options (prompts and ``workflow show``)."""
+    from workflows.model import FIELD_TYPES
+
+    parts = [FIELD_TYPES.get(f.type, f.type)]
+    if f.required:
+        parts.append("必填")
+    if f.type in ("count", "year") and (f.min is not None or f.max is not None):
+        parts.append(f"{'' if f.min is None else f.min}–{'' if f.max is None else f.max}")
+    if f.unit:
+        parts.append(f"单位：{f.unit}")
+    if f.max_length:
+        parts.append(f"最多{f.max_length}字")
+    if f.min_items or f.max_items:
+        parts.append(f"{f.min_items or 0}–{f.max_items or '不限'}条")
+    if f.options and options:
+        parts.append("可选：" + "、".join(f.options) + ("，或自填" if f.custom else ""))
+    return "，".join(parts)
 
 
 def report_year_of(wf: "Workflow", answers: Mapping[str, Any]) -> int | None:
