@@ -57,6 +57,24 @@ def tmp_name(target: Path) -> Path:
     )
 
 
+def _replace(src: Path, dst: Path) -> None:
+    if os.name != "nt":
+        os.replace(src, dst)
+        return
+    # Windows refuses to replace a file another process has open for an
+    # instant (a reader, an antivirus scan): retry for a moment.
+    import time
+
+    for attempt in range(50):  # pragma: no cover - Windows only
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == 49:
+                raise
+            time.sleep(0.02)
+
+
 def atomic_write(target: Path, data: bytes) -> None:
     """Durably replace ``target`` with ``data`` (mode 0600)."""
     target = Path(target)
@@ -73,7 +91,7 @@ def atomic_write(target: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, target)
+        _replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)

@@ -75,6 +75,9 @@ class LockInfo:
 
 UNKNOWN_OWNER = "另一个会话（其信息尚未写入）"
 
+# Seconds to keep trying a busy report lock before opening read-only.
+BUSY_RETRY = 0.15
+
 
 def lock_path(locks_dir: Path, report_id: str) -> Path:
     return locks_dir / f"{report_id}.lock"
@@ -132,7 +135,10 @@ class ReportLock:
     def try_acquire(self, *, force: bool = False) -> LockOutcome:
         _fs.ensure_private_dir(self.locks_dir)
         try:
-            self._flock.acquire(timeout=0)
+            # A listing in another process may hold the lock for an instant
+            # while it checks for a stale owner: retry briefly before
+            # concluding that a session holds it.
+            self._flock.acquire(timeout=BUSY_RETRY, poll_interval=0.02)
         except filelock.Timeout:
             return LockOutcome(False, holder=self._wait_owner())
         except OSError as exc:

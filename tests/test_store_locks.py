@@ -251,3 +251,20 @@ with s.open(sys.argv[3]) as h:
     metas = {m.title: m for m in store.list_reports()}
     assert metas["甲"].answered == metas["乙"].answered == 100
     assert {"新建" + a, "新建" + b} <= set(metas)
+
+
+def test_open_waits_out_a_listing_that_probes_the_lock_for_an_instant(store):
+    import threading
+
+    from store.locks import _new_flock, lock_path
+
+    rid = new(store)
+    probe = _new_flock(lock_path(store.locks_dir, rid), timeout=0)
+    probe.acquire()  # what a listing does for a moment when it checks a stale owner
+    timer = threading.Timer(0.03, lambda: probe.release(force=True))
+    timer.start()
+    try:
+        with store.open(rid) as h:
+            assert not h.readonly
+    finally:
+        timer.join()
