@@ -96,6 +96,8 @@ class Field:
         if self.type == "count":
             data["unit"] = self.unit
             data["approx"] = self.approx
+        if self.type in ("text", "longtext"):
+            data["max_length"] = self.max_length
         if self.type in ("choice", "multi"):
             data["custom"] = self.custom
         if self.is_list:
