@@ -48,7 +48,7 @@ from .errors import (
     ReadOnlyError,
     StoreError,
 )
-from .locks import UNKNOWN_OWNER, IndexLock, LockInfo, ReportLock, probe_stale, read_owner
+from .locks import UNKNOWN_OWNER, IndexLock, LockInfo, ReportLock, probe_stale
 from .paths import data_dir as resolve_data_dir
 from .storage import DurableJSONStorage
 
