@@ -145,7 +145,8 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="显示版本号并退出")
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        parser.exit(EXIT_OK, f"{PROG} {version()}\n")
+        sys.stdout.write(f"{PROG} {version()}\n")
+        parser.exit(EXIT_OK)
 
 
 def version() -> str:
