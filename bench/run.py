@@ -1,0 +1,521 @@
+#!/usr/bin/env python3
+"""shuzhi benchmarks: every figure next to a baseline measured in the same
+run, since these machines are shared and noisy.
+
+    .venv/bin/python bench/run.py [--repeat N] [--quick] [--json FILE]
+
+Prints one table: measured value, baseline, ratio, target, and whether the
+target is met. Times are medians over ``--repeat`` runs (default 7; cold
+starts are separate processes, the first of each kind discarded as a
+warm-up of the OS file cache and shuzhi's own template cache). The whole run
+takes two to four minutes on a 2-core machine. Linux/macOS only (it uses a
+pseudo-terminal to start the app the way a user does).
+
+Nothing outside a temporary folder is touched: the data directory, the
+template cache (XDG_CACHE_HOME) and exported files all live there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as _dt
+import fcntl
+import json
+import os
+import platform
+import pty
+import resource
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+HARNESS = str(BENCH / "harness.py")
+PY = sys.executable
+
+
+# ------------------------------------------------------------ processes
+
+
+@dataclass
+class Run:
+    wall_ms: float  # spawn to exit
+    maxrss_mb: float  # peak resident memory of the process
+    code: int
+    started: float  # time.monotonic() just before spawn
+    stderr: str = ""
+
+
+def spawn(cmd: list[str], env: dict[str, str], cwd: str | None = None, tty: bool = False,
+          timeout: float = 120.0) -> Run:
+    """Run ``cmd`` to completion; wall time and the peak RSS of exactly
+    that process (os.wait4, not the cumulative RUSAGE_CHILDREN)."""
+    err = tempfile.TemporaryFile()
+    master = slave = None
+    if tty:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        stdin = stdout = slave
+    else:
+        stdin, stdout = subprocess.DEVNULL, subprocess.DEVNULL
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=err, env=env, cwd=cwd,
+                            start_new_session=tty)
+    drain = None
+    if tty:
+        os.close(slave)
+
+        def read_all() -> None:
+            try:
+                while os.read(master, 65536):
+                    pass
+            except OSError:
+                pass
+
+        drain = threading.Thread(target=read_all, daemon=True)
+        drain.start()
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    ended = time.monotonic()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if master is not None:
+        os.close(master)
+    if drain is not None:
+        drain.join(1)
+    err.seek(0)
+    stderr = err.read().decode("utf-8", "replace")
+    err.close()
+    # ru_maxrss is kB on Linux, bytes on macOS.
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return Run((ended - started) * 1000, usage.ru_maxrss / scale, proc.returncode, started, stderr)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def timed(fn: Callable[[], Any], n: int) -> list[float]:
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+# ------------------------------------------------------------ table
+
+
+@dataclass
+class Row:
+    name: str
+    value: float
+    baseline: float | None
+    unit: str
+    target: str
+    met: bool | None
+    baseline_name: str = ""
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0):
+            return None
+        return self.value / self.baseline
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+    if unit == "MB":
+        return f"{value:.1f} MB"
+    return f"{value:g} {unit}"
+
+
+def print_table(rows: list[Row], header: str) -> str:
+    cols = ["measure", "value", "baseline (same run)", "ratio", "target", "met"]
+    lines = []
+    for r in rows:
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+        met = "—" if r.met is None else ("yes" if r.met else "NO")
+        base = fmt(r.baseline, r.unit) + (f" ({r.baseline_name})" if r.baseline_name else "")
+        lines.append([r.name, fmt(r.value, r.unit), base, ratio, r.target, met])
+    widths = [max(len(c), *(len(l[i]) for l in lines)) for i, c in enumerate(cols)]
+    out = [header, ""]
+    out.append("| " + " | ".join(c.ljust(w) for c, w in zip(cols, widths)) + " |")
+    out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for l in lines:
+        out.append("| " + " | ".join(c.ljust(w) for c, w in zip(l, widths)) + " |")
+    notes = [f"- {r.name}: {r.note}" for r in rows if r.note]
+    if notes:
+        out += ["", *notes]
+    text = "\n".join(out)
+    print(text, flush=True)
+    return text
+
+
+def log(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------ set-up
+
+
+def shuzhi_cmd() -> list[str]:
+    script = Path(PY).parent / "shuzhi"
+    if script.exists():
+        return [str(script)]
+    return [PY, "-m", "tui.cli"]
+
+
+def child_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        XDG_CACHE_HOME=str(tmp / "cache"),
+        XDG_DATA_HOME=str(tmp / "xdg-data"),
+        XDG_CONFIG_HOME=str(tmp / "xdg-config"),
+        SHUZHI_DATA_DIR=str(tmp / "unused-data"),
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+        TERM="xterm-256color",
+        COLUMNS="80",
+        LINES="24",
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    for name in ("TEXTUAL_DRIVER", "TEXTUAL_PRESS", "TEXTUAL_SCREENSHOT", "SHUZHI_DEBUG"):
+        env.pop(name, None)
+    return env
+
+
+def make_store(root: Path, count: int) -> tuple[str, Any]:
+    """A data directory with ``count`` reports: the demo report (the
+    built-in workflow filled with its sample answers) and copies of it."""
+    from store.core import Store
+    from tui.service import create_demo_report
+
+    store = Store(root)
+    meta = create_demo_report(store)
+    for i in range(1, count):
+        store.duplicate(meta.id, title=f"基准报告{i:04d}")
+    store.close()
+    return meta.id, root
+
+
+# ------------------------------------------------------------ measures
+
+
+def bench_start(tmp: Path, env: dict, data_dir: Path, repeat: int) -> tuple[Row, Run]:
+    def once(kind: str) -> tuple[float, Run]:
+        out = tmp / f"ready-{kind}.json"
+        out.unlink(missing_ok=True)
+        cmd = [PY, HARNESS, "start", kind, str(out)]
+        if kind == "app":
+            cmd += ["--", "--data-dir", str(data_dir)]
+        run = spawn(cmd, env, cwd=str(tmp), tty=True)
+        if run.code != 0 or not out.exists():
+            raise RuntimeError(f"start {kind} failed ({run.code}):\n{run.stderr[-3000:]}")
+        ready = json.loads(out.read_text())["ready"]
+        return (ready - run.started) * 1000, run
+
+    once("app"), once("bare")  # warm-up
+    app, bare, bare_runs = [], [], []
+    for _ in range(repeat):  # interleaved, so drifting load hits both alike
+        app.append(once("app")[0])
+        ms, run = once("bare")
+        bare.append(ms)
+        bare_runs.append(run)
+    value, base = median(app), median(bare)
+    row = Row("app cold start → first screen ready", value, base, "ms", "≤ 1.3×", value <= 1.3 * base,
+              "bare Textual app: Header+Input+Footer")
+    return row, bare_runs[-1]
+
+
+def bench_cli(tmp: Path, env: dict, data_dir: Path, report_id: str, repeat: int) -> list[Row]:
+    base_cmd = [PY, "-c", "import rich.console, tinydb"]
+    cmds = {
+        "check": shuzhi_cmd() + ["--data-dir", str(data_dir), "check", report_id],
+        "preview": shuzhi_cmd() + ["--data-dir", str(data_dir), "preview", report_id],
+    }
+    for cmd in [base_cmd, *cmds.values()]:  # warm-up
+        spawn(cmd, env, cwd=str(tmp))
+    samples: dict[str, list[float]] = {"base": [], "check": [], "preview": []}
+    for _ in range(repeat):
+        samples["base"].append(spawn(base_cmd, env, cwd=str(tmp)).wall_ms)
+        for name, cmd in cmds.items():
+            run = spawn(cmd, env, cwd=str(tmp))
+            if run.code not in (0, 1):
+                raise RuntimeError(f"shuzhi {name} failed ({run.code}):\n{run.stderr[-3000:]}")
+            samples[name].append(run.wall_ms)
+    base = median(samples["base"])
+    rows = []
+    for name in cmds:
+        value = median(samples[name])
+        rows.append(Row(f"CLI `shuzhi {name}` cold (whole process)", value, base, "ms", "≤ 1.2×",
+                        value <= 1.2 * base, 'python -c "import rich.console, tinydb"'))
+    return rows
+
+
+def bench_wizard(tmp: Path, env: dict, data_dir: Path, report_id: str, repeat: int) -> Row:
+    runs = max(2, repeat // 3)
+    steps = 12
+
+    def once(kind: str) -> list[float]:
+        out = tmp / f"wizard-{kind}.json"
+        out.unlink(missing_ok=True)
+        run = spawn([PY, HARNESS, "wizard", kind, str(out), str(data_dir), report_id, str(steps)],
+                    env, cwd=str(tmp), tty=True)
+        if run.code != 0 or not out.exists():
+            raise RuntimeError(f"wizard {kind} failed ({run.code}):\n{run.stderr[-3000:]}")
+        return json.loads(out.read_text())["samples"]
+
+    app: list[float] = []
+    bare: list[float] = []
+    for _ in range(runs):
+        app += once("app")
+        bare += once("bare")
+    value, base = median(app), median(bare)
+    return Row("wizard: next item (PageDown → screen settled)", value, base, "ms", "≤ 1.5×",
+               value <= 1.5 * base, "bare app updating a Static and an Input",
+               extra={"samples": len(app)})
+
+
+def bench_save(tmp: Path, stores: dict[int, tuple[str, Path]]) -> list[Row]:
+    from tinydb import TinyDB
+
+    from store.core import Store
+    from tui.service import open_session
+
+    n = 60
+    results: dict[int, float] = {}
+    answers_of_demo: dict[str, Any] = {}
+    target_path = ""
+    for count, (report_id, root) in sorted(stores.items()):
+        store = Store(root)
+        session = open_session(store, report_id, write=True)
+        try:
+            wf = session.workflow
+            if not target_path:
+                target_path = next(f.path for f in wf.fields() if f.type == "longtext")
+                answers_of_demo = session.answers
+            original = session.answers.get(target_path)
+            counter = iter(range(10**9))
+            timed(lambda: session.set_answer(target_path, f"第{next(counter)}次修改：认真落实党建工作责任制。"), 5)
+            samples = timed(lambda: session.set_answer(target_path, f"第{next(counter)}次修改：认真落实党建工作责任制。"), n)
+            session.set_answer(target_path, original)
+        finally:
+            session.close()
+            store.close()
+        results[count] = median(samples)
+    # Baseline: a plain TinyDB update of one field of one report's answers.
+    plain = tmp / "plain-tinydb.json"
+    db = TinyDB(plain)
+    doc_id = db.insert({"answers": answers_of_demo})
+    counter = iter(range(10**9))
+    base = median(timed(lambda: db.update({target_path: f"第{next(counter)}次修改"}, doc_ids=[doc_id]), n))
+    db.close()
+    smallest = results[min(results)]
+    flat = max(results.values()) <= 1.5 * smallest
+    rows = []
+    for count, value in sorted(results.items()):
+        rows.append(Row(f"save one answer, {count} report{'s' if count > 1 else ''} stored", value, base, "ms",
+                        "≤ 5 ms, flat", value <= 5.0 and flat, "plain TinyDB update, 1 report"))
+    rows[-1].note = (
+        f"flat across store sizes: largest/smallest median = {max(results.values()) / smallest:.2f} "
+        "(flat means ≤ 1.5); the store saves durably (fsync + atomic replace), plain TinyDB does neither"
+    )
+    return rows
+
+
+def bench_list(tmp: Path, root: Path, count: int) -> Row:
+    from tinydb import TinyDB
+
+    from store.core import Store
+
+    def cold_listing() -> None:
+        store = Store(root)
+        assert len(store.list_reports()) == count
+        store.close()
+
+    timed(cold_listing, 2)
+    value = median(timed(cold_listing, 15))
+    metas = [dataclasses.asdict(m) for m in Store(root).list_reports()]
+    plain = tmp / "plain-list.json"
+    db = TinyDB(plain)
+    db.insert_multiple(json.loads(json.dumps(metas, default=str)))
+    db.close()
+
+    def plain_listing() -> None:
+        with TinyDB(plain) as handle:
+            assert len(handle.all()) == count
+
+    timed(plain_listing, 2)
+    base = median(timed(plain_listing, 15))
+    return Row(f"list {count} reports (new Store, cold)", value, base, "ms", "—", None,
+               f"TinyDB.all() of {count} report entries")
+
+
+def bench_assemble(report_id: str, root: Path) -> Row:
+    from store.core import Store
+    from workflows.assemble import assemble, item_namespace
+    from workflows.answers import effective_answers
+    from workflows.loader import load_builtin
+    from workflows.templating import environment
+
+    store = Store(root)
+    meta = store.get_meta(report_id)
+    with store.open(report_id, readonly=True) as handle:
+        answers = handle.answers
+    store.close()
+    wf = load_builtin(meta.workflow_id)
+    assemble(wf, answers)
+    value = median(timed(lambda: assemble(wf, answers), 30))
+
+    # Baseline: the same item templates rendered straight with Jinja2 (same
+    # sandboxed environment and filters), without assembly's work.
+    env = environment()
+    values = effective_answers(wf, answers)
+    compiled = [(env.from_string(item.template), item_namespace(item, values)) for item in wf.items() if item.template]
+
+    def render_templates() -> None:
+        for template, namespace in compiled:
+            template.render(namespace)
+
+    render_templates()
+    base = median(timed(render_templates, 30))
+    return Row("assemble the full report (in process)", value, base, "ms", "—", None,
+               "item templates rendered by Jinja2 alone")
+
+
+def bench_export(tmp: Path, env: dict, data_dir: Path, report_id: str, repeat: int) -> Row:
+    out = tmp / "export"
+    out.mkdir(exist_ok=True)
+    cmd = shuzhi_cmd() + ["--data-dir", str(data_dir), "export", report_id, "-f", "docx", "-o", str(out / "r.docx")]
+    base_cmd = [PY, "-c", "import sys, docx; docx.Document().save(sys.argv[1])", str(out / "empty.docx")]
+    first = spawn(cmd, env, cwd=str(tmp))
+    note = ""
+    if first.code != 0:
+        cmd.append("--draft")
+        note = "exported as a draft (the final export was refused: " + first.stderr.strip()[:120] + ")"
+        first = spawn(cmd, env, cwd=str(tmp))
+        if first.code != 0:
+            raise RuntimeError(f"shuzhi export failed ({first.code}):\n{first.stderr[-3000:]}")
+    spawn(base_cmd, env, cwd=str(tmp))
+    values, bases = [], []
+    for _ in range(repeat):
+        values.append(spawn(cmd, env, cwd=str(tmp)).wall_ms)
+        bases.append(spawn(base_cmd, env, cwd=str(tmp)).wall_ms)
+    value = median(values)
+    size = (out / "r.docx").stat().st_size
+    row = Row("DOCX export of the full report (`shuzhi export`, whole command)", value, median(bases), "ms",
+              "≤ 400 ms", value <= 400, "python-docx: import, save an empty document", note=note)
+    row.extra["bytes"] = size
+    return row
+
+
+def bench_memory(tmp: Path, env: dict, data_dir: Path, report_id: str, bare_run: Run) -> Row:
+    peaks = []
+    info: dict = {}
+    for i in range(2):
+        work = tmp / f"session{i}"
+        work.mkdir(exist_ok=True)
+        out = work / "session.json"
+        run = spawn([PY, HARNESS, "session", str(out), "--", "--data-dir", str(data_dir), "open", report_id],
+                    env, cwd=str(work), tty=True, timeout=300)
+        if run.code != 0 or not out.exists():
+            raise RuntimeError(f"session failed ({run.code}):\n{run.stderr[-3000:]}")
+        info = json.loads(out.read_text())
+        exported = list(work.glob("*.docx"))
+        if not exported:
+            raise RuntimeError(f"the session exported nothing: {info}")
+        peaks.append(run.maxrss_mb)
+    value = max(peaks)
+    return Row("app peak memory (open, walk all items, preview, export Word)", value, bare_run.maxrss_mb, "MB",
+               "≤ 80 MB", value <= 80, "bare Textual app at its first screen",
+               note=f"session walked {info.get('items')} items and exported "
+                    f"{'the final report' if info.get('final') else 'a draft'} from the dialog")
+
+
+# ------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=7, help="runs per cold-start figure (default 7)")
+    parser.add_argument("--quick", action="store_true", help="3 runs per figure, 100 reports instead of 1,000")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick else max(3, args.repeat)
+    sizes = (1, 10, 100) if args.quick else (1, 100, 1000)
+
+    began = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="shuzhi-bench-"))
+    env = child_env(tmp)
+    os.environ.update({k: env[k] for k in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "SHUZHI_DATA_DIR")})
+    rows: list[Row] = []
+    try:
+        log(f"building stores with {', '.join(map(str, sizes))} reports")
+        stores = {n: make_store(tmp / f"data{n}", n) for n in sizes}
+        report_id, data_dir = stores[1]
+        data_dir = Path(data_dir)
+        log("app cold start")
+        start_row, bare_run = bench_start(tmp, env, data_dir, repeat)
+        rows.append(start_row)
+        log("CLI cold start")
+        rows += bench_cli(tmp, env, data_dir, report_id, repeat)
+        log("wizard next item")
+        rows.append(bench_wizard(tmp, env, data_dir, report_id, repeat))
+        log("saving answers")
+        rows += bench_save(tmp, {n: (rid, Path(root)) for n, (rid, root) in stores.items()})
+        log("listing")
+        big = max(sizes)
+        rows.append(bench_list(tmp, Path(stores[big][1]), big))
+        log("assembling")
+        rows.append(bench_assemble(report_id, data_dir))
+        log("DOCX export")
+        rows.append(bench_export(tmp, env, data_dir, report_id, repeat))
+        log("peak memory")
+        rows.append(bench_memory(tmp, env, data_dir, report_id, bare_run))
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            log(f"kept {tmp}")
+    elapsed = time.monotonic() - began
+    header = (
+        f"shuzhi bench — {_dt.date.today().isoformat()}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"medians of {repeat} runs, whole run {elapsed:.0f} s"
+    )
+    text = print_table(rows, header)
+    missed = [r.name for r in rows if r.met is False]
+    print()
+    print("targets not met: " + ("; ".join(missed) if missed else "none"))
+    if args.json:
+        args.json.write_text(json.dumps(
+            {"header": header, "rows": [dict(r.__dict__, ratio=r.ratio) for r in rows], "table": text},
+            ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
