@@ -645,3 +645,31 @@ def test_quick_commands_do_not_import_the_app_or_word(cli: Cli) -> None:
         heavy = sorted(m for m in modules if m.split(".")[0] in ("textual", "docx", "lxml"))
         assert not heavy, (args, heavy)
     assert "jinja2" not in _modules_after(cli, ["list"])
+
+
+# ------------------------------------------------------------------ caches
+
+
+def test_check_cache_gives_the_same_answer(cli: Cli, tmp_path: Path) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "XX局")
+    first = cli("check", report_id, "--json")
+    again = cli("check", report_id, "--json")  # from the cache
+    fresh = cli("check", report_id, "--json", XDG_CACHE_HOME=str(tmp_path / "empty-cache"))
+    assert first.code == again.code == fresh.code == 1
+    assert first.json() == again.json() == fresh.json()
+    assert any("XX" in b["message"] for b in first.json()["blockers"])
+    cached = list((cli.cache_dir / "shuzhi" / "checks").glob(f"{report_id}.json"))
+    assert cached, "the check result was cached"
+    cached[0].write_text("{not json", encoding="utf-8")
+    assert cli("check", report_id, "--json").json() == first.json()
+    for leftover in (cli.cache_dir / "shuzhi" / "workflows").glob("*.pickle"):
+        leftover.write_bytes(b"garbage")
+    assert cli("check", report_id, "--json").json() == first.json()
+
+
+def test_unwritable_cache_folder_is_not_an_error(cli: Cli, tmp_path: Path) -> None:
+    report_id = cli.new("--workflow", "personal-summary")
+    blocked = tmp_path / "cache-is-a-file"
+    blocked.write_text("x", encoding="utf-8")
+    result = cli("check", report_id, XDG_CACHE_HOME=str(blocked))
+    assert result.code == 1 and "待填" in result.out, result

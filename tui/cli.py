@@ -374,27 +374,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return run_ask(session, sys.stdin, sys.stdout, only_pending=getattr(args, "pending", False))
 
 
-def _extra_blockers(session: Any, result: Any) -> list[Any]:
-    """What a final export refuses beyond the check's own problems: leftover
-    placeholder text and template failures."""
-    from workflows.export import final_blockers
-
-    report = session.assemble()
-    return [b for b in final_blockers(report, result.problems) if b.kind == "placeholder" or (
-        b.kind == "error" and not b.field_path
-    )]
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from workflows.checks import SEVERITY_NAMES
 
     with _session(args, readonly=True) as session:
         wf = session.workflow
-        result = session.check()
-        extra = _extra_blockers(session, result)
+        result = session.full_check()
         unconfirmed = session.unconfirmed()
         title, report_id = session.title, session.report_id
-    ready = result.ready and not extra
+    extra = result.blockers
+    ready = result.ready
     counts = {s: len(result.of_severity(s)) for s in ("pending", "error", "warning")}
     if args.json:
         titles = {item.id: item.title for item in wf.items()}

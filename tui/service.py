@@ -23,17 +23,17 @@ Main entry points:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
-import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from workflows.answers import effective_answers, initial_answers
 from workflows.loader import BUILTIN_DIR, WorkflowError, builtin_ids, load_builtin, load_workflow
-from workflows.values import AnswerError, coerce, is_empty
+from workflows.values import coerce, is_empty
 
 if TYPE_CHECKING:  # pragma: no cover
     from workflows.checks import CheckResult
@@ -85,20 +85,41 @@ def _user_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("shuzhi", appauthor=False))
 
 
-def _code_stamp() -> str:
-    """Changes whenever the workflow model or loader code changes, so that a
-    cached workflow is never read back by code that built it differently."""
-    import workflows.loader
-    import workflows.model
+_STAMP: str | None = None
 
-    parts = []
-    for module in (workflows.model, workflows.loader):
-        try:
-            st = os.stat(module.__file__ or "")
-            parts.append(f"{st.st_mtime_ns}:{st.st_size}")
-        except OSError:
-            parts.append("?")
-    return "|".join(parts)
+
+def _code_stamp() -> str:
+    """Changes whenever the engine's code (the ``workflows`` package, Jinja,
+    Python) changes, so that nothing cached is read back by code that would
+    have built it differently."""
+    global _STAMP
+    if _STAMP is None:
+        import importlib.util
+
+        import workflows
+
+        parts = [sys.version]
+        files = sorted(Path(workflows.__file__).parent.rglob("*.py"))
+        spec = importlib.util.find_spec("jinja2")
+        if spec is not None and spec.origin:
+            files.append(Path(spec.origin))
+        for path in files:
+            try:
+                st = path.stat()
+                parts.append(f"{path.name}:{st.st_mtime_ns}:{st.st_size}")
+            except OSError:
+                parts.append(f"{path.name}:?")
+        _STAMP = "|".join(parts)
+    return _STAMP
+
+
+_WORKFLOW_KEYS: dict[int, str] = {}  # id(workflow) -> its cache key (workflows kept alive in _LOADED)
+
+
+def _remember(memo_key: tuple[str, str], wf: "Workflow") -> "Workflow":
+    _LOADED[memo_key] = wf
+    _WORKFLOW_KEYS[id(wf)] = memo_key[1]
+    return wf
 
 
 def _load_cached(path: Path, load: Any) -> "Workflow":
@@ -123,15 +144,11 @@ def _load_cached(path: Path, load: Any) -> "Workflow":
             with open(cache_file, "rb") as handle:
                 wf = pickle.load(handle)
             if type(wf).__name__ == "Workflow":
-                _LOADED[memo_key] = wf
-                return wf
+                return _remember(memo_key, wf)
         except Exception:  # noqa: BLE001 - a missing or stale cache entry is rebuilt
             pass
-    wf = load(path)
-    _LOADED[memo_key] = wf
+    wf = _remember(memo_key, load(path))
     if cache_file is not None:
-        import dataclasses
-
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             for old in cache_file.parent.glob(f"{path.stem}-*.pickle"):
@@ -207,6 +224,8 @@ def install_workflow(path: str | Path, data_dir: Path) -> "Workflow":
         folder.mkdir(parents=True, exist_ok=True)
         if not (target.exists() and target.read_bytes() == path.read_bytes()):
             tmp = target.with_suffix(".yaml.tmp")
+            import shutil
+
             shutil.copyfile(path, tmp)
             tmp.replace(target)
     except OSError as exc:
@@ -447,19 +466,6 @@ def sample_answers(workflow_id: str) -> dict[str, Any]:
     return load_answers_file(wf, path)
 
 
-def effective(wf: "Workflow", answers: Mapping[str, Any]) -> dict[str, Any]:
-    return effective_answers(wf, answers)
-
-
-def unanswered_required(wf: "Workflow", answers: Mapping[str, Any]) -> list[str]:
-    values = effective_answers(wf, answers)
-    return [f.path for f in wf.fields() if f.required and is_empty(values.get(f.path))]
-
-
-def field_paths(wf: "Workflow") -> Iterable[str]:
-    return (f.path for f in wf.fields())
-
-
 # --------------------------------------------------------------- session
 
 
@@ -481,6 +487,56 @@ def answers_format(path: str | Path) -> str:
     from workflows.answers import guess_format
 
     return guess_format(str(path))
+
+
+@dataclass(frozen=True)
+class ExtraBlocker:
+    """Something a final export refuses that is not a check problem:
+    leftover placeholder text ("XX", "××") or a template failure."""
+
+    kind: str  # "placeholder" | "error"
+    item_id: str | None
+    message: str
+    where: str = ""
+
+
+@dataclass
+class ReportCheck:
+    """Everything ``shuzhi check`` reports: the engine's problems (pending,
+    error, warning), item states, and the extra export blockers."""
+
+    problems: list[Any]  # workflows.checks.Problem
+    item_states: dict[str, str]
+    blockers: list[ExtraBlocker]
+
+    @property
+    def ready(self) -> bool:
+        """A final export would go through."""
+        return not self.blockers and not any(p.severity in ("pending", "error") for p in self.problems)
+
+    def of_severity(self, severity: str) -> list[Any]:
+        return [p for p in self.problems if p.severity == severity]
+
+    def for_item(self, item_id: str) -> list[Any]:
+        return [p for p in self.problems if p.item_id == item_id]
+
+    def to_cache(self) -> dict[str, Any]:
+        return {
+            "problems": [p.to_json() for p in self.problems],
+            "item_states": self.item_states,
+            "blockers": [dataclasses.asdict(b) for b in self.blockers],
+        }
+
+    @classmethod
+    def from_cache(cls, data: dict[str, Any]) -> "ReportCheck":
+        from workflows.checks import Problem
+
+        problems = [
+            Problem(p["severity"], p["item"], p["field"], p["message"], p.get("source", ""))
+            for p in data["problems"]
+        ]
+        blockers = [ExtraBlocker(**b) for b in data["blockers"]]
+        return cls(problems, dict(data["item_states"]), blockers)
 
 
 class Session:
@@ -536,6 +592,55 @@ class Session:
 
     def assemble(self) -> "Report":
         return assemble_answers(self.workflow, self.handle.answers)
+
+    def full_check(self) -> ReportCheck:
+        """The check plus what a final export would refuse beyond it.
+
+        The result is cached per report in the cache folder (see
+        :func:`enable_caches`), keyed by the answers, the workflow, the
+        engine's code and today's date, so an unchanged report is checked
+        without assembling it again.
+        """
+        import json
+
+        answers = self.handle.answers
+        cache_file = key = None
+        wf_key = _WORKFLOW_KEYS.get(id(self.workflow))
+        if _CACHE_DIR is not None and wf_key is not None:
+            import hashlib
+
+            material = json.dumps(
+                [answers, wf_key, _code_stamp(), _dt.date.today().isoformat()],
+                sort_keys=True, ensure_ascii=False, default=str,
+            )
+            key = hashlib.sha1(material.encode("utf-8", "surrogatepass")).hexdigest()
+            cache_file = _CACHE_DIR / "checks" / f"{self.report_id}.json"
+            try:
+                cached = json.loads(cache_file.read_text(encoding="utf-8"))
+                if cached.get("key") == key:
+                    return ReportCheck.from_cache(cached["result"])
+            except Exception:  # noqa: BLE001 - no usable cache entry: compute
+                pass
+        from workflows.export import final_blockers
+
+        result = check_answers(self.workflow, answers)
+        report = assemble_answers(self.workflow, answers)
+        extra = [
+            ExtraBlocker(b.kind, b.item_id, b.message, b.where)
+            for b in final_blockers(report, result.problems)
+            if b.kind == "placeholder" or (b.kind == "error" and not b.field_path)
+        ]
+        outcome = ReportCheck(result.problems, result.item_states, extra)
+        if cache_file is not None:
+            try:
+                cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps({"key": key, "result": outcome.to_cache()}, ensure_ascii=False),
+                               encoding="utf-8")
+                tmp.replace(cache_file)
+            except OSError:
+                pass
+        return outcome
 
     # -- writing ------------------------------------------------------------
     def set_answer(self, path: str, raw: Any) -> Any:
