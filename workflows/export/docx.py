@@ -346,9 +346,25 @@ def _add_text(paragraph: Any, text: str, *, draft: bool, profile: LayoutProfile,
                 _set(_rchild(rpr, "highlight"), val=profile.draft_highlight)
 
 
+def _add_paragraph(doc: Any, style: str) -> Any:
+    """``doc.add_paragraph(style=style)`` with the style resolved once per
+    document: python-docx looks a style name up, and scans every style for
+    the default, at each call (more than half of the build time of a
+    report). Same XML."""
+    ids = doc.__dict__.setdefault("_shuzhi_style_ids", {})
+    if style not in ids:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        found = doc.styles[style]
+        ids[style] = None if found == doc.styles.default(WD_STYLE_TYPE.PARAGRAPH) else found.style_id
+    paragraph = doc.add_paragraph()
+    paragraph._p.style = ids[style]  # None: the default style (an empty w:pPr, as python-docx writes)
+    return paragraph
+
+
 def _blank(doc: Any, count: int, *, keep_with_next: bool = False) -> None:
     for _ in range(count):
-        paragraph = doc.add_paragraph("", style="Normal")
+        paragraph = _add_paragraph(doc, "Normal")
         if keep_with_next:
             _flag(paragraph._p.get_or_add_pPr(), "keepNext", True)
 
@@ -416,7 +432,7 @@ def build_document(report: Report, profile: LayoutProfile, *, draft: bool = Fals
             title_lines.extend(split_title(line, title_capacity(profile)))
         else:
             title_lines.append(line)
-    title = doc.add_paragraph(style=TITLE_STYLE[1])
+    title = _add_paragraph(doc, TITLE_STYLE[1])
     for i, line in enumerate(title_lines):
         if i:
             title.add_run().add_break()
@@ -425,7 +441,7 @@ def build_document(report: Report, profile: LayoutProfile, *, draft: bool = Fals
 
     name_lines = paragraph_lines(report.name_line)
     for line in name_lines:
-        _add_text(doc.add_paragraph(style=NAME_LINE_STYLE[1]), line, draft=draft, profile=profile)
+        _add_text(_add_paragraph(doc, NAME_LINE_STYLE[1]), line, draft=draft, profile=profile)
     if name_lines:
         _blank(doc, profile.blank_lines_after_name_line)
 
@@ -434,11 +450,11 @@ def build_document(report: Report, profile: LayoutProfile, *, draft: bool = Fals
         if block.is_heading:
             style = HEADING_STYLES[min(max(block.level, 1), 4) - 1]
             for line in lines:
-                _add_text(doc.add_paragraph(style=style), line, draft=draft, profile=profile)
+                _add_text(_add_paragraph(doc, style), line, draft=draft, profile=profile)
             continue
         lead = f"{block.number}{block.lead}".strip() if block.lead else ""
         for i, line in enumerate(lines):
-            paragraph = doc.add_paragraph(style="Normal")
+            paragraph = _add_paragraph(doc, "Normal")
             if i == 0 and lead and line.startswith(lead):
                 _add_text(paragraph, lead, draft=draft, profile=profile,
                           font=profile.heading(block.level or 3), bold=profile.run_in_lead_bold)
@@ -452,7 +468,7 @@ def build_document(report: Report, profile: LayoutProfile, *, draft: bool = Fals
     # The closing line stays on the page of the signature block, which never
     # stands alone on a page.
     for line in paragraph_lines(report.closing):
-        paragraph = doc.add_paragraph(style="Normal")
+        paragraph = _add_paragraph(doc, "Normal")
         if signature or date:
             _flag(paragraph._p.get_or_add_pPr(), "keepNext", True)
         _add_text(paragraph, line, draft=draft, profile=profile)
@@ -463,7 +479,7 @@ def build_document(report: Report, profile: LayoutProfile, *, draft: bool = Fals
         for text, right in ((signature, sig_right), (date, date_right)):
             if not text:
                 continue
-            paragraph = doc.add_paragraph(style=SIGNATURE_STYLE[1])
+            paragraph = _add_paragraph(doc, SIGNATURE_STYLE[1])
             _indent(paragraph._p.get_or_add_pPr(), right_chars=right, char_twips=profile.char_twips)
             _add_text(paragraph, text, draft=draft, profile=profile)
 
