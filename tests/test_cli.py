@@ -366,13 +366,21 @@ def test_preview_piped_is_plain_text(cli: Cli) -> None:
         assert "【待填：" in result.out
 
 
-def _run_in_pty(args: list[str], env: dict[str, str], cwd: Path) -> str:
+def _run_in_pty(args: list[str], env: dict[str, str], cwd: Path, typed: bytes = b"") -> str:
+    """Output of ``args`` run in a pseudo-terminal (``typed`` is sent as keyboard input)."""
+    text, _code = _pty(args, env, cwd, typed)
+    return text
+
+
+def _pty(args: list[str], env: dict[str, str], cwd: Path, typed: bytes = b"") -> tuple[str, int]:
     import pty
     import select
 
     master, slave = pty.openpty()
     proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, close_fds=True)
     os.close(slave)
+    if typed:
+        os.write(master, typed)
     chunks = []
     while True:
         ready, _, _ = select.select([master], [], [], 30)
@@ -386,9 +394,9 @@ def _run_in_pty(args: list[str], env: dict[str, str], cwd: Path) -> str:
         if not data:
             break
         chunks.append(data)
-    proc.wait(timeout=30)
+    code = proc.wait(timeout=30)
     os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks).decode("utf-8", "replace"), code
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
@@ -567,11 +575,33 @@ def test_ask_group_entries(cli: Cli) -> None:
     assert len(saved) == 1 and saved[0][group["fields"][0]["key"]]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_dumb_terminal_gets_plain_prompts(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "personal-summary")
+    env = cli.env(TERM="dumb")
+    text, code = _pty([*command()], env, cli.cwd)
+    assert code == 2 and "dumb" in text and "shuzhi ask" in text
+    text, code = _pty([*command(), "open", report_id], env, cli.cwd, typed="钱七\n\x04".encode())
+    assert code == 0, text
+    assert "改用逐行问答" in text and "问：" in text and ESC not in text
+    assert store_answers(cli, report_id)["basics"]["name"] == "钱七"
+
+
+def test_fill_from_standard_input(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "personal-summary")
+    assert cli("fill", report_id, "-", input='{"basics": {"name": "孙八"}}').code == 0
+    assert cli("fill", report_id, "-", input="study:\n  topics: [甲]\n").code == 0
+    answers = store_answers(cli, report_id)
+    assert answers["basics"]["name"] == "孙八" and answers["study"]["topics"] == ["甲"]
+    bad = cli("fill", report_id, "-", input="basics: {year: 12}\n")
+    assert bad.code == 1 and "标准输入" in bad.err and "basics.year" in bad.err
+
+
 def test_open_without_terminal_falls_back_to_ask(cli: Cli) -> None:
     report_id = cli.new("--workflow", "personal-summary")
     result = cli("open", report_id[:5], input="赵六\n")
     assert result.code == 0, result
-    assert "逐行问答" in result.err and "问：" in result.out
+    assert "改用逐行问答" in result.err and "问：" in result.out
     assert store_answers(cli, report_id)["basics"]["name"] == "赵六"
 
 

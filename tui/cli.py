@@ -238,11 +238,20 @@ def _session(args: argparse.Namespace, *, write: bool = False, readonly: bool = 
 # --------------------------------------------------------------- commands
 
 
+def _dumb_terminal() -> bool:
+    return os.environ.get("TERM", "") == "dumb"
+
+
+def _full_screen_possible() -> bool:
+    return _is_tty(sys.stdout) and _is_tty(sys.stdin) and not _dumb_terminal()
+
+
 def cmd_app(args: argparse.Namespace) -> int:
-    if not _is_tty(sys.stdout) or not _is_tty(sys.stdin):
+    if not _full_screen_possible():
+        why = "终端类型为 dumb" if _dumb_terminal() else "当前输入或输出不是终端"
         raise CliError(
-            "shuzhi 的全屏界面需要在终端中运行（当前输入或输出不是终端）。\n"
-            "可以改用逐行问答：shuzhi ask 报告编号；查看全部命令：shuzhi --help",
+            f"shuzhi 的全屏界面需要在完整的终端中运行（{why}）。\n"
+            "可以改用逐行问答：shuzhi ask 报告编号（报告列表：shuzhi list）；查看全部命令：shuzhi --help",
             EXIT_USAGE,
         )
     return _run_app(args, None)
@@ -259,8 +268,8 @@ def _run_app(args: argparse.Namespace, report_id: str | None) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     store = _store(args)
     meta = store.find(args.report)
-    if not _is_tty(sys.stdout) or not _is_tty(sys.stdin):
-        _err("（输出不是终端，改用逐行问答。）")
+    if not _full_screen_possible():
+        _err("（无法使用全屏界面，改用逐行问答。）")
         args.report = meta.id
         args.pending = False
         return cmd_ask(args)
@@ -351,7 +360,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_fill(args: argparse.Namespace) -> int:
     with _session(args, write=True) as session:
-        imported = session.import_answers_file(args.file)
+        if args.file == "-":
+            text = sys.stdin.read()
+            fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
+            imported = session.import_answers_text(text, fmt, "标准输入")
+        else:
+            imported = session.import_answers_file(args.file)
         result = session.check()
     _out(f"已保存 {len(imported)} 项答案到报告“{session.title}”（{session.report_id}）。")
     pending = len(result.of_severity("pending"))
@@ -438,8 +452,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     with _session(args, readonly=True) as session:
         report = session.assemble()
-    dumb = os.environ.get("TERM", "") in ("dumb", "")
-    if _is_tty(sys.stdout) and not dumb:
+    if _is_tty(sys.stdout) and not _dumb_terminal():
         from rich.console import Console
 
         from workflows.render.preview import report_renderable, summary_line
@@ -616,7 +629,7 @@ def build_parser() -> Parser:
         epilog="答案文件的写法：shuzhi answers 报告 导出一份看看；字段清单：shuzhi workflow show 工作流 --json",
     )
     p.add_argument("report", metavar="报告", help=report_help)
-    p.add_argument("file", metavar="文件", help="答案文件（.yaml/.yml 或 .json）")
+    p.add_argument("file", metavar="文件", help="答案文件（.yaml/.yml 或 .json；“-”表示从标准输入读取）")
 
     p = command("answers", "输出报告的答案（答案文件格式）", cmd_answers)
     p.add_argument("report", metavar="报告", help=report_help)

@@ -669,14 +669,20 @@ class Session:
         """
         path = Path(path)
         text = _read_text_file(path, "答案文件")
+        return self.import_answers_text(text, answers_format(path), str(path))
+
+    def import_answers_text(self, text: str, fmt: str, source: str = "") -> dict[str, Any]:
+        """Like :meth:`import_answers_file` for text in hand (``fmt`` "yaml"
+        or "json"; ``source`` names it in messages)."""
         from store import AnswersImportError
 
         try:
-            imported = self.handle.import_answers(text, answers_format(path), self.workflow)
+            imported = self.handle.import_answers(text, fmt, self.workflow)
         except AnswersImportError as exc:
+            head = f"答案文件“{source}”" if source else "答案文件"
             listing = "\n".join(f"  - {p}" for p in exc.problems)
             raise AnswersImportError(
-                f"答案文件“{path}”有 {len(exc.problems)} 处问题，未保存任何内容：\n{listing}", exc.problems
+                f"{head}有 {len(exc.problems)} 处问题，未保存任何内容：\n{listing}", exc.problems
             ) from None
         self._sync_meta(set(imported))
         return imported
