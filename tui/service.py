@@ -13,12 +13,14 @@ Main entry points:
   the built-in workflows plus the user's own (kept in ``<data dir>/workflows``
   so a report always finds its workflow again).
 * :func:`create_report` — a new report with initial answers and basics
-  (unit, name, position, year), optionally carried over from an earlier
-  report (year over year, see :func:`carry_over`).
+  (unit, name, position, year), optionally started from an earlier
+  report (year over year, see :func:`year_bound_paths`).
 * :func:`create_demo_report` — the demo report, filled from a workflow's
   sample answers.
 * :func:`open_session` — a report opened with its workflow: answers,
   check, assemble, export (:class:`Session`).
+* :func:`enable_caches` — entry points call it once: loaded workflows,
+  compiled templates and check results are then kept between runs.
 """
 
 from __future__ import annotations
@@ -43,10 +45,9 @@ if TYPE_CHECKING:  # pragma: no cover
 DEMO_WORKFLOW = "dangjian-shuzhi"
 USER_WORKFLOWS_DIR = "workflows"
 
-# The basics a new report can be given on the command line, by field id.
-# They are looked up in the item holding the workflow's year field (or an
-# item called "basics").
-BASICS_KEYS = ("unit", "name", "position")
+# The basics a new report can be given (``shuzhi new --unit/--name/
+# --position/--year``), by field id, looked up in the item holding the
+# workflow's year field (or an item called "basics"); their Chinese names.
 BASICS_NAMES = {"unit": "单位名称", "name": "姓名", "position": "职务", "year": "年度"}
 
 
@@ -426,7 +427,7 @@ def create_report(
 def create_demo_report(store: Any, workflow_id: str = DEMO_WORKFLOW) -> Any:
     """A report filled from a built-in workflow's sample answers; returns its
     ``ReportMeta``. The title says it is a demo."""
-    wf = load_builtin(workflow_id)
+    wf = find_workflow(workflow_id)
     sample = sample_answers(workflow_id)
     answers = initial_answers(wf, report_year_of(wf, sample))
     answers.update(sample)
