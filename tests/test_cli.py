@@ -366,6 +366,21 @@ def test_preview_piped_is_plain_text(cli: Cli) -> None:
         assert "【待填：" in result.out
 
 
+def test_preview_piped_matches_text_export_and_strips_control_codes(cli: Cli, tmp_path: Path) -> None:
+    report_id = cli.new("--workflow", "personal-summary", "--unit", "某局", "--name", "张三", "--position", "科员")
+    sneaky = tmp_path / "sneaky.json"
+    sneaky.write_text(json.dumps({"study": {"topics": ["\x1b[31m红色\x1b[0m文件"]}}), encoding="utf-8")
+    assert cli("fill", report_id, str(sneaky)).code == 0
+    first = cli("preview", report_id)
+    again = cli("preview", report_id)  # from the cache
+    assert first.code == again.code == 0
+    assert first.out == again.out
+    assert ESC not in first.out and "红色" in first.out
+    exported = cli("export", report_id, "-f", "txt", "--draft")
+    text = Path(exported.out.strip()).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    assert first.out == text
+
+
 def _run_in_pty(args: list[str], env: dict[str, str], cwd: Path, typed: bytes = b"") -> str:
     """Output of ``args`` run in a pseudo-terminal (``typed`` is sent as keyboard input)."""
     text, _code = _pty(args, env, cwd, typed)
@@ -688,7 +703,7 @@ def test_check_cache_gives_the_same_answer(cli: Cli, tmp_path: Path) -> None:
     assert first.code == again.code == fresh.code == 1
     assert first.json() == again.json() == fresh.json()
     assert any("XX" in b["message"] for b in first.json()["blockers"])
-    cached = list((cli.cache_dir / "shuzhi" / "checks").glob(f"{report_id}.json"))
+    cached = list((cli.cache_dir / "shuzhi" / "reports").glob(f"{report_id}.json"))
     assert cached, "the check result was cached"
     cached[0].write_text("{not json", encoding="utf-8")
     assert cli("check", report_id, "--json").json() == first.json()

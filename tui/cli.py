@@ -451,24 +451,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     with _session(args, readonly=True) as session:
+        if not _is_tty(sys.stdout) or _dumb_terminal():
+            sys.stdout.write(session.plain_text())  # no escape codes, nothing paged
+            return EXIT_OK
         report = session.assemble()
-    if _is_tty(sys.stdout) and not _dumb_terminal():
-        from rich.console import Console
+    from rich.console import Console
 
-        from workflows.render.preview import report_renderable, summary_line
+    from workflows.render.preview import report_renderable, summary_line
 
-        console = Console()
-        color = not console.no_color
-        if color and "LESS" not in os.environ:
-            os.environ["LESS"] = "-R"  # let less show the highlighted markers
-        with console.pager(styles=color):
-            console.print(report_renderable(report))
-            console.print()
-            console.print(summary_line(report), style="dim" if color else "")
-        return EXIT_OK
-    from workflows.export.text import render_text
-
-    sys.stdout.write(render_text(report))
+    console = Console()  # honours NO_COLOR
+    color = not console.no_color
+    if color and "LESS" not in os.environ:
+        os.environ["LESS"] = "-R"  # let less show the highlighted markers
+    with console.pager(styles=color):
+        console.print(report_renderable(report))
+        console.print()
+        console.print(summary_line(report), style="dim" if color else "")
     return EXIT_OK
 
 

@@ -20,7 +20,8 @@ Main entry points:
 * :func:`open_session` — a report opened with its workflow: answers,
   check, assemble, export (:class:`Session`).
 * :func:`enable_caches` — entry points call it once: loaded workflows,
-  compiled templates and check results are then kept between runs.
+  compiled templates, check results and report text are then kept between
+  runs.
 """
 
 from __future__ import annotations
@@ -595,33 +596,12 @@ class Session:
         return assemble_answers(self.workflow, self.handle.answers)
 
     def full_check(self) -> ReportCheck:
-        """The check plus what a final export would refuse beyond it.
-
-        The result is cached per report in the cache folder (see
-        :func:`enable_caches`), keyed by the answers, the workflow, the
-        engine's code and today's date, so an unchanged report is checked
-        without assembling it again.
-        """
-        import json
-
+        """The check plus what a final export would refuse beyond it
+        (cached, see :meth:`_derived`)."""
         answers = self.handle.answers
-        cache_file = key = None
-        wf_key = _WORKFLOW_KEYS.get(id(self.workflow))
-        if _CACHE_DIR is not None and wf_key is not None:
-            import hashlib
-
-            material = json.dumps(
-                [answers, wf_key, _code_stamp(), _dt.date.today().isoformat()],
-                sort_keys=True, ensure_ascii=False, default=str,
-            )
-            key = hashlib.sha1(material.encode("utf-8", "surrogatepass")).hexdigest()
-            cache_file = _CACHE_DIR / "checks" / f"{self.report_id}.json"
-            try:
-                cached = json.loads(cache_file.read_text(encoding="utf-8"))
-                if cached.get("key") == key:
-                    return ReportCheck.from_cache(cached["result"])
-            except Exception:  # noqa: BLE001 - no usable cache entry: compute
-                pass
+        cached = self._derived("check", answers)
+        if cached is not None:
+            return ReportCheck.from_cache(cached)
         from workflows.export import final_blockers
 
         result = check_answers(self.workflow, answers)
@@ -632,16 +612,62 @@ class Session:
             if b.kind == "placeholder" or (b.kind == "error" and not b.field_path)
         ]
         outcome = ReportCheck(result.problems, result.item_states, extra)
-        if cache_file is not None:
-            try:
-                cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(json.dumps({"key": key, "result": outcome.to_cache()}, ensure_ascii=False),
-                               encoding="utf-8")
-                tmp.replace(cache_file)
-            except OSError:
-                pass
+        self._derived("check", answers, outcome.to_cache())
         return outcome
+
+    def plain_text(self) -> str:
+        """The report as plain text, as the text export writes it (no
+        control characters; cached, see :meth:`_derived`)."""
+        answers = self.handle.answers
+        cached = self._derived("text", answers)
+        if isinstance(cached, str):
+            return cached
+        from workflows.export.checks import clean_report
+        from workflows.export.text import render_text
+
+        text = render_text(clean_report(assemble_answers(self.workflow, answers))[0])
+        self._derived("text", answers, text)
+        return text
+
+    def _derived(self, kind: str, answers: Mapping[str, Any], value: Any = None) -> Any:
+        """Read (``value`` None) or write what is derived from the answers.
+
+        Kept per report in the cache folder (see :func:`enable_caches`),
+        keyed by the answers, the workflow, the engine's code and today's
+        date, so ``shuzhi check`` or ``preview`` of an unchanged report
+        neither assembles it nor imports Jinja. Returns None when there is
+        nothing usable; a cache that cannot be written is skipped.
+        """
+        import json
+
+        wf_key = _WORKFLOW_KEYS.get(id(self.workflow))
+        if _CACHE_DIR is None or wf_key is None:
+            return None
+        import hashlib
+
+        material = json.dumps(
+            [answers, wf_key, _code_stamp(), _dt.date.today().isoformat()],
+            sort_keys=True, ensure_ascii=False, default=str,
+        )
+        key = hashlib.sha1(material.encode("utf-8", "surrogatepass")).hexdigest()
+        cache_file = _CACHE_DIR / "reports" / f"{self.report_id}.json"
+        try:
+            entry = json.loads(cache_file.read_text(encoding="utf-8"))
+            if not isinstance(entry, dict) or entry.get("key") != key:
+                entry = {"key": key}
+        except Exception:  # noqa: BLE001 - missing or damaged: start afresh
+            entry = {"key": key}
+        if value is None:
+            return entry.get(kind)
+        entry[kind] = value
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(cache_file)
+        except OSError:
+            pass
+        return value
 
     # -- writing ------------------------------------------------------------
     def set_answer(self, path: str, raw: Any) -> Any:
