@@ -674,7 +674,8 @@ def _modules_after(cli: Cli, args: list[str]) -> set[str]:
         "sys.stdout.flush()\n"
         "sys.stderr.write('\\nMODULES=' + json.dumps(sorted(sys.modules)) + '\\n')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli.env(), cwd=cli.cwd)
+    proc = subprocess.run([sys.executable, "-c", code], input="", capture_output=True, text=True,
+                          env=cli.env(), cwd=cli.cwd)
     assert "Traceback" not in proc.stderr, proc.stderr
     line = next(line for line in proc.stderr.splitlines() if line.startswith("MODULES="))
     return set(json.loads(line[len("MODULES="):]))
@@ -685,7 +686,8 @@ def test_quick_commands_do_not_import_the_app_or_word(cli: Cli) -> None:
     report_id = cli("list", "--json").json()[0]["id"]
     for args in (["check", report_id], ["preview", report_id], ["list"], ["answers", report_id],
                  ["export", report_id, "-f", "txt", "-o", str(cli.cwd)], ["workflows"],
-                 ["workflow", "show", "dangjian-shuzhi", "--json"]):
+                 ["workflow", "show", "dangjian-shuzhi", "--json"], ["ask", report_id],
+                 ["new", "--workflow", "personal-summary"]):
         modules = _modules_after(cli, args)
         heavy = sorted(m for m in modules if m.split(".")[0] in ("textual", "docx", "lxml"))
         assert not heavy, (args, heavy)
