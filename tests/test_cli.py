@@ -612,6 +612,18 @@ def test_fill_from_standard_input(cli: Cli) -> None:
     assert bad.code == 1 and "标准输入" in bad.err and "basics.year" in bad.err
 
 
+def test_ask_enter_confirms_answers_from_last_year(cli: Cli) -> None:
+    old = cli.new("--workflow", "personal-summary", "--year", "2024", "--name", "李四", "--unit", "某局")
+    new = cli.new("--from", old)
+    before = {r["id"]: r for r in cli("list", "--json").json()}[new]["unconfirmed"]
+    result = cli("ask", new, input="\n")  # Enter at the name: keep and confirm
+    assert result.code == 0, result
+    assert "沿用2024年" in result.out and "已确认" in result.out
+    after = {r["id"]: r for r in cli("list", "--json").json()}[new]["unconfirmed"]
+    assert after == before - 1
+    assert store_answers(cli, new)["basics"]["name"] == "李四"
+
+
 def test_open_without_terminal_falls_back_to_ask(cli: Cli) -> None:
     report_id = cli.new("--workflow", "personal-summary")
     result = cli("open", report_id[:5], input="赵六\n")

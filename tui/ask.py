@@ -155,15 +155,10 @@ class Asker:
         while True:
             action, raw = self.raw_value(f, prompt)
             if action == "keep":
-                if carried:
-                    self.session.confirm(f.path)
-                    self.say("  已确认。")
+                self.keep(f, carried)
                 return
             if action == "clear":
-                self.session.set_answer(f.path, None)
-                self.saved += 1
-                note = "（必填项，导出正式稿前需要填写）" if f.required else ""
-                self.say(f"  已清空{note}。")
+                self.clear(f)
                 return
             try:
                 value = self.session.set_answer(f.path, raw)
@@ -173,6 +168,18 @@ class Asker:
             self.saved += 1
             self.say(f"  已保存：{self.current_text(f, value) or '（空）'}")
             return
+
+    def keep(self, f: Any, carried: bool) -> None:
+        """Enter: keep the value; an answer carried over from last year is confirmed."""
+        if carried:
+            self.session.confirm(f.path)
+            self.say("  已确认。")
+
+    def clear(self, f: Any) -> None:
+        self.session.set_answer(f.path, None)
+        self.saved += 1
+        note = "（必填项，导出正式稿前需要填写）" if f.required else ""
+        self.say(f"  已清空{note}。")
 
     def ask_group(self, f: Any, values: dict[str, Any], unconfirmed: dict[str, int]) -> None:
         entries = values.get(f.path) or []
@@ -191,14 +198,10 @@ class Asker:
         while True:
             answer = self.read(f"  {keep_hint}；输入“重填”逐条重新填写；输入“-”清空：").strip()
             if answer == "":
-                if carried:
-                    self.session.confirm(f.path)
-                    self.say("  已确认。")
+                self.keep(f, carried)
                 return
             if answer == CLEAR_MARK:
-                self.session.set_answer(f.path, None)
-                self.saved += 1
-                self.say("  已清空。")
+                self.clear(f)
                 return
             if answer in ("重填", "r", "R"):
                 break
