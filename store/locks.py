@@ -23,11 +23,21 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-
-import filelock
+from typing import TYPE_CHECKING
 
 from . import _fs
 from .errors import StoreError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import filelock
+
+
+def _filelock():
+    """filelock, imported on first use: it pulls in asyncio (~45 ms), and
+    read-only commands (list, check, preview) never take a lock."""
+    import filelock
+
+    return filelock
 
 
 @dataclass(frozen=True)
@@ -99,8 +109,8 @@ def owner_exists(locks_dir: Path, report_id: str) -> bool:
     return owner_path(locks_dir, report_id).exists()
 
 
-def _new_flock(path: Path, timeout: float) -> filelock.BaseFileLock:
-    return filelock.FileLock(
+def _new_flock(path: Path, timeout: float) -> "filelock.BaseFileLock":
+    return _filelock().FileLock(
         path,
         timeout=timeout,
         mode=_fs.FILE_MODE,
@@ -139,7 +149,7 @@ class ReportLock:
             # while it checks for a stale owner: retry briefly before
             # concluding that a session holds it.
             self._flock.acquire(timeout=BUSY_RETRY, poll_interval=0.02)
-        except filelock.Timeout:
+        except _filelock().Timeout:
             return LockOutcome(False, holder=self._wait_owner())
         except OSError as exc:
             raise StoreError(
@@ -202,7 +212,7 @@ def probe_stale(locks_dir: Path, report_id: str) -> tuple[bool, LockInfo | None]
     lock = _new_flock(lock_path(locks_dir, report_id), timeout=0)
     try:
         lock.acquire(timeout=0)
-    except (filelock.Timeout, OSError):
+    except (_filelock().Timeout, OSError):
         return False, owner
     try:
         if owner is not None and not owner.same_host:
@@ -228,7 +238,7 @@ class IndexLock:
     def __enter__(self) -> "IndexLock":
         try:
             self._flock.acquire()
-        except filelock.Timeout:
+        except _filelock().Timeout:
             raise StoreError(
                 f"报告索引被另一个会话长时间占用（{self.path}），请稍后重试。"
             ) from None
