@@ -127,3 +127,23 @@ sections:
         load_workflow_text(text, "g.yaml")
     assert "不能再嵌套 group" in str(info.value)
     assert re.search(r"第19行 sections\[0\]\.items\[0\]\.fields\[0\]\.fields\[1\]\.type", str(info.value))
+
+
+def test_folded_chinese_text_has_no_spaces() -> None:
+    text = """
+id: folded
+title: 折叠
+version: 1
+description: >-
+  第一行中文，
+  第二行中文 and English
+  words.
+report: {title: 标题}
+sections:
+  - id: s
+    title: 部分
+    items:
+      - {id: a, title: 条目, question: 问？, fields: [{id: n, type: count, label: 数量}]}
+"""
+    wf = load_workflow_text(text, "folded.yaml")
+    assert wf.description == "第一行中文，第二行中文 and English words."

@@ -28,6 +28,8 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 
 _WORKFLOW_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
+_CJK_FOLD_RE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _RESERVED = {"r", "year", "loop", "true", "false", "none", "self"}
 
 _TOP_KEYS = {"id", "title", "version", "description", "year_field", "report", "sections", "checks"}
@@ -78,6 +80,7 @@ class _Doc:
         self.source = source
         self.lines: dict[tuple, int] = {}
         self.block: dict[tuple, bool] = {}
+        self.folded: set[tuple] = set()
         self.problems: list[str] = []
 
     def line(self, path: tuple) -> int | None:
@@ -109,6 +112,8 @@ def _index_nodes(doc: _Doc, node: Any, path: tuple) -> None:
     doc.lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         doc.block[path] = node.style in ("|", ">")
+        if node.style == ">":
+            doc.folded.add(path)
     elif isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -188,6 +193,9 @@ class _Builder:
             return ""
         if required and not value.strip():
             self.doc.add(path + (key,), "不能为空")
+        if path + (key,) in self.doc.folded:
+            # YAML folds lines with a space, which Chinese text does not have.
+            value = _CJK_FOLD_RE.sub("", value)
         return value
 
     def integer(self, data: dict, key: str, path: tuple, minimum: int | None = None) -> int | None:
