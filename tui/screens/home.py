@@ -12,7 +12,9 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Header, Static
+
+from ..widgets.footer import QuietFooter
 
 if TYPE_CHECKING:  # pragma: no cover
     from store.core import ReportMeta
@@ -103,7 +105,7 @@ class HomeScreen(Screen[None]):
         table: DataTable[Any] = DataTable(id="reports", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="home-status", markup=False)
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.title = "我的报告"

@@ -13,13 +13,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from workflows.model import Item
 
 from ..widgets.checklist import ChecklistTree
 from ..widgets.fields import FieldEditor, GroupEditor
-from ..widgets.itemform import ItemForm, paragraph_renderable
+from ..widgets.footer import QuietFooter
+from ..widgets.itemform import ItemView, paragraph_renderable
 from .session import Autosaver, EditSession
 
 SAVE_DELAY = 0.3  # seconds of quiet before a change is written
@@ -98,6 +99,8 @@ class WizardScreen(Screen[None]):
         self._check_result = None
         self._closed = False
         self._save_state = "saved"
+        # The live paragraph as plain text (what the panel shows).
+        self.paragraph_plain = ""
 
     # ----------------------------------------------------------- layout
 
@@ -109,12 +112,12 @@ class WizardScreen(Screen[None]):
         with Horizontal(id="wizard-body"):
             yield ChecklistTree(self.workflow, id="checklist")
             with Vertical(id="wizard-main"):
-                yield ContentSwitcher(id="forms")
+                yield ItemView(readonly=self.session.readonly, id="item-view")
                 with Vertical(id="paragraph-panel"):
                     yield Label("本项生成的段落", id="paragraph-title")
                     with VerticalScroll(id="paragraph-scroll"):
                         yield Static("", id="paragraph")
-        yield Footer()
+        yield QuietFooter()
 
     async def on_mount(self) -> None:
         self.app.sub_title = ""
@@ -126,25 +129,8 @@ class WizardScreen(Screen[None]):
     def item(self) -> Item:
         return self.items[self.index]
 
-    @property
-    def forms(self) -> ContentSwitcher:
-        return self.query_one("#forms", ContentSwitcher)
-
-    def form(self, item_id: str | None = None) -> ItemForm | None:
-        item_id = item_id or self.item.id
-        try:
-            return self.forms.get_child_by_id(f"form-{item_id}", ItemForm)
-        except Exception:  # noqa: BLE001 - not mounted yet
-            return None
-
-    async def _ensure_form(self, index: int) -> ItemForm:
-        item = self.items[index]
-        form = self.form(item.id)
-        if form is None:
-            form = ItemForm(self.workflow, item, self.session.answers, readonly=self.session.readonly)
-            await self.forms.add_content(form)
-            self._apply_notes(form)
-        return form
+    def form(self) -> ItemView:
+        return self.query_one("#item-view", ItemView)
 
     async def show_item(self, index: int, *, focus: bool = True) -> None:
         """Make item ``index`` current (answers are kept; pending saves go out)."""
@@ -152,23 +138,15 @@ class WizardScreen(Screen[None]):
         if index != self.index:
             self._flush_soon()
         self.index = index
-        form = await self._ensure_form(index)
-        self.forms.current = form.id
-        self.query_one(ChecklistTree).show_item(self.item.id)
-        self._update_paragraph()
-        self._update_title()
-        self._apply_notes(form)
-        if focus:
-            form.focus_first()
-        # Build the neighbours while the user reads this one.
-        self.call_after_refresh(self._prepare_neighbours, index)
-
-    async def _prepare_neighbours(self, index: int) -> None:
-        if self._closed or not self.is_attached:
-            return
-        for neighbour in (index + 1, index - 1):
-            if 0 <= neighbour < len(self.items):
-                await self._ensure_form(neighbour)
+        view = self.form()
+        with self.app.batch_update():
+            view.show(self.item, self.session.answers)
+            self.query_one(ChecklistTree).show_item(self.item.id)
+            self._update_paragraph()
+            self._update_title()
+            self._apply_notes(view)
+            if focus:
+                view.focus_first()
 
     async def go_to(self, item_id: str) -> None:
         for index, item in enumerate(self.items):
@@ -246,6 +224,7 @@ class WizardScreen(Screen[None]):
 
         item = self.item
         blocks = render_item(self.workflow, self.session.answers, item.id, self.session.today)
+        self.paragraph_plain = "\n".join(block.full_text for block in blocks)
         self.query_one("#paragraph", Static).update(paragraph_renderable(item, blocks))
 
     def _run_check(self) -> None:
@@ -255,11 +234,9 @@ class WizardScreen(Screen[None]):
         result = self.session.check()
         self._check_result = result
         self.query_one(ChecklistTree).set_states(self.session.item_states(result))
-        form = self.form()
-        if form is not None:
-            self._apply_notes(form)
+        self._apply_notes(self.form())
 
-    def _apply_notes(self, form: ItemForm) -> None:
+    def _apply_notes(self, form: ItemView) -> None:
         result = self._check_result
         for editor in form.editors:
             notes = []
@@ -300,9 +277,7 @@ class WizardScreen(Screen[None]):
     def action_focus_tree(self) -> None:
         tree = self.query_one(ChecklistTree)
         if tree.has_focus:
-            form = self.form()
-            if form is not None:
-                form.focus_first()
+            self.form().focus_first()
         else:
             tree.focus()
 
@@ -314,7 +289,7 @@ class WizardScreen(Screen[None]):
         """Enter in a one-line input: next input, or the next item after the last."""
         event.stop()
         form = self.form()
-        if form is None or event.input not in form.query(Input):
+        if form not in event.input.ancestors:
             return
         chain = [w for w in self.focus_chain if form in w.ancestors]
         if chain and chain[-1] is event.input:

@@ -7,6 +7,11 @@ norm warning, a copied answer to confirm). Editors post
 :class:`FieldEditor.Changed` with the value to save: the canonical value
 when it validates, otherwise what the user typed (kept, never lost, and
 shown as an error until corrected).
+
+Editors are rebindable: :meth:`FieldEditor.bind` shows another field of
+the same kind in the same widgets, so moving from item to item updates a
+few widgets instead of mounting new ones (mounting is what makes a
+terminal UI feel slow).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from workflows.values import AnswerError, coerce
 # White space between two non-ASCII characters: left by YAML line folding
 # in Chinese text, where it would show as a stray gap and a bad line break.
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \t\r\n]+(?=[^\x00-\x7f])")
+
+_INPUTS = "Input, TextArea, Select, SelectionList, RadioSet, Button"
 
 
 def tidy(text: str) -> str:
@@ -78,11 +85,12 @@ class FieldEditor(Vertical):
     DEFAULT_CSS = """
     FieldEditor { height: auto; margin-bottom: 1; }
     FieldEditor .field-label { width: 1fr; color: $text; text-style: bold; }
-    FieldEditor .field-help { color: $text-muted; display: none; }
-    FieldEditor:focus-within .field-help { display: block; }
     FieldEditor .field-message { height: auto; }
     FieldEditor .field-message.-empty { display: none; }
     """
+
+    # Field types this editor can show.
+    KINDS: tuple[str, ...] = ()
 
     class Changed(Message):
         """The user changed the field; ``value`` is what to save."""
@@ -99,7 +107,7 @@ class FieldEditor(Vertical):
             return self.editor
 
     def __init__(self, field: Field, value: Any, *, path: str | None = None, readonly: bool = False) -> None:
-        super().__init__(classes=f"field field-{field.type}")
+        super().__init__(classes="field")
         self.field = field
         self.path = path or field.path
         self.initial = value
@@ -108,14 +116,18 @@ class FieldEditor(Vertical):
         # Filled by the wizard from the checks: [(severity, message)], copied-from year.
         self._notes: list[tuple[str, str]] = []
         self._from_year: int | None = None
-        # While True, widget change events come from set_value, not the user.
-        self._loading = False
+        # What the widgets held when last loaded or reported: change events
+        # that do not change it (e.g. those following a programmatic load)
+        # are not the user's and are ignored.
+        self._baseline: Any = None
 
     # ----------------------------------------------------------- layout
 
     def label_text(self) -> Text:
         f = self.field
         text = Text(f.label)
+        if f.unit:
+            text.append(f"（{f.unit}）")
         if f.required:
             text.append(" *", style="bold red")
         hint = self.type_hint()
@@ -127,56 +139,79 @@ class FieldEditor(Vertical):
         return ""
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label_text(), classes="field-label")
+        yield Label("", classes="field-label")
         yield from self.compose_input()
         yield Static("", classes="field-message -empty", markup=False)
-        if self.field.help:
-            yield Static(tidy(self.field.help), classes="field-help", markup=False)
 
     def compose_input(self) -> ComposeResult:
         """The input widgets; each subclass yields its own."""
         yield from ()
 
     def on_mount(self) -> None:
-        if self.readonly:
-            for widget in self.query("Input, TextArea, Select, SelectionList, RadioSet, Button"):
-                if isinstance(widget, TextArea):
-                    widget.read_only = True
-                else:
-                    widget.disabled = True
-        # Show a stored value that does not validate (e.g. the workflow changed).
-        if self.initial is not None and not isinstance(self, GroupEditor):
-            _value, self.error = check_value(self.field, self.initial, self.path)
-            self._show_message()
+        self._load()
+
+    def bind(self, field: Field, value: Any, *, path: str | None = None, readonly: bool = False) -> None:
+        """Show another field (of a kind this editor handles) in the same widgets."""
+        self.field = field
+        self.path = path or field.path
+        self.initial = value
+        self.readonly = readonly
+        self._notes = []
+        self._from_year = None
+        if self.is_mounted:
+            self._load()
+
+    def _load(self) -> None:
+        f = self.field
+        if not self.has_class(f"field-{f.type}"):
+            self.set_classes(f"field field-{f.type}")
+        self.query_one(".field-label", Label).update(self.label_text())
+        self.fill(self.initial)
+        for widget in self.query(_INPUTS):
+            if isinstance(widget, TextArea):
+                widget.read_only = self.readonly
+            elif not isinstance(widget, Button) or self.readonly:
+                widget.disabled = self.readonly
+        self._baseline = self.raw()
+        # A stored value that does not validate (e.g. the workflow changed) shows its error.
+        if self.initial is not None:
+            _value, self.error = check_value(f, self.initial, self.path)
+        else:
+            self.error = None
+        self._show_message()
 
     # ------------------------------------------------------------ values
 
+    def fill(self, value: Any) -> None:
+        """Put ``value`` into the widgets; subclasses fill theirs."""
+
     def raw(self) -> Any:
-        """What the widgets hold now (text, list, bool…); subclasses read their widgets."""
+        """What the widgets hold now (text, list, bool…); subclasses read theirs."""
         return self.initial
 
     def set_value(self, value: Any) -> None:
-        """Show ``value`` (e.g. after an import) without posting Changed;
-        subclasses fill their widgets."""
+        """Show ``value`` (e.g. after an import) without reporting a change."""
         self.initial = value
+        self._load()
 
     def focus_input(self) -> None:
-        for widget in self.query("Input, TextArea, Select, SelectionList, RadioSet, Button"):
-            if widget.focusable:
-                widget.focus()
-                return
+        widget = self.first_focusable()
+        if widget is not None:
+            widget.focus()
 
     def first_focusable(self) -> Widget | None:
-        for widget in self.query("Input, TextArea, Select, SelectionList, RadioSet, Button"):
-            if widget.focusable:
+        for widget in self.query(_INPUTS):
+            if widget.focusable and widget.display:
                 return widget
         return None
 
     def emit(self) -> None:
-        """Validate what is shown and tell the form."""
-        if self._loading:
+        """Validate what is shown and tell the form (if it really changed)."""
+        raw = self.raw()
+        if raw == self._baseline:
             return
-        value, self.error = check_value(self.field, self.raw(), self.path)
+        self._baseline = raw
+        value, self.error = check_value(self.field, raw, self.path)
         self._show_message()
         self.post_message(self.Changed(self, value, self.error))
 
@@ -191,50 +226,73 @@ class FieldEditor(Vertical):
         self._from_year = from_year
         self._show_message()
 
-    def _show_message(self) -> None:
-        message = self.query_one(".field-message", Static)
-        text = Text()
-        css = ""
+    def extra_line(self) -> str:
+        """A status line of the editor itself (e.g. a count of entries)."""
+        return ""
+
+    def message_text(self) -> tuple[str, str]:
+        """(text, css class) of the message line: the problem, then the
+        editor's own status and, while the field has focus, its help."""
+        lines = self._problem_lines()
+        extra = self.extra_line()
+        if extra:
+            lines.append((extra, "field-pending"))
+        if self.field.help and self.has_focus_within:
+            lines.append((f"提示：{tidy(self.field.help)}", "field-pending"))
+        if not lines:
+            return "", ""
+        return "\n".join(line for line, _ in lines), lines[0][1]
+
+    def _problem_lines(self) -> list[tuple[str, str]]:
         if self.error:
-            text.append(f"✖ {self.error}")
-            css = "field-error"
-        else:
-            lines = []
-            for severity, note in self._notes:
-                if severity == "pending":
-                    lines.append(("◌ 必填，尚未填写" if note.endswith("尚未填写") and "第" not in note else f"◌ {note}", "field-pending"))
-                elif severity == "error":
-                    lines.append((f"✖ {note}", "field-error"))
-                else:
-                    lines.append((f"! {note}", "field-warning"))
-            if self._from_year is not None:
-                lines.append((f"↺ 沿用{self._from_year}年的答案，请核对（修改或按 Ctrl+G 确认）", "field-copied"))
-            if lines:
-                text = Text("\n".join(line for line, _ in lines))
-                css = lines[0][1]
+            return [(f"✖ {self.error}", "field-error")]
+        lines: list[tuple[str, str]] = []
+        for severity, note in self._notes:
+            if severity == "pending":
+                plain = note == f"“{self.field.label}”尚未填写"
+                lines.append(("◌ 必填，尚未填写" if plain else f"◌ {note}", "field-pending"))
+            elif severity == "error":
+                lines.append((f"✖ {note}", "field-error"))
+            else:
+                lines.append((f"! {note}", "field-warning"))
+        if self._from_year is not None:
+            lines.append((f"↺ 沿用{self._from_year}年的答案，请核对（修改或按 Ctrl+G 确认）", "field-copied"))
+        return lines
+
+    def on_descendant_focus(self) -> None:
+        if self.field.help:
+            self._show_message()
+
+    def on_descendant_blur(self) -> None:
+        if self.field.help:
+            self.call_after_refresh(self._show_message)
+
+    def _show_message(self) -> None:
+        if not self.is_mounted:
+            return
+        text, css = self.message_text()
+        message = self.query_one(".field-message", Static)
+        if getattr(message, "_shown", None) == (text, css):
+            return
+        message._shown = (text, css)  # type: ignore[attr-defined]
         message.update(text)
-        message.set_classes(f"field-message {css}" + ("" if text.plain else " -empty"))
+        message.set_classes(f"field-message {css}" + ("" if text else " -empty"))
 
 
 class LineEditor(FieldEditor):
     """count, year, date and one-line text."""
 
+    KINDS = ("count", "year", "date", "text")
+
     DEFAULT_CSS = """
-    LineEditor .line-row { height: 1; }
-    LineEditor .field-unit { width: auto; margin-left: 1; color: $text-muted; }
-    LineEditor.field-count Input, LineEditor.field-year Input { width: 14; }
-    LineEditor.field-date Input { width: 20; }
+    LineEditor.field-count Input, LineEditor.field-year Input { width: 24; }
+    LineEditor.field-date Input { width: 24; }
     """
 
     PLACEHOLDERS = {"count": "整数，约数写“20余”", "year": "如 2025", "date": "如 2026-01-08"}
 
     def compose_input(self) -> ComposeResult:
-        f = self.field
-        placeholder = f.placeholder or self.PLACEHOLDERS.get(f.type, "")
-        with Horizontal(classes="line-row"):
-            yield LineInput(value_text(f, self.initial), placeholder=placeholder, compact=True, select_on_focus=False)
-            if f.unit:
-                yield Label(f.unit, classes="field-unit")
+        yield LineInput(compact=True, select_on_focus=False)
 
     def type_hint(self) -> str:
         f = self.field
@@ -242,17 +300,15 @@ class LineEditor(FieldEditor):
             return f"（不超过{f.max_length}字）"
         return ""
 
+    def fill(self, value: Any) -> None:
+        f = self.field
+        line = self.query_one(Input)
+        line.placeholder = f.placeholder or self.PLACEHOLDERS.get(f.type, "")
+        line.value = value_text(f, value)
+        line.cursor_position = len(line.value)
+
     def raw(self) -> Any:
         return self.query_one(Input).value
-
-    def set_value(self, value: Any) -> None:
-        self._loading = True
-        try:
-            self.query_one(Input).value = value_text(self.field, value)
-        finally:
-            self._loading = False
-        _v, self.error = check_value(self.field, value, self.path)
-        self._show_message()
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -263,16 +319,14 @@ class LineEditor(FieldEditor):
 class TextBlockEditor(FieldEditor):
     """longtext (free text) and list / titles (one entry per line)."""
 
+    KINDS = ("longtext", "list", "titles")
+
     DEFAULT_CSS = """
     TextBlockEditor TextArea { height: auto; min-height: 4; max-height: 10; }
-    TextBlockEditor .field-count-line { color: $text-muted; height: 1; }
     """
 
     def compose_input(self) -> ComposeResult:
-        f = self.field
-        placeholder = f.placeholder or ("每行一条" if f.type != "longtext" else "")
-        yield TextArea(value_text(f, self.initial), soft_wrap=True, placeholder=placeholder, compact=True)
-        yield Static(self._count_text(value_text(f, self.initial)), classes="field-count-line")
+        yield TextArea(soft_wrap=True, compact=True)
 
     def type_hint(self) -> str:
         f = self.field
@@ -284,6 +338,9 @@ class TextBlockEditor(FieldEditor):
             return f"（可多行，可粘贴；不超过{f.max_length}字）"
         return "（可多行，可粘贴）"
 
+    def extra_line(self) -> str:
+        return self._count_text(self.query_one(TextArea).text)
+
     def _count_text(self, text: str) -> str:
         if self.field.type == "longtext":
             return f"{sum(1 for ch in text if not ch.isspace())} 字"
@@ -291,30 +348,28 @@ class TextBlockEditor(FieldEditor):
         limit = f"，最多{self.field.max_items}条" if self.field.max_items else ""
         return f"共 {len(lines)} 条{limit}"
 
+    def fill(self, value: Any) -> None:
+        f = self.field
+        area = self.query_one(TextArea)
+        area.placeholder = f.placeholder or ("每行一条" if f.type != "longtext" else "")
+        text = value_text(f, value)
+        if area.text != text:
+            area.load_text(text)
+
     def raw(self) -> Any:
         return self.query_one(TextArea).text
-
-    def set_value(self, value: Any) -> None:
-        self._loading = True
-        try:
-            self.query_one(TextArea).load_text(value_text(self.field, value))
-        finally:
-            self._loading = False
-        self.query_one(".field-count-line", Static).update(self._count_text(value_text(self.field, value)))
-        _v, self.error = check_value(self.field, value, self.path)
-        self._show_message()
 
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        if self._loading:
-            return
-        self.query_one(".field-count-line", Static).update(self._count_text(event.text_area.text))
         self.emit()
+        self._show_message()
 
 
 class ChoiceEditor(FieldEditor):
     """choice: a drop-down of the options, plus a line for another value when allowed."""
+
+    KINDS = ("choice",)
 
     DEFAULT_CSS = """
     ChoiceEditor Select { width: 1fr; }
@@ -323,20 +378,20 @@ class ChoiceEditor(FieldEditor):
     """
 
     def compose_input(self) -> ComposeResult:
+        yield Select([], prompt="（请选择）", allow_blank=True, compact=True)
+        with Horizontal(classes="choice-custom-row"):
+            yield Label("或自行填写：", classes="choice-custom-label")
+            yield LineInput(compact=True)
+
+    def fill(self, value: Any) -> None:
         f = self.field
-        current = self.initial if isinstance(self.initial, str) else None
+        current = value if isinstance(value, str) else None
         in_options = current in f.options
-        yield Select(
-            [(option, option) for option in f.options],
-            prompt="（请选择）",
-            value=current if in_options else Select.NULL,
-            allow_blank=True,
-            compact=True,
-        )
-        if f.custom:
-            with Horizontal(classes="choice-custom-row"):
-                yield Label("或自行填写：", classes="choice-custom-label")
-                yield LineInput("" if in_options or current is None else current, compact=True)
+        select = self.query_one(Select)
+        select.set_options([(option, option) for option in f.options])
+        select.value = current if in_options else Select.NULL
+        self.query_one(".choice-custom-row").display = f.custom
+        self.query_one(Input).value = "" if in_options or current is None else current
 
     def raw(self) -> Any:
         if self.field.custom:
@@ -346,27 +401,11 @@ class ChoiceEditor(FieldEditor):
         selected = self.query_one(Select).value
         return None if selected is Select.NULL else selected
 
-    def set_value(self, value: Any) -> None:
-        self._loading = True
-        try:
-            in_options = value in self.field.options
-            self.query_one(Select).value = value if in_options else Select.NULL
-            if self.field.custom:
-                self.query_one(Input).value = "" if in_options or value is None else str(value)
-        finally:
-            self._loading = False
-
     @on(Select.Changed)
     def _selected(self, event: Select.Changed) -> None:
         event.stop()
-        if self._loading:
-            return
-        if self.field.custom and event.value is not Select.NULL:
-            self._loading = True
-            try:
-                self.query_one(Input).value = ""
-            finally:
-                self._loading = False
+        if self.field.custom and event.value is not Select.NULL and self.raw() != event.value:
+            self.query_one(Input).value = ""  # a chosen option replaces another value
         self.emit()
 
     @on(Input.Changed)
@@ -378,6 +417,8 @@ class ChoiceEditor(FieldEditor):
 class MultiEditor(FieldEditor):
     """multi: tick options (Space), plus other entries one per line when allowed."""
 
+    KINDS = ("multi",)
+
     DEFAULT_CSS = """
     MultiEditor SelectionList { height: auto; max-height: 12; }
     MultiEditor .multi-custom-label { color: $text-muted; margin-top: 1; }
@@ -385,16 +426,25 @@ class MultiEditor(FieldEditor):
     """
 
     def compose_input(self) -> ComposeResult:
-        f = self.field
-        chosen = list(self.initial) if isinstance(self.initial, list) else []
-        yield SelectionList[str](*[(option, option, option in chosen) for option in f.options], compact=True)
-        if f.custom:
-            extra = [v for v in chosen if v not in f.options]
-            yield Label("其他（每行一条）：", classes="multi-custom-label")
-            yield TextArea("\n".join(extra), soft_wrap=True, compact=True)
+        yield SelectionList[str](compact=True)
+        yield Label("其他（每行一条）：", classes="multi-custom-label")
+        yield TextArea(soft_wrap=True, compact=True)
 
     def type_hint(self) -> str:
         return "（空格键勾选）"
+
+    def fill(self, value: Any) -> None:
+        f = self.field
+        chosen = list(value) if isinstance(value, list) else []
+        selection = self.query_one(SelectionList)
+        selection.clear_options()
+        selection.add_options([(option, option, option in chosen) for option in f.options])
+        self.query_one(".multi-custom-label").display = f.custom
+        area = self.query_one(TextArea)
+        area.display = f.custom
+        extra = "\n".join(str(v) for v in chosen if v not in f.options)
+        if area.text != extra:
+            area.load_text(extra)
 
     def raw(self) -> Any:
         chosen = list(self.query_one(SelectionList).selected)
@@ -402,20 +452,6 @@ class MultiEditor(FieldEditor):
         if self.field.custom:
             ordered += [line.strip() for line in self.query_one(TextArea).text.splitlines() if line.strip()]
         return ordered
-
-    def set_value(self, value: Any) -> None:
-        chosen = list(value) if isinstance(value, list) else []
-        self._loading = True
-        try:
-            selection = self.query_one(SelectionList)
-            selection.deselect_all()
-            for option in chosen:
-                if option in self.field.options:
-                    selection.select(option)
-            if self.field.custom:
-                self.query_one(TextArea).load_text("\n".join(v for v in chosen if v not in self.field.options))
-        finally:
-            self._loading = False
 
     @on(SelectionList.SelectedChanged)
     def _ticked(self, event: SelectionList.SelectedChanged) -> None:
@@ -431,6 +467,8 @@ class MultiEditor(FieldEditor):
 class BoolEditor(FieldEditor):
     """bool: 是 / 否."""
 
+    KINDS = ("bool",)
+
     DEFAULT_CSS = """
     BoolEditor RadioSet { layout: horizontal; height: auto; width: auto; }
     BoolEditor RadioButton { margin-right: 2; }
@@ -438,26 +476,22 @@ class BoolEditor(FieldEditor):
 
     def compose_input(self) -> ComposeResult:
         with RadioSet(compact=True):
-            yield RadioButton("是", value=self.initial is True)
-            yield RadioButton("否", value=self.initial is False)
+            yield RadioButton("是")
+            yield RadioButton("否")
+
+    def fill(self, value: Any) -> None:
+        yes, no = self.query(RadioButton)
+        if value is True:
+            yes.value = True
+        elif value is False:
+            no.value = True
+        else:
+            yes.value = False
+            no.value = False
 
     def raw(self) -> Any:
-        index = self.query_one(RadioSet).pressed_index
-        return None if index < 0 else index == 0
-
-    def set_value(self, value: Any) -> None:
-        self._loading = True
-        try:
-            buttons = list(self.query(RadioButton))
-            if value is True:
-                buttons[0].value = True
-            elif value is False:
-                buttons[1].value = True
-            else:
-                for button in buttons:
-                    button.value = False
-        finally:
-            self._loading = False
+        yes, no = self.query(RadioButton)
+        return True if yes.value else False if no.value else None
 
     @on(RadioSet.Changed)
     def _pressed(self, event: RadioSet.Changed) -> None:
@@ -475,19 +509,20 @@ class GroupEntry(Vertical):
     GroupEntry Button { min-width: 10; height: 1; border: none; }
     """
 
-    def __init__(self, group: Field, index: int, values: dict[str, Any], readonly: bool) -> None:
+    def __init__(self, group: Field, index: int, values: dict[str, Any], readonly: bool, path: str) -> None:
         super().__init__()
         self.group = group
         self.index = index
         self.values = values
         self.readonly = readonly
+        self.path = path
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="entry-head"):
             yield Label(f"第 {self.index + 1} 条", classes="entry-title")
             yield Button("删除本条", classes="entry-delete", compact=True, disabled=self.readonly)
         for sub in self.group.fields:
-            path = f"{self.group.path}[{self.index + 1}].{sub.id}"
+            path = f"{self.path}[{self.index + 1}].{sub.id}"
             yield make_editor(sub, self.values.get(sub.id), path=path, readonly=self.readonly)
 
     def raw(self) -> dict[str, Any]:
@@ -502,6 +537,8 @@ class GroupEntry(Vertical):
 class GroupEditor(FieldEditor):
     """group: repeatable entries, each a small form; add and delete entries."""
 
+    KINDS = ("group",)
+
     DEFAULT_CSS = """
     GroupEditor .group-entries { height: auto; }
     GroupEditor .group-add { height: 1; min-width: 16; border: none; }
@@ -514,11 +551,8 @@ class GroupEditor(FieldEditor):
             self.entry = entry
 
     def compose_input(self) -> ComposeResult:
-        entries = self.initial if isinstance(self.initial, list) else []
-        with Vertical(classes="group-entries"):
-            for index, values in enumerate(entries):
-                yield GroupEntry(self.field, index, values if isinstance(values, dict) else {}, self.readonly)
-        yield Button("＋ 添加一条", classes="group-add", compact=True, disabled=self.readonly)
+        yield Vertical(classes="group-entries")
+        yield Button("＋ 添加一条", classes="group-add", compact=True)
 
     def type_hint(self) -> str:
         f = self.field
@@ -526,25 +560,37 @@ class GroupEditor(FieldEditor):
             return f"（可添加多条，最多{f.max_items}条）"
         return "（可添加多条）"
 
-    def raw(self) -> Any:
-        return [entry.raw() for entry in self.query(GroupEntry)]
+    def _entry_values(self) -> list[dict[str, Any]]:
+        entries = self.initial if isinstance(self.initial, list) else []
+        return [entry if isinstance(entry, dict) else {} for entry in entries]
 
-    def entries(self) -> list[GroupEntry]:
-        return list(self.query(GroupEntry))
-
-    def set_value(self, value: Any) -> None:
+    def fill(self, value: Any) -> None:
         entries = value if isinstance(value, list) else []
+        self._rebuild([entry if isinstance(entry, dict) else {} for entry in entries])
+
+    def _rebuild(self, values: list[dict[str, Any]]) -> None:
         container = self.query_one(".group-entries", Vertical)
         container.remove_children()
         container.mount_all(
-            [GroupEntry(self.field, i, v if isinstance(v, dict) else {}, self.readonly) for i, v in enumerate(entries)]
+            [GroupEntry(self.field, i, v, self.readonly, self.path) for i, v in enumerate(values)]
         )
+        self.query_one(".group-add", Button).disabled = self.readonly
+
+    def raw(self) -> Any:
+        # Entries being mounted are not queryable yet: fall back to what was loaded.
+        entries = self.entries()
+        if not entries and self._entry_values():
+            return [dict(v) for v in self._entry_values()]
+        return [entry.raw() for entry in entries]
+
+    def entries(self) -> list[GroupEntry]:
+        return list(self.query(GroupEntry))
 
     def add_entry(self) -> None:
         if self.field.max_items is not None and len(self.entries()) >= self.field.max_items:
             self.app.notify(f"“{self.field.label}”最多{self.field.max_items}条", severity="warning")
             return
-        entry = GroupEntry(self.field, len(self.entries()), {}, self.readonly)
+        entry = GroupEntry(self.field, len(self.entries()), {}, self.readonly, self.path)
         self.query_one(".group-entries", Vertical).mount(entry)
         self.call_after_refresh(self._focus_entry, entry)
 
@@ -556,14 +602,12 @@ class GroupEditor(FieldEditor):
 
     async def delete_entry(self, entry: GroupEntry) -> None:
         values = [e.raw() for e in self.entries() if e is not entry]
-        await entry.remove()
-        for index, remaining in enumerate(self.entries()):
-            remaining.index = index
-        # Renumber by rebuilding: paths carry the entry number.
+        self.initial = values
         container = self.query_one(".group-entries", Vertical)
         await container.remove_children()
+        # Rebuilt so that the entry numbers (and field paths) follow.
         await container.mount_all(
-            [GroupEntry(self.field, i, v, self.readonly) for i, v in enumerate(values)]
+            [GroupEntry(self.field, i, v, self.readonly, self.path) for i, v in enumerate(values)]
         )
         self.emit()
 
@@ -586,19 +630,23 @@ class GroupEditor(FieldEditor):
         self.emit()
 
 
-def make_editor(f: Field, value: Any, *, path: str | None = None, readonly: bool = False) -> FieldEditor:
-    """The editor for a field's type."""
-    kind = f.type
-    if kind in ("count", "year", "date", "text"):
-        return LineEditor(f, value, path=path, readonly=readonly)
-    if kind in ("longtext", "list", "titles"):
-        return TextBlockEditor(f, value, path=path, readonly=readonly)
-    if kind == "choice":
-        return ChoiceEditor(f, value, path=path, readonly=readonly)
-    if kind == "multi":
-        return MultiEditor(f, value, path=path, readonly=readonly)
-    if kind == "bool":
-        return BoolEditor(f, value, path=path, readonly=readonly)
-    if kind == "group":
-        return GroupEditor(f, value, path=path, readonly=readonly)
+EDITORS: tuple[type[FieldEditor], ...] = (
+    LineEditor,
+    TextBlockEditor,
+    ChoiceEditor,
+    MultiEditor,
+    BoolEditor,
+    GroupEditor,
+)
+
+
+def editor_class(kind: str) -> type[FieldEditor]:
+    for cls in EDITORS:
+        if kind in cls.KINDS:
+            return cls
     raise ValueError(f"unknown field type {kind!r}")
+
+
+def make_editor(f: Field, value: Any, *, path: str | None = None, readonly: bool = False) -> FieldEditor:
+    """A new editor for a field's type."""
+    return editor_class(f.type)(f, value, path=path, readonly=readonly)

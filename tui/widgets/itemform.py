@@ -1,5 +1,10 @@
-"""One checklist item as a form: question, guidance, example, field editors;
-and the live paragraph the item produces."""
+"""One checklist item as a form (question, guidance, example, field
+editors) and the live paragraph the item produces.
+
+There is a single :class:`ItemView`; moving to another item rebinds its
+editors (a pool per editor kind, grown on demand, extra ones hidden)
+rather than mounting a new form each time.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,14 @@ from typing import Any, Mapping
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from workflows.model import Item, Workflow
+from workflows.model import Item
 from workflows.render.preview import INDENT, STYLE_HEADING, STYLE_PENDING
 from workflows.report import PENDING_CLOSE, PENDING_OPEN, Block
 
-from .fields import FieldEditor, make_editor, tidy
+from .fields import FieldEditor, editor_class, tidy
 
 _MARKER_PREFIXES = (PENDING_OPEN, "【模板出错：")
 
@@ -52,45 +57,78 @@ def paragraph_renderable(item: Item, blocks: list[Block]) -> Group | Text:
     return Group(*lines)
 
 
-class ItemForm(VerticalScroll):
-    """The question, guidance and field editors of one item."""
+class ItemView(VerticalScroll):
+    """The question, guidance and field editors of the current item."""
 
     DEFAULT_CSS = """
-    ItemForm { height: 1fr; padding: 0 1; }
-    ItemForm .item-question { text-style: bold; }
-    ItemForm .item-guidance { color: $text-muted; }
-    ItemForm .item-example { color: $text-muted; text-style: italic; margin-bottom: 1; }
+    ItemView { height: 1fr; padding: 0 1; }
+    ItemView .item-question { text-style: bold; }
+    ItemView .item-guidance { color: $text-muted; }
+    ItemView .item-example { color: $text-muted; text-style: italic; }
+    ItemView #item-fields { height: auto; margin-top: 1; }
     """
 
     can_focus = False
 
-    def __init__(
-        self,
-        workflow: Workflow,
-        item: Item,
-        answers: Mapping[str, Any],
-        *,
-        readonly: bool = False,
-    ) -> None:
-        super().__init__(id=f"form-{item.id}", classes="item-form")
-        self.workflow = workflow
-        self.item = item
-        self.answers = answers
+    def __init__(self, *, readonly: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.readonly = readonly
+        self.item: Item | None = None
+        # The editors showing the current item's fields, in order.
+        self.editors: list[FieldEditor] = []
 
     def compose(self) -> ComposeResult:
-        item = self.item
-        yield Static(tidy(item.question), classes="item-question", markup=False)
-        if item.guidance:
-            yield Static(f"说明：{tidy(item.guidance)}", classes="item-guidance", markup=False)
-        if item.example:
-            yield Static(f"示例：{tidy(item.example)}", classes="item-example", markup=False)
-        for f in item.fields:
-            yield make_editor(f, self.answers.get(f.path), readonly=self.readonly)
+        yield Static("", id="item-question", classes="item-question", markup=False)
+        yield Static("", id="item-guidance", classes="item-guidance", markup=False)
+        yield Static("", id="item-example", classes="item-example", markup=False)
+        yield Vertical(id="item-fields")
 
-    @property
-    def editors(self) -> list[FieldEditor]:
-        return list(self.query_children(FieldEditor).results(FieldEditor))
+    def show(self, item: Item, answers: Mapping[str, Any]) -> None:
+        """Show ``item`` with its answers, reusing editors where possible."""
+        self.item = item
+        self.query_one("#item-question", Static).update(tidy(item.question))
+        guidance = self.query_one("#item-guidance", Static)
+        guidance.update(f"说明：{tidy(item.guidance)}" if item.guidance else "")
+        guidance.display = bool(item.guidance)
+        example = self.query_one("#item-example", Static)
+        example.update(f"示例：{tidy(item.example)}" if item.example else "")
+        example.display = bool(item.example)
+
+        container = self.query_one("#item-fields", Vertical)
+        pool: dict[type, list[FieldEditor]] = {}
+        for child in container.children:
+            if isinstance(child, FieldEditor):
+                pool.setdefault(type(child), []).append(child)
+        editors: list[FieldEditor] = []
+        new: list[FieldEditor] = []
+        for f in item.fields:
+            cls = editor_class(f.type)
+            spare = pool.get(cls)
+            value = answers.get(f.path)
+            if spare:
+                editor = spare.pop(0)
+                editor.bind(f, value, readonly=self.readonly)
+                editor.display = True
+            else:
+                editor = cls(f, value, readonly=self.readonly)
+                new.append(editor)
+            editors.append(editor)
+        for unused in pool.values():
+            for editor in unused:
+                editor.display = False
+        if new:
+            container.mount_all(new)
+        # Put the editors in field order (spares stay behind them, hidden).
+        children = [child for child in container.children if isinstance(child, FieldEditor)]
+        children = children + [e for e in new if e not in children]
+        if children[: len(editors)] != editors:
+            for index, editor in enumerate(editors):
+                if index == 0:
+                    container.move_child(editor, before=0)
+                else:
+                    container.move_child(editor, after=editors[index - 1])
+        self.editors = editors
+        self.scroll_home(animate=False)
 
     def editor(self, path: str) -> FieldEditor | None:
         for editor in self.editors:
@@ -100,7 +138,15 @@ class ItemForm(VerticalScroll):
 
     def focus_first(self) -> None:
         for editor in self.editors:
-            if editor.first_focusable() is not None:
+            if editor.is_mounted and editor.first_focusable() is not None:
                 editor.focus_input()
                 return
-        self.scroll_home(animate=False)
+        if self.editors:
+            self.call_after_refresh(self._focus_later)
+
+    def _focus_later(self) -> None:
+        for editor in self.editors:
+            if editor.first_focusable() is not None:
+                editor.focus_input()
+                self.scroll_home(animate=False)
+                return

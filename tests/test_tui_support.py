@@ -1,0 +1,90 @@
+"""Helpers for the app tests (test_tui*.py): a deterministic app, waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import functools
+from pathlib import Path
+from typing import Any, Callable
+
+from tui.app import ShuzhiApp, create_app
+
+FIXED_TODAY = _dt.date(2025, 12, 1)
+FIXED_TIME = "2025-12-01T10:00:00+08:00"
+
+
+def async_test(test: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an async test function (no asyncio plugin is installed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def make_app(tmp_path: Path, report_id: str | None = None, **options: Any) -> ShuzhiApp:
+    """An app on ``tmp_path/data`` with a fixed date, a steady cursor and UTF-8."""
+    options.setdefault("today", FIXED_TODAY)
+    options.setdefault("cursor_blink", False)
+    options.setdefault("environ", {"LANG": "zh_CN.UTF-8"})
+    options.setdefault("export_dir", tmp_path / "out")
+    (tmp_path / "out").mkdir(exist_ok=True)
+    return create_app(tmp_path / "data", report_id, **options)
+
+
+def fix_clock(monkeypatch: Any) -> None:
+    """Every time stamp the store writes is FIXED_TIME (snapshots)."""
+    import store._fs
+
+    monkeypatch.setattr(store._fs, "iso", lambda dt=None: FIXED_TIME)
+
+
+async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+    """Let the app run until ``predicate()`` is true (workers, timers, threads)."""
+    steps = int(timeout / 0.05)
+    for _ in range(steps):
+        result = predicate()
+        if result:
+            return result
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+async def wait_screen(pilot: Any, name: str, timeout: float = 10.0) -> Any:
+    app = pilot.app
+    await wait_for(pilot, lambda: type(app.screen).__name__ == name, timeout, f"screen {name}")
+    await pilot.pause()
+    return app.screen
+
+
+async def wait_saved(pilot: Any) -> None:
+    """Until the wizard has written everything typed so far."""
+    screen = pilot.app.screen
+    await wait_for(
+        pilot,
+        lambda: screen._save_timer is None and not screen.saver.dirty and screen._save_state == "saved",
+        what="autosave",
+    )
+
+
+def stored_answers(data_dir: Path, report_id: str) -> dict[str, Any]:
+    """The answers as they are on disk, read by a separate store."""
+    from store.core import Store
+
+    store = Store(data_dir)
+    handle = store.open(report_id, readonly=True)
+    try:
+        return handle.answers
+    finally:
+        handle.close()
+
+
+def demo_report(data_dir: Path) -> str:
+    """A demo report (complete sample answers); returns its id."""
+    from store.core import Store
+
+    from tui.service import create_demo_report
+
+    return create_demo_report(Store(data_dir)).id
