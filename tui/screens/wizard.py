@@ -97,7 +97,9 @@ class WizardScreen(Screen[None]):
         self._save_timer: Timer | None = None
         self._check_timer: Timer | None = None
         self._check_result = None
-        self._closed = False
+        # Not "_closed": that is Textual's own MessagePump flag (setting it made
+        # Ctrl+Q hang for ever after a report was opened: the screen ignored Prune).
+        self._session_closed = False
         self._save_state = "saved"
         # The live paragraph as plain text (what the panel shows).
         self.paragraph_plain = ""
@@ -382,13 +384,13 @@ class WizardScreen(Screen[None]):
     def close_session(self, force: bool = False) -> bool:
         """Flush and close the report. Returns False (and keeps it open) when
         the pending answers could not be written, unless ``force``."""
-        if self._closed:
+        if self._session_closed:
             return True
         error = self.flush_now()
         if error and not force:
             self.app.show_error("保存失败", f"{error}\n请检查磁盘空间或数据目录权限。")
             return False
-        self._closed = True
+        self._session_closed = True
         from store.errors import StoreError
 
         try:
