@@ -65,14 +65,20 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-async def wait_for_screen(pilot, name: str | None) -> None:
+async def wait_for_screen(pilot, name: str | None, workers: bool = True) -> None:
     deadline = time.monotonic() + SETTLE_TIMEOUT
     while True:
-        await settle(pilot)
+        if workers:
+            await settle(pilot)
+        else:
+            await pilot.pause()
         if name is None or type(pilot.app.screen).__name__ == name:
             return
         if time.monotonic() > deadline:
-            raise RuntimeError(f"screen {name} never appeared (at {type(pilot.app.screen).__name__})")
+            notes = "; ".join(n.message for n in pilot.app._notifications)
+            raise RuntimeError(
+                f"screen {name} never appeared (at {type(pilot.app.screen).__name__}; notifications: {notes})"
+            )
         await pilot.pause(0.01)
 
 
@@ -117,8 +123,14 @@ def mode_start(kind: str, out: str, argv: list[str]) -> int:
     expected = "HomeScreen" if kind == "app" else None
 
     async def ready(pilot) -> None:
+        # Painted: the screen is current, its mount handlers ran and the
+        # frame is rendered; complete: its background workers (the home
+        # screen's progress column) are done too and repainted.
+        await wait_for_screen(pilot, expected, workers=False)
+        painted = time.monotonic()
         await wait_for_screen(pilot, expected)
-        write_result(out, {"ready": time.monotonic(), "screen": type(pilot.app.screen).__name__})
+        complete = time.monotonic()
+        write_result(out, {"painted": painted, "ready": complete, "screen": type(pilot.app.screen).__name__})
         pilot.app.exit()
 
     install_driver()
