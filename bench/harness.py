@@ -82,6 +82,24 @@ async def wait_for_screen(pilot, name: str | None, workers: bool = True) -> None
         await pilot.pause(0.01)
 
 
+async def wait_for_mounted(pilot, name: str | None) -> None:
+    """Until the screen is current and mounted (its on_mount ran), then
+    paint one frame now. Unlike settle() this does not wait for the
+    messages that background work keeps posting."""
+    import asyncio
+
+    app = pilot.app
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    while True:
+        screen = app.screen
+        if (name is None or type(screen).__name__ == name) and screen.is_mounted:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"screen {name} never mounted")
+        await asyncio.sleep(0.002)
+    screen._on_timer_update()  # compose, lay out and write a frame (what Pilot.pause ends with)
+
+
 def write_result(path: str, data: dict) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
@@ -126,7 +144,7 @@ def mode_start(kind: str, out: str, argv: list[str]) -> int:
         # Painted: the screen is current, its mount handlers ran and the
         # frame is rendered; complete: its background workers (the home
         # screen's progress column) are done too and repainted.
-        await wait_for_screen(pilot, expected, workers=False)
+        await wait_for_mounted(pilot, expected)
         painted = time.monotonic()
         await wait_for_screen(pilot, expected)
         complete = time.monotonic()
