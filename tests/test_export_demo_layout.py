@@ -32,7 +32,7 @@ def test_demo_report_lays_out_on_the_gongwen_grid(tmp_path):
     # where LibreOffice squeezes punctuation (standard CJK line breaking)
     lines = [line[3] for page in pages for line in _body_lines(profile, page) if FULL_WIDTH.match(line[3])]
     widths = [len(text) for text in lines]
-    assert sum(w == 28 for w in widths) >= len(widths) // 2, widths
+    assert sum(w == 28 for w in widths) >= 20, widths
     for text in lines:
         assert len(text) <= 28 or (len(text) == 29 and re.search("[，。、；：“”]", text)), text
     # every word of the report is in the PDF, in order (spaces and line breaks aside)
