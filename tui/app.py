@@ -95,7 +95,7 @@ class ShuzhiApp(App[None]):
         if problem:
             self.notify(problem, title="编码提醒", severity="warning", timeout=15)
         self.push_screen(HomeScreen())
-        self._check_size(self.size.width, self.size.height)
+        self.call_after_refresh(lambda: self._check_size(self.size.width, self.size.height))
         if self.initial_report_id is not None:
             self.open_report(self.initial_report_id)
 
@@ -192,6 +192,10 @@ class ShuzhiApp(App[None]):
 
     # ------------------------------------------------------------- helpers
 
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None, markup: bool = False) -> None:  # type: ignore[override]
+        """Notifications carry user data (titles, paths): no markup by default."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)  # type: ignore[arg-type]
+
     def show_error(self, title: str, message: str) -> None:
         """An error the user must see: a notification that stays a while."""
         self.notify(message, title=title, severity="error", timeout=12)
@@ -205,18 +209,27 @@ class ShuzhiApp(App[None]):
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
+        """Cover the app with a notice while the terminal is below 80×24."""
         from .screens.dialogs import TooSmallScreen
 
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        if small and not self._too_small:
-            self._too_small = True
-            self.push_screen(TooSmallScreen())
-        elif not small and self._too_small:
-            self._too_small = False
-            if isinstance(self.screen, TooSmallScreen):
-                self.pop_screen()
-        elif small and isinstance(self.screen, TooSmallScreen):
-            self.screen.update_size(width, height)
+        self._too_small = small
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if small:
+            if isinstance(top, TooSmallScreen):
+                top.update_size(width, height)
+            else:
+                self.push_screen(TooSmallScreen())
+        elif isinstance(top, TooSmallScreen):
+            self.pop_screen()
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        result = super().push_screen(*args, **kwargs)
+        if self._too_small:
+            # A screen opened while the terminal is too small (a report that
+            # finished loading, say) goes under the notice.
+            self.call_after_refresh(lambda: self._check_size(self.size.width, self.size.height))
+        return result
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

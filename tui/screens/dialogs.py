@@ -34,8 +34,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question, classes="dialog-body")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.question, classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="error" if self.danger else "primary")
                 yield Button(self.no, id="no")
@@ -79,10 +79,10 @@ class PromptDialog(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question, classes="dialog-body")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.question, classes="dialog-body", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Static("", id="prompt-error", classes="field-error")
+            yield Static("", id="prompt-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.ok, id="ok", variant="primary")
                 yield Button("取消", id="cancel")
@@ -126,7 +126,7 @@ class MessageDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog" + (" dialog-error" if self.error else "")):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Static(self.message, classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("知道了", id="close", variant="primary")
@@ -152,6 +152,12 @@ class TooSmallScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.update_size(self.app.size.width, self.app.size.height)
+
+    def on_screen_resume(self) -> None:
+        # Uncovered after the terminal grew back (a notice left under another screen).
+        width, height = self.app.size
+        if width >= 80 and height >= 24 and self.app.screen is self:
+            self.call_later(self.dismiss, None)
 
     def update_size(self, width: int, height: int) -> None:
         self.query_one("#too-small-text", Static).update(

@@ -388,7 +388,7 @@ class ChoiceEditor(FieldEditor):
         current = value if isinstance(value, str) else None
         in_options = current in f.options
         select = self.query_one(Select)
-        select.set_options([(option, option) for option in f.options])
+        select.set_options([(Text(option), option) for option in f.options])
         select.value = current if in_options else Select.NULL
         self.query_one(".choice-custom-row").display = f.custom
         self.query_one(Input).value = "" if in_options or current is None else current
@@ -438,7 +438,7 @@ class MultiEditor(FieldEditor):
         chosen = list(value) if isinstance(value, list) else []
         selection = self.query_one(SelectionList)
         selection.clear_options()
-        selection.add_options([(option, option, option in chosen) for option in f.options])
+        selection.add_options([(Text(option), option, option in chosen) for option in f.options])
         self.query_one(".multi-custom-label").display = f.custom
         area = self.query_one(TextArea)
         area.display = f.custom
