@@ -11,7 +11,6 @@ from typing import Any, Callable
 from tui.app import ShuzhiApp, create_app
 
 FIXED_TODAY = _dt.date(2025, 12, 1)
-FIXED_TIME = "2025-12-01T10:00:00+08:00"
 
 
 def async_test(test: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,10 +34,18 @@ def make_app(tmp_path: Path, report_id: str | None = None, **options: Any) -> Sh
 
 
 def fix_clock(monkeypatch: Any) -> None:
-    """Every time stamp the store writes is FIXED_TIME (snapshots)."""
+    """The store's time stamps: one minute apart from 2025-12-01 10:00,
+    one per call (snapshots: a fixed sequence of operations, fixed times)."""
+    import itertools
+
     import store._fs
 
-    monkeypatch.setattr(store._fs, "iso", lambda dt=None: FIXED_TIME)
+    minutes = itertools.count()
+
+    def iso(dt: Any = None) -> str:
+        return f"2025-12-01T{10 + (n := next(minutes)) // 60:02d}:{n % 60:02d}:00+08:00"
+
+    monkeypatch.setattr(store._fs, "iso", iso)
 
 
 async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:

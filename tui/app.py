@@ -106,7 +106,6 @@ class ShuzhiApp(App[None]):
         store = self.get_store()
         if store is None:
             return
-        self.notify("正在打开报告…", timeout=2)
         self._open_worker(store, report_id, start_item)
 
     @work(thread=True, exclusive=True, group="open-report", exit_on_error=False)

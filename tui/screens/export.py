@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Format key -> label in the dialog.
 FORMAT_LABELS = {
-    "docx": "Word 文档（公文格式）",
+    "docx": "Word（公文格式）",
     "md": "Markdown",
     "txt": "纯文本",
     "pdf": "PDF",
@@ -95,7 +95,9 @@ class ExportDialog(ModalScreen[None]):
             [RadioButton(FORMAT_LABELS[key], value=key == last_format, id=f"fmt-{key}") for key in self.formats]
         )
         name = default_filename(self.report, "txt")
-        self.query_one("#export-name", Input).value = name.removesuffix(".txt")
+        name_input = self.query_one("#export-name", Input)
+        name_input.value = name.removesuffix(".txt")
+        self.call_after_refresh(setattr, name_input, "cursor_position", 0)
         self.query_one("#export-suffix", Label).update(f".{last_format}")
         folder = getattr(self.app, "export_dir", None) or Path.cwd()
         self.query_one("#export-folder", Input).value = shown_path(Path(folder))

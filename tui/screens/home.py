@@ -23,7 +23,7 @@ EMPTY_TEXT = (
     "欢迎使用 shuzhi（述职）。\n"
     "\n"
     "这里还没有报告。本程序会按上级下发的责任清单逐项提问，您逐项填写，"
-    "它自动拼成一篇述职报告，可随时预览，最后导出为公文格式的 Word 文档。"
+    "它自动拼成一篇述职报告，可随时预览，最后导出为公文格式的Word文档。"
     "每次修改都会自动保存。\n"
     "\n"
     "按 N 新建报告；第一次使用，可以按 M 打开一份填好的示例报告看看效果。"
@@ -110,9 +110,9 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "我的报告"
         table = self.query_one("#reports", DataTable)
-        table.add_column("标题", key="title", width=32)
-        table.add_column("工作流", key="workflow", width=12)
-        table.add_column("年度", key="year", width=5)
+        table.add_column("标题", key="title", width=26)
+        table.add_column("工作流", key="workflow", width=10)
+        table.add_column("年度", key="year", width=4)
         table.add_column("进度", key="progress", width=12)
         table.add_column("上次保存", key="updated", width=16)
         self.refresh_reports()
@@ -144,7 +144,7 @@ class HomeScreen(Screen[None]):
         current = select or self.selected_id()
         table.clear()
         for meta in self.metas:
-            title = Text(meta.title)
+            title = Text(meta.title, overflow="ellipsis", no_wrap=True)
             if meta.deleted:
                 title = Text("［已删除］", style="red") + title
             elif meta.problem:
@@ -216,7 +216,8 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self._set_progress, meta.id, text)
 
     def _set_workflow_name(self, workflow_id: str, title: str) -> None:
-        short = title if len(title) <= 10 else title[:9] + "…"
+        short = Text(title)
+        short.truncate(10, overflow="ellipsis")
         self._workflow_names[workflow_id] = short
         table = self.query_one("#reports", DataTable)
         for meta in self.metas:

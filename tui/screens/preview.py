@@ -30,6 +30,8 @@ class PreviewLine(Static):
     def __init__(self, text: Text, item_id: str | None) -> None:
         pending = any(marker in text.plain for marker in _MARKERS)
         classes = "preview-line" + (" -pending" if pending else "") + (" -blank" if not text.plain else "")
+        if text.justify in ("center", "right"):
+            classes += f" -{text.justify}"
         super().__init__(text, classes=classes)
         self.item_id = item_id
         self.pending = pending

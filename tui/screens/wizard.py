@@ -288,16 +288,22 @@ class WizardScreen(Screen[None]):
         await self.go_to(event.item_id)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a one-line input: next input, or the next item after the last."""
+        """Enter in a one-line input: the next field, or the next item after the last."""
         event.stop()
-        form = self.form()
-        if form not in event.input.ancestors:
+        view = self.form()
+        editor = next((a for a in event.input.ancestors if isinstance(a, FieldEditor)), None)
+        if editor is None or view not in editor.ancestors:
             return
-        chain = [w for w in self.focus_chain if form in w.ancestors]
-        if chain and chain[-1] is event.input:
-            await self.action_next_item()
-        else:
+        if editor not in view.editors:  # a field inside a group entry
             self.focus_next()
+            return
+        # Not the screen's focus chain: it may lag behind a rebind.
+        for following in view.editors[view.editors.index(editor) + 1 :]:
+            if following.first_focusable() is not None:
+                following.focus_input()
+                following.scroll_visible(animate=False)
+                return
+        await self.action_next_item()
 
     async def on_group_editor_delete_requested(self, event: GroupEditor.DeleteRequested) -> None:
         from .dialogs import ConfirmDialog

@@ -195,9 +195,11 @@ class FieldEditor(Vertical):
         self._load()
 
     def focus_input(self) -> None:
+        """Focus the first input now (not after the next refresh, as
+        ``Widget.focus`` does, so that keys typed right away land here)."""
         widget = self.first_focusable()
         if widget is not None:
-            widget.focus()
+            self.screen.set_focus(widget)
 
     def first_focusable(self) -> Widget | None:
         for widget in self.query(_INPUTS):
