@@ -202,7 +202,11 @@ def child_env(tmp: Path) -> dict[str, str]:
         LINES="24",
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
     )
-    for name in ("TEXTUAL_DRIVER", "TEXTUAL_PRESS", "TEXTUAL_SCREENSHOT", "SHUZHI_DEBUG"):
+    # PYTHONDONTWRITEBYTECODE would make every child compile each module
+    # changed since its .pyc was written, on every start: an installed
+    # shuzhi (like the baseline's site-packages) runs from bytecode, so the
+    # warm-up runs may write it.
+    for name in ("TEXTUAL_DRIVER", "TEXTUAL_PRESS", "TEXTUAL_SCREENSHOT", "SHUZHI_DEBUG", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     return env
 
