@@ -7,12 +7,13 @@ run, since these machines are shared and noisy.
 Prints one table: measured value, baseline, ratio, target, and whether the
 target is met. Times are medians over ``--repeat`` runs (default 7; cold
 starts are separate processes, the first of each kind discarded as a
-warm-up of the OS file cache and shuzhi's own template cache). The whole run
-takes two to four minutes on a 2-core machine. Linux/macOS only (it uses a
+warm-up of the OS file cache, the bytecode and shuzhi's own template cache).
+The whole run takes one and a half to four minutes on a 2-core machine. Linux/macOS only (it uses a
 pseudo-terminal to start the app the way a user does).
 
-Nothing outside a temporary folder is touched: the data directory, the
-template cache (XDG_CACHE_HOME) and exported files all live there.
+Nothing outside a temporary folder is touched (apart from Python writing
+bytecode to __pycache__): the data directories, the template cache
+(XDG_CACHE_HOME) and exported files all live there.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import os
 import platform
 import pty
 import random
-import resource
 import shutil
 import statistics
 import struct

@@ -12,7 +12,7 @@ import datetime as _dt
 import io
 
 import pytest
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.control import strip_control_codes
