@@ -88,13 +88,16 @@ class ShuzhiApp(App[None]):
 
     # ------------------------------------------------------------ start-up
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The home screen is the first screen (no blank screen under it)."""
         from .screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         problem = terminal_encoding_problem(self._environ)
         if problem:
             self.notify(problem, title="编码提醒", severity="warning", timeout=15)
-        self.push_screen(HomeScreen())
         self.call_after_refresh(lambda: self._check_size(self.size.width, self.size.height))
         if self.initial_report_id is not None:
             self.open_report(self.initial_report_id)
@@ -116,9 +119,12 @@ class ShuzhiApp(App[None]):
         from .screens.session import open_session
 
         try:
-            session = open_session(store, report_id, store.root, self.today)
+            session = open_session(store, report_id, self.today)
         except (StoreError, WorkflowError) as exc:
             self.call_from_thread(self.show_error, "无法打开报告", str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+            self.call_from_thread(self.show_error, "无法打开报告", f"意外错误：{type(exc).__name__}: {exc}")
             return
         self.call_from_thread(self._show_wizard, session, start_item)
 

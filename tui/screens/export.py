@@ -220,16 +220,21 @@ class ExportDialog(ModalScreen[None]):
         self.app.last_export_format = fmt
         self._export(target, fmt, draft)
 
-    @work(thread=True, exclusive=True, group="export")
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, target: Path, fmt: str, draft: bool) -> None:
-        from workflows.export import ExportBlocked, ExportError, export_report
+        from store.errors import StoreError
+        from workflows.export import ExportBlocked, ExportError
 
-        problems = self.session.check().problems
+        saver = self.session.saver
+        error = saver.flush() if saver is not None else None
+        if error:
+            self.app.call_from_thread(self._failed, f"有修改未能保存，先不导出：{error}")
+            return
         try:
-            result = export_report(self.report, fmt, target, draft=draft, problems=problems)
+            result = self.session.core.export(fmt, target, draft=draft)
         except ExportBlocked as exc:
             self.app.call_from_thread(self._blocked, exc.blockers)
-        except ExportError as exc:
+        except (ExportError, StoreError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
         except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a traceback
             self.app.call_from_thread(self._failed, f"导出时出现意外错误：{type(exc).__name__}: {exc}")

@@ -10,17 +10,19 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+# No ASCII spaces next to Chinese text: a terminal wraps lines at spaces,
+# which would leave a short line before every English word.
 GUIDE = (
-    "shuzhi 按责任清单逐项提问：左侧是清单目录，右侧填写本项内容，"
-    "下方实时显示本项生成的段落。每次修改都会自动保存，关掉终端也不会丢失已保存的内容。\n"
+    "本程序按责任清单逐项提问：左侧是清单目录，右侧填写本项内容，下方实时显示本项生成的段落。"
+    "每次修改都会自动保存，关掉终端也不会丢失已保存的内容。\n"
     "\n"
-    "清单状态：✔ 已完成　○ 未填　◐ 部分填写　✖ 有错误　! 低于清单要求（提醒）　↺ 沿用往年待确认\n"
+    "清单状态：✔已完成　◌未填　✎部分填写　✖有错误　!低于清单要求（提醒）　↺沿用往年待确认\n"
     "\n"
-    "Tab / Shift+Tab 在输入框之间移动；单行输入框中按回车进入下一个输入框，"
-    "本项最后一个输入框中按回车进入下一项。多行文字框中回车是换行，可直接粘贴多行文字。"
+    "Tab／Shift+Tab：在输入框之间移动。单行输入框中按回车进入下一个输入框，"
+    "本项最后一个输入框中按回车进入下一项。多行文字框中回车是换行，可以直接粘贴多行文字。"
     "列表类字段每行填写一条。中文请用终端的输入法直接输入。\n"
     "\n"
-    "Ctrl+P 打开命令面板：输入条目名称可直接跳转，也可执行预览、导出等命令。"
+    "Ctrl+P：打开命令面板，输入条目名称可直接跳转，也可执行预览、导出等命令。"
 )
 
 
@@ -33,7 +35,8 @@ def _key_table(screen: Screen | None) -> Table:
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.action in seen:
+        # Only this app's keys (Chinese descriptions), not the widgets' own.
+        if not binding.description or binding.description.isascii() or binding.action in seen:
             continue
         seen.add(binding.action)
         table.add_row(screen.app.get_key_display(binding), binding.description)

@@ -92,6 +92,8 @@ class HomeScreen(Screen[None]):
         self.metas: list["ReportMeta"] = []
         self.show_bin = False
         self._progress: dict[str, str] = {}
+        # report id -> the "updated" time its progress was computed for.
+        self._progress_key: dict[str, str] = {}
         self._workflow_names: dict[str, str] = {}
         self._last_deleted: str | None = None
 
@@ -115,7 +117,8 @@ class HomeScreen(Screen[None]):
         table.add_column("年度", key="year", width=4)
         table.add_column("进度", key="progress", width=12)
         table.add_column("上次保存", key="updated", width=16)
-        self.refresh_reports()
+        # The list after the first frame: the screen appears at once.
+        self.call_after_refresh(self.refresh_reports)
 
     # ------------------------------------------------------------ listing
 
@@ -182,38 +185,37 @@ class HomeScreen(Screen[None]):
         else:
             status.update("")
 
-    @work(thread=True, exclusive=True, group="home-progress")
+    @work(thread=True, exclusive=True, group="home-progress", exit_on_error=False)
     def _compute_progress(self, metas: list["ReportMeta"]) -> None:
-        """Items done per report (reads each report and checks it)."""
-        from store.errors import StoreError
-        from workflows.checks import check
-        from workflows.loader import WorkflowError
-
-        from tui.service import find_workflow
+        """Items done per report, from each report's cached check (the
+        command line keeps it too), computed only when the answers changed."""
+        from tui.service import open_session
 
         store = self.app.store
         if store is None:
             return
-        workflows: dict[str, Any] = {}
+        names: dict[str, str] = {}
+        batch: dict[str, str] = {}
         for meta in metas:
-            if meta.problem:
+            if meta.problem or self._progress_key.get(meta.id) == meta.updated:
                 continue
             try:
-                wf = workflows.get(meta.workflow_id)
-                if wf is None:
-                    wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root)
-                    self.app.call_from_thread(self._set_workflow_name, wf.id, wf.title)
-                handle = store.open(meta.id, readonly=True)
-                try:
-                    answers = handle.answers
-                finally:
-                    handle.close()
-                result = check(wf, answers, self.app.today)
-                total = len(result.item_states)
-                text = f"已完成 {result.items_done()}/{total}"
-            except (StoreError, WorkflowError, OSError):
+                with open_session(store, meta.id, readonly=True) as session:
+                    if session.workflow.id not in names:
+                        names[session.workflow.id] = session.workflow.title
+                        self.app.call_from_thread(self._set_workflow_name, session.workflow.id, session.workflow.title)
+                    states = session.full_check().item_states
+                done = sum(1 for state in states.values() if state in ("done", "warning"))
+                text = f"已完成 {done}/{len(states)}"
+            except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
-            self.app.call_from_thread(self._set_progress, meta.id, text)
+            self._progress_key[meta.id] = meta.updated
+            batch[meta.id] = text
+            if len(batch) >= 25:
+                self.app.call_from_thread(self._set_progress_many, batch)
+                batch = {}
+        if batch:
+            self.app.call_from_thread(self._set_progress_many, batch)
 
     def _set_workflow_name(self, workflow_id: str, title: str) -> None:
         short = Text(title)
@@ -223,6 +225,11 @@ class HomeScreen(Screen[None]):
         for meta in self.metas:
             if meta.workflow_id == workflow_id and meta.id in table.rows:
                 table.update_cell(meta.id, "workflow", short)
+
+    def _set_progress_many(self, progress: dict[str, str]) -> None:
+        with self.app.batch_update():
+            for report_id, text in progress.items():
+                self._set_progress(report_id, text)
 
     def _set_progress(self, report_id: str, text: str) -> None:
         self._progress[report_id] = text

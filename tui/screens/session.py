@@ -1,46 +1,51 @@
 """An opened report as the screens use it, and its autosaver.
 
-Answers change in memory at once (the form, the live paragraph and the
-checks read them) and reach the store through :class:`Autosaver`: a
-debounce timer on the screen calls :meth:`Autosaver.flush_in_thread`, and
-leaving the report calls :meth:`Autosaver.flush`. Writes happen one batch
-at a time, in order, under a lock; a batch that fails stays pending and is
-retried with the next one, so nothing typed is dropped.
+The report is opened through ``tui.service`` (the same :class:`Session` as
+the command line). Answers change in memory at once (the form, the live
+paragraph and the checks read them) and reach the store through
+:class:`Autosaver`: a debounce timer on the screen calls
+:meth:`Autosaver.flush_in_thread`, and leaving the report calls
+:meth:`Autosaver.flush`. Writes happen one batch at a time, in order, under
+a lock; a batch that fails stays pending and is retried with the next one,
+so nothing typed is dropped. What the user typed is saved even when it does
+not validate (the checks then show it as an error), so it is never lost.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import threading
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from workflows.model import Workflow
-
 if TYPE_CHECKING:  # pragma: no cover
-    from store.core import ReportHandle
     from workflows.checks import CheckResult
+    from workflows.model import Workflow
     from workflows.report import Report
 
+    from tui.service import Session
 
-@dataclass
+
 class EditSession:
-    """A report opened with its workflow."""
+    """A report opened with its workflow, with the answers being edited."""
 
-    handle: "ReportHandle"
-    workflow: Workflow
-    title: str
-    answers: dict[str, Any]
-    unconfirmed: dict[str, int] = field(default_factory=dict)
-    today: _dt.date | None = None
+    def __init__(self, core: "Session", today: _dt.date | None = None) -> None:
+        self.core = core
+        self.handle = core.handle
+        self.workflow: "Workflow" = core.workflow
+        self.title: str = core.title
+        self.answers: dict[str, Any] = core.answers
+        self.unconfirmed: dict[str, int] = core.unconfirmed()
+        self.today = today
+        # Set by the wizard: exports flush it first.
+        self.saver: "Autosaver | None" = None
 
     @property
     def readonly(self) -> bool:
-        return bool(self.handle.readonly)
+        return self.core.readonly
 
     @property
     def report_id(self) -> str:
-        return self.handle.id
+        return self.core.report_id
 
     def check(self) -> "CheckResult":
         from workflows.checks import check
@@ -61,30 +66,27 @@ class EditSession:
                 states[item_id] = "copied"
         return states
 
+    def close(self) -> None:
+        """Release the report; leave its check in the cache for the home screen."""
+        from store.errors import StoreError
 
-def open_session(store: Any, report_id: str, data_dir: Any = None, today: _dt.date | None = None) -> EditSession:
+        if not self.readonly:
+            try:
+                self.core.full_check()
+            except (StoreError, OSError):
+                pass
+        self.core.close()
+
+
+def open_session(store: Any, report_id: str, today: _dt.date | None = None) -> EditSession:
     """Open a report for editing (read-only if another session holds it).
 
-    Runs in a worker thread: loading a workflow file takes a moment.
-    Raises StoreError / WorkflowError with Chinese messages.
+    Runs in a worker thread: loading a workflow takes a moment. Raises
+    StoreError / WorkflowError with Chinese messages.
     """
-    from tui.service import find_workflow
+    from tui.service import open_session as open_core
 
-    handle = store.open(report_id)
-    try:
-        meta = handle.meta
-        wf = find_workflow(meta.workflow_id, data_dir)
-        return EditSession(
-            handle=handle,
-            workflow=wf,
-            title=meta.title,
-            answers=handle.answers,
-            unconfirmed=handle.unconfirmed(),
-            today=today,
-        )
-    except BaseException:
-        handle.close()
-        raise
+    return EditSession(open_core(store, report_id), today)
 
 
 class Autosaver:
@@ -120,11 +122,18 @@ class Autosaver:
                 return None
             try:
                 self.session.handle.set_answers(batch)
-            except (StoreError, OSError) as exc:
+                # The unit and year shown in the list follow the basics.
+                self.session.core._sync_meta(set(batch))
+            except Exception as exc:  # noqa: BLE001 - kept and retried, shown to the user
                 with self._pending_lock:
                     # Keep the failed batch; newer values typed meanwhile win.
                     self._pending = {**batch, **self._pending}
-                self.failed = str(exc) if isinstance(exc, StoreError) else f"写入失败：{exc.strerror or exc}"
+                if isinstance(exc, StoreError):
+                    self.failed = str(exc)
+                elif isinstance(exc, OSError):
+                    self.failed = f"写入失败：{exc.strerror or exc}"
+                else:
+                    self.failed = f"保存时出现意外错误：{type(exc).__name__}: {exc}"
                 self._on_result(self.failed)
                 return self.failed
             self.failed = None

@@ -94,6 +94,7 @@ class WizardScreen(Screen[None]):
         if start_item is not None:
             self.index = next((n for n, i in enumerate(self.items) if i.id == start_item), 0)
         self.saver = Autosaver(session, lambda error: self.post_message(self.Saved(error)))
+        session.saver = self.saver
         self._save_timer: Timer | None = None
         self._check_timer: Timer | None = None
         self._check_result = None
@@ -400,7 +401,7 @@ class WizardScreen(Screen[None]):
         from store.errors import StoreError
 
         try:
-            self.session.handle.close()
+            self.session.close()
         except (StoreError, OSError) as exc:
             self.app.show_error("关闭报告时出错", str(exc))
         return True

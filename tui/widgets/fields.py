@@ -120,6 +120,11 @@ class FieldEditor(Vertical):
         # that do not change it (e.g. those following a programmatic load)
         # are not the user's and are ignored.
         self._baseline: Any = None
+        # This editor's own label and message line (a group's entries hold
+        # editors with theirs: never found by a query).
+        self._label = Label("", classes="field-label")
+        self._message = Static("", classes="field-message -empty", markup=False)
+        self._message_shown: tuple[str, str] = ("", "")
 
     # ----------------------------------------------------------- layout
 
@@ -139,9 +144,9 @@ class FieldEditor(Vertical):
         return ""
 
     def compose(self) -> ComposeResult:
-        yield Label("", classes="field-label")
+        yield self._label
         yield from self.compose_input()
-        yield Static("", classes="field-message -empty", markup=False)
+        yield self._message
 
     def compose_input(self) -> ComposeResult:
         """The input widgets; each subclass yields its own."""
@@ -165,7 +170,7 @@ class FieldEditor(Vertical):
         f = self.field
         if not self.has_class(f"field-{f.type}"):
             self.set_classes(f"field field-{f.type}")
-        self.query_one(".field-label", Label).update(self.label_text())
+        self._label.update(self.label_text())
         self.fill(self.initial)
         for widget in self.query(_INPUTS):
             if isinstance(widget, TextArea):
@@ -194,12 +199,12 @@ class FieldEditor(Vertical):
         self.initial = value
         self._load()
 
-    def focus_input(self) -> None:
+    def focus_input(self, scroll_visible: bool = True) -> None:
         """Focus the first input now (not after the next refresh, as
         ``Widget.focus`` does, so that keys typed right away land here)."""
         widget = self.first_focusable()
         if widget is not None:
-            self.screen.set_focus(widget)
+            self.screen.set_focus(widget, scroll_visible=scroll_visible)
 
     def first_focusable(self) -> Widget | None:
         for widget in self.query(_INPUTS):
@@ -270,15 +275,14 @@ class FieldEditor(Vertical):
             self.call_after_refresh(self._show_message)
 
     def _show_message(self) -> None:
-        if not self.is_mounted:
-            return
+        if not self._message.is_attached:
+            return  # not composed yet: _load shows it
         text, css = self.message_text()
-        message = self.query_one(".field-message", Static)
-        if getattr(message, "_shown", None) == (text, css):
+        if self._message_shown == (text, css):
             return
-        message._shown = (text, css)  # type: ignore[attr-defined]
-        message.update(text)
-        message.set_classes(f"field-message {css}" + ("" if text else " -empty"))
+        self._message_shown = (text, css)
+        self._message.update(text)
+        self._message.set_classes(f"field-message {css}" + ("" if text else " -empty"))
 
 
 class LineEditor(FieldEditor):
@@ -473,7 +477,7 @@ class BoolEditor(FieldEditor):
 
     DEFAULT_CSS = """
     BoolEditor RadioSet { layout: horizontal; height: auto; width: auto; }
-    BoolEditor RadioButton { margin-right: 2; }
+    BoolEditor RadioButton { width: auto; margin-right: 2; }
     """
 
     def compose_input(self) -> ComposeResult:
@@ -596,11 +600,13 @@ class GroupEditor(FieldEditor):
         self.query_one(".group-entries", Vertical).mount(entry)
         self.call_after_refresh(self._focus_entry, entry)
 
-    def _focus_entry(self, entry: GroupEntry) -> None:
+    def _focus_entry(self, entry: GroupEntry, attempts: int = 3) -> None:
         for editor in entry.query(FieldEditor):
-            editor.focus_input()
-            entry.scroll_visible()
-            return
+            if editor.first_focusable() is not None:
+                editor.focus_input()
+                return
+        if attempts > 0:  # the entry's editors are still being mounted
+            self.call_after_refresh(self._focus_entry, entry, attempts - 1)
 
     async def delete_entry(self, entry: GroupEntry) -> None:
         values = [e.raw() for e in self.entries() if e is not entry]

@@ -136,17 +136,24 @@ class ItemView(VerticalScroll):
                 return editor
         return None
 
-    def focus_first(self) -> None:
-        for editor in self.editors:
-            if editor.is_mounted and editor.first_focusable() is not None:
-                editor.focus_input()
-                return
-        if self.editors:
-            self.call_after_refresh(self._focus_later)
-
-    def _focus_later(self) -> None:
+    def focus_first(self, attempts: int = 3) -> None:
+        """Focus the first field's input; an editor still being mounted has
+        none yet, so try again after a refresh rather than skip it."""
+        if self.readonly:
+            return
         for editor in self.editors:
             if editor.first_focusable() is not None:
-                editor.focus_input()
-                self.scroll_home(animate=False)
+                # Keep the question in view; scroll only if the input is out of sight.
+                editor.focus_input(scroll_visible=False)
+                self.call_after_refresh(self._reveal, editor)
                 return
+            if attempts > 0:
+                self.call_after_refresh(self.focus_first, attempts - 1)
+                return
+
+    def _reveal(self, editor: FieldEditor) -> None:
+        widget = self.screen.focused
+        if widget is None or editor not in widget.ancestors:
+            return
+        if widget.region.y >= self.region.bottom - 1 or widget.region.y < self.region.y:
+            widget.scroll_visible(animate=False)
