@@ -370,3 +370,18 @@ def test_answers_file_syntax_errors(wf):
         load_answers_text(wf, "{", "json")
     with pytest.raises(AnswersFileError, match="顶层应为"):
         load_answers_text(wf, "[1, 2]", "json")
+
+
+def test_preview_never_sends_control_codes_to_the_terminal(wf):
+    import io
+
+    from rich.console import Console
+
+    from workflows.render.preview import report_renderable
+
+    report = assemble(wf, full(**{"notes.text": "前\x1b[2J\x07后\x9b", "basics.unit": "某\x00局"}), today=TODAY)
+    out = io.StringIO()
+    Console(file=out, width=80, color_system=None).print(report_renderable(report))
+    text = out.getvalue()
+    assert "前␛[2J␇后\ufffd" in text and "某␀局" in text
+    assert not any(ord(ch) < 0x20 and ch != "\n" for ch in text)

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
-from rich.control import strip_control_codes
 
 from property_support import (
     TEXT_PATHS,
@@ -32,7 +31,7 @@ from property_support import (
 from workflows.answers import AnswersFileError, dump_answers, load_answers_data, load_answers_text
 from workflows.assemble import assemble, render_item
 from workflows.checks import check
-from workflows.render.preview import report_lines, report_renderable, summary_line
+from workflows.render.preview import report_lines, report_renderable, summary_line, visible
 from workflows.values import AnswerError, coerce
 
 TODAY = _dt.date(2025, 12, 1)
@@ -166,7 +165,7 @@ def _preview_keeps_text(answers, report):
     plain = "\n".join(line.plain for line, _item in lines)
     for path, value in expected_strings(answers):
         for piece in literal_pieces(value):
-            piece = strip_control_codes(piece)
+            piece = visible(piece)
             if piece:
                 assert piece in plain, f"{path}: {piece[:60]!r} missing from the preview"
     console = Console(file=io.StringIO(), width=80, color_system=None, legacy_windows=False)

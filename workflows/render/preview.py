@@ -22,7 +22,21 @@ STYLE_HEADING = "bold"
 STYLE_PENDING = "bold black on yellow"
 
 
+# Control characters pasted into an answer must never reach the terminal as
+# commands (an ESC sequence could clear the screen or retitle the window):
+# C0 controls show as their Unicode control pictures (ESC -> ␛), C1 as �.
+_CONTROLS = {code: chr(0x2400 + code) for code in range(0x20)}
+_CONTROLS.update({0x09: " ", 0x0A: " ", 0x7F: "\u2421"})
+_CONTROLS.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character made harmless and visible."""
+    return text.translate(_CONTROLS)
+
+
 def _line(text: str, style: str = "", justify: str | None = None) -> Text:
+    text = visible(text)
     line = Text(text, style=style, justify=justify)
     for match in _MARK_RE.finditer(text):
         line.stylize(STYLE_PENDING, match.start(), match.end())
