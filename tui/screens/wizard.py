@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from workflows.model import Item
 
@@ -21,6 +21,7 @@ from ..widgets.checklist import ChecklistTree
 from ..widgets.fields import FieldEditor, GroupEditor
 from ..widgets.footer import QuietFooter
 from ..widgets.itemform import ItemView, paragraph_renderable
+from ..widgets.titlebar import TitleBar
 from .session import Autosaver, EditSession
 
 SAVE_DELAY = 0.3  # seconds of quiet before a change is written
@@ -108,7 +109,7 @@ class WizardScreen(Screen[None]):
     # ----------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(id="titlebar")
         if self.session.readonly:
             notice = self.session.handle.notice or "此报告以只读方式打开，不能修改。"
             yield Static(f"只读：{notice}", id="readonly-banner", markup=False)
@@ -160,15 +161,18 @@ class WizardScreen(Screen[None]):
     # ------------------------------------------------------------ header
 
     def _update_title(self) -> None:
-        self.title = f"第 {self.index + 1}/{len(self.items)} 项 · {self.session.title}"
+        position = f"第 {self.index + 1}/{len(self.items)} 项"
         if self.session.readonly:
-            self.sub_title = "只读"
+            state, style = "只读", "bold yellow"
         elif self.saver.failed:
-            self.sub_title = "✖ 保存失败"
+            state, style = "✖ 保存失败", "bold red"
         elif self._save_state == "saving":
-            self.sub_title = "保存中…"
+            state, style = "保存中…", "dim"
         else:
-            self.sub_title = "✔ 已保存"
+            state, style = "✔ 已保存", "green"
+        self.title = f"{position} · {self.session.title}"
+        self.sub_title = state
+        self.query_one(TitleBar).show(position, self.session.title, state, style)
 
     # ------------------------------------------------------------ changes
 

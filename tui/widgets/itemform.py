@@ -57,14 +57,22 @@ def paragraph_renderable(item: Item, blocks: list[Block]) -> Group | Text:
     return Group(*lines)
 
 
+def intro_text(item: Item) -> Text:
+    """The question (bold), the guidance and the example (dimmed)."""
+    text = Text(tidy(item.question), style="bold")
+    if item.guidance:
+        text.append("\n说明：" + tidy(item.guidance), style="dim")
+    if item.example:
+        text.append("\n示例：" + tidy(item.example), style="dim italic")
+    return text
+
+
 class ItemView(VerticalScroll):
     """The question, guidance and field editors of the current item."""
 
     DEFAULT_CSS = """
     ItemView { height: 1fr; padding: 0 1; }
-    ItemView .item-question { text-style: bold; }
-    ItemView .item-guidance { color: $text-muted; }
-    ItemView .item-example { color: $text-muted; text-style: italic; }
+    ItemView #item-intro { height: auto; }
     ItemView #item-fields { height: auto; margin-top: 1; }
     """
 
@@ -78,21 +86,14 @@ class ItemView(VerticalScroll):
         self.editors: list[FieldEditor] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="item-question", classes="item-question", markup=False)
-        yield Static("", id="item-guidance", classes="item-guidance", markup=False)
-        yield Static("", id="item-example", classes="item-example", markup=False)
+        # Question, guidance and example in one widget: one resize per item, not three.
+        yield Static("", id="item-intro")
         yield Vertical(id="item-fields")
 
     def show(self, item: Item, answers: Mapping[str, Any]) -> None:
         """Show ``item`` with its answers, reusing editors where possible."""
         self.item = item
-        self.query_one("#item-question", Static).update(tidy(item.question))
-        guidance = self.query_one("#item-guidance", Static)
-        guidance.update(f"说明：{tidy(item.guidance)}" if item.guidance else "")
-        guidance.display = bool(item.guidance)
-        example = self.query_one("#item-example", Static)
-        example.update(f"示例：{tidy(item.example)}" if item.example else "")
-        example.display = bool(item.example)
+        self.query_one("#item-intro", Static).update(intro_text(item))
 
         container = self.query_one("#item-fields", Vertical)
         pool: dict[type, list[FieldEditor]] = {}
