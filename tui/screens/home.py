@@ -19,6 +19,8 @@ from ..widgets.footer import QuietFooter
 if TYPE_CHECKING:  # pragma: no cover
     from store.core import ReportMeta
 
+    from .progress import ProgressCache
+
 EMPTY_TEXT = (
     "欢迎使用 shuzhi（述职）。\n"
     "\n"
@@ -94,6 +96,7 @@ class HomeScreen(Screen[None]):
         self._progress: dict[str, str] = {}
         # report id -> the "updated" time its progress was computed for.
         self._progress_key: dict[str, str] = {}
+        self._progress_cache: "ProgressCache | None" = None
         self._workflow_names: dict[str, str] = {}
         self._last_deleted: str | None = None
 
@@ -138,9 +141,30 @@ class HomeScreen(Screen[None]):
             for notice in store.notices:
                 self.app.notify(notice, title="数据目录", severity="warning", timeout=10)
             store.notices.clear()
+        if store is not None:
+            self._use_saved_progress(store.root)
         self._fill_table(select)
-        if self.metas:
-            self._compute_progress(list(self.metas))
+        todo = [m for m in self.metas if not m.problem and self._progress_key.get(m.id) != m.updated]
+        if todo:
+            self._compute_progress(todo)
+
+    def _use_saved_progress(self, data_dir: Path) -> None:
+        """Progress remembered from an earlier run for reports unchanged since."""
+        from .progress import ProgressCache
+
+        if self._progress_cache is None:
+            self._progress_cache = ProgressCache(data_dir, self.app.today)
+            saved = self._progress_cache.load()
+        else:
+            saved = self._progress_cache.entries
+        for meta in self.metas:
+            entry = saved.get(meta.id)
+            if entry is not None and entry[0] == meta.updated and self._progress_key.get(meta.id) != meta.updated:
+                _updated, text, workflow_id, workflow_title = entry
+                self._progress[meta.id] = text
+                self._progress_key[meta.id] = meta.updated
+                if workflow_id not in self._workflow_names:
+                    self._workflow_names[workflow_id] = self._short_name(workflow_title)
 
     def _fill_table(self, select: str | None = None) -> None:
         table = self.query_one("#reports", DataTable)
@@ -189,24 +213,25 @@ class HomeScreen(Screen[None]):
     def _compute_progress(self, metas: list["ReportMeta"]) -> None:
         """Items done per report, from each report's cached check (the
         command line keeps it too), computed only when the answers changed."""
-        from tui.service import open_session
+        from tui.service import Session, find_workflow
 
         store = self.app.store
         if store is None:
             return
-        names: dict[str, str] = {}
+        workflows: dict[str, Any] = {}
         batch: dict[str, str] = {}
+        remembered: dict[str, tuple[str, str, str, str]] = {}
         for meta in metas:
-            if meta.problem or self._progress_key.get(meta.id) == meta.updated:
-                continue
             try:
-                with open_session(store, meta.id, readonly=True) as session:
-                    if session.workflow.id not in names:
-                        names[session.workflow.id] = session.workflow.title
-                        self.app.call_from_thread(self._set_workflow_name, session.workflow.id, session.workflow.title)
+                wf = workflows.get(meta.workflow_id)
+                if wf is None:
+                    wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root)
+                    self.app.call_from_thread(self._set_workflow_name, wf.id, wf.title)
+                with Session(store, store.open(meta.id, readonly=True), wf) as session:
                     states = session.full_check().item_states
                 done = sum(1 for state in states.values() if state in ("done", "warning"))
                 text = f"已完成 {done}/{len(states)}"
+                remembered[meta.id] = (meta.updated, text, wf.id, wf.title)
             except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
             self._progress_key[meta.id] = meta.updated
@@ -216,10 +241,17 @@ class HomeScreen(Screen[None]):
                 batch = {}
         if batch:
             self.app.call_from_thread(self._set_progress_many, batch)
+        if self._progress_cache is not None:
+            self._progress_cache.save(remembered)
 
-    def _set_workflow_name(self, workflow_id: str, title: str) -> None:
+    @staticmethod
+    def _short_name(title: str) -> Text:
         short = Text(title)
         short.truncate(10, overflow="ellipsis")
+        return short
+
+    def _set_workflow_name(self, workflow_id: str, title: str) -> None:
+        short = self._short_name(title)
         self._workflow_names[workflow_id] = short
         table = self.query_one("#reports", DataTable)
         for meta in self.metas:
