@@ -388,3 +388,76 @@ async def test_preview_marker_leads_to_its_item(tmp_path: Path) -> None:
         assert wizard.item.id == item
         await pilot.press("f5")  # the next item not done
         assert wizard.item.id != item
+
+
+@async_test
+async def test_group_entries_added_filled_and_deleted(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_screen(pilot, "HomeScreen")
+        from tui.service import NewReport, create_report
+        from workflows.loader import load_builtin
+
+        meta = create_report(app.store, NewReport(load_builtin("dangjian-shuzhi"), year=2025, unit="某局", name="王五"))
+        app.open_report(meta.id)
+        wizard = await wait_screen(pilot, "WizardScreen")
+        await wizard.go_to("key_tasks")
+        await pilot.pause()
+        group = wizard.form().editor("key_tasks.tasks")
+        assert "必填" in group.message_text()[0]
+        await pilot.press("enter")  # the focused “＋ 添加一条”
+        await pilot.pause(0.2)
+        await pilot.press(*"作风建设专项整治")
+        await pilot.press("tab")  # 本人亲自牵头: 是
+        await pilot.press("enter")
+        await pilot.press("tab", *"制定实施方案", "enter", *"召开推进会3次")
+        await pilot.pause(0.2)
+        assert wizard.session.answers["key_tasks.tasks"] == [
+            {"name": "作风建设专项整治", "led": True, "measures": ["制定实施方案", "召开推进会3次"]}
+        ]
+        assert "作风建设专项整治" in wizard.paragraph_plain
+
+        group.add_entry()
+        await pilot.pause(0.2)
+        await pilot.press(*"常态化督查")
+        await pilot.pause(0.2)
+        assert len(wizard.session.answers["key_tasks.tasks"]) == 2
+        first = group.entries()[0]
+        first.query_one(".entry-delete").press()
+        confirm = await wait_screen(pilot, "ConfirmDialog")
+        assert "第 1 条" in confirm.question
+        await pilot.press("y")
+        await wait_screen(pilot, "WizardScreen")
+        await pilot.pause(0.2)
+        assert wizard.session.answers["key_tasks.tasks"] == [{"name": "常态化督查"}]
+        assert [e.path for e in group.entries()[0].query("FieldEditor")][0] == "key_tasks.tasks[1].name"
+        await wait_saved(pilot)
+        report_id = wizard.session.report_id
+    assert stored_answers(tmp_path / "data", report_id)["key_tasks.tasks"] == [{"name": "常态化督查"}]
+
+
+@async_test
+async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
+    from tui.service import enable_caches
+    import tui.service
+    import workflows.cache
+
+    report_id = demo_report(tmp_path / "data")
+    enable_caches(tmp_path / "cache")
+    try:
+        for run in range(2):
+            app = make_app(tmp_path)
+            async with app.run_test(size=(80, 24)) as pilot:
+                home = await wait_screen(pilot, "HomeScreen")
+                if run == 0:
+                    await wait_for(pilot, lambda: home._progress.get(report_id), what="progress")
+                    await app.workers.wait_for_complete()
+                else:
+                    # Known at once from the remembered progress: no report read, no worker.
+                    assert home._progress[report_id] == "已完成 28/28"
+                    assert not [w for w in app.workers if w.group == "home-progress"]
+        saved = list((tmp_path / "cache" / "progress").glob("*.json"))
+        assert len(saved) == 1
+    finally:
+        tui.service._CACHE_DIR = None
+        workflows.cache.set_cache_dir(None)

@@ -236,6 +236,45 @@ class ShuzhiApp(App[None]):
             self.call_after_refresh(lambda: self._check_size(self.size.width, self.size.height))
         return result
 
+    # ------------------------------------------------------------ failures
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error (a bug) still ends the app, as in any Textual
+        app; but everything typed is saved first, the details go to a log
+        file and the user sees a short Chinese message instead of a
+        traceback (set SHUZHI_DEBUG=1 to see it)."""
+        try:
+            self.close_sessions()
+        except Exception:  # noqa: BLE001 - saving is best effort here
+            pass
+        super()._handle_exception(error)
+        if self.is_headless or os.environ.get("SHUZHI_DEBUG"):
+            return  # tests and developers get the traceback
+        log = self._write_crash_log(error)
+        where = f"详细信息已写入“{log}”，" if log else ""
+        from rich.text import Text
+
+        self._exit_renderables[:] = [
+            Text(
+                f"shuzhi 遇到内部错误（{type(error).__name__}），已退出。已保存的答案不受影响。\n"
+                f"{where}请把它发给维护人员。"
+            )
+        ]
+
+    def _write_crash_log(self, error: Exception) -> Path | None:
+        import tempfile
+        import time
+        import traceback
+
+        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        folder = Path(tempfile.gettempdir())
+        path = folder / f"shuzhi-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            return None
+        return path
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
