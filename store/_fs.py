@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import socket
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,6 +50,8 @@ def fsync_dir(path: Path) -> None:
 
 
 def tmp_name(target: Path) -> Path:
+    import secrets  # here, not at the top: read-only commands never write (~6 ms with hashlib)
+
     return target.with_name(
         f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}"
     )
@@ -162,6 +162,8 @@ def parse_stamp(text: str) -> datetime | None:
 
 
 def hostname() -> str:
+    import socket  # here, not at the top: most commands never ask (~4 ms to import)
+
     try:
         return socket.gethostname() or "?"
     except OSError:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import secrets
 import threading
 import time
 import weakref
@@ -857,6 +856,8 @@ class Store:
 
     # -- creating -------------------------------------------------------------------------
     def _new_id(self) -> str:
+        import secrets  # here, not at the top: only creating a report needs it (~6 ms to import)
+
         taken = set(self._read_index()) | self._report_files()
         while True:
             rid = secrets.token_hex(4)

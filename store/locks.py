@@ -17,7 +17,6 @@ The OS releases the file lock when a process dies, however it dies, so:
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -49,6 +48,8 @@ class LockInfo:
 
     @classmethod
     def current(cls) -> "LockInfo":
+        import getpass  # here, not at the top: read-only commands never take a lock
+
         try:
             user = getpass.getuser()
         except Exception:  # noqa: BLE001 - no user name is not an error
