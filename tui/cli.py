@@ -87,6 +87,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
     def __init__(self, prog: str, **kwargs: Any) -> None:
         kwargs.setdefault("max_help_position", 30)
+        kwargs.setdefault("width", _terminal_columns() - 2)  # argparse's own default width
         super().__init__(prog, **kwargs)
 
     def add_argument(self, action: argparse.Action) -> None:
@@ -111,6 +112,23 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
             if tail.strip() and gap - extra >= 2:
                 first = first[:end] + " " * (gap - extra) + tail.lstrip(" ")
         return first + newline + rest
+
+
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns`` (COLUMNS, else the terminal on
+    stdout, else 80) without importing shutil: argparse would import it for
+    every formatter it makes, and with it the compression modules (≈ 2 ms
+    at every start)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 class Parser(argparse.ArgumentParser):
@@ -575,7 +593,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ parser
 
 
-def build_parser() -> Parser:
+def build_parser(only: str | None = None) -> Parser:
+    """The ``shuzhi`` parser; with ``only`` (a command name), just that
+    command's sub-parser is built (see :func:`_parser_for`), else all of them."""
     common = Parser(add_help=False)
     common.add_argument(
         "--data-dir", metavar="目录", default=argparse.SUPPRESS,
@@ -594,7 +614,9 @@ def build_parser() -> Parser:
     parser.set_defaults(func=cmd_app)
     sub = parser.add_subparsers(title="命令", metavar="命令", dest="command", parser_class=Parser)
 
-    def command(name: str, help_text: str, func: Callable[[argparse.Namespace], int], **kw: Any) -> Parser:
+    def command(name: str, help_text: str, func: Callable[[argparse.Namespace], int], **kw: Any) -> Parser | None:
+        if only is not None and name != only:
+            return None
         p = sub.add_parser(
             name, help=help_text, description=kw.pop("description", help_text), parents=[common],
             **kw,
@@ -604,81 +626,98 @@ def build_parser() -> Parser:
 
     report_help = "报告编号、编号开头几位或标题开头"
 
-    p = command("open", "打开全屏界面并直接进入这份报告的填写向导（输出不是终端时改为逐行问答）", cmd_open)
-    p.add_argument("report", metavar="报告", help=report_help)
+    if p := command("open", "打开全屏界面并直接进入这份报告的填写向导（输出不是终端时改为逐行问答）", cmd_open):
+        p.add_argument("report", metavar="报告", help=report_help)
 
-    p = command("new", "新建报告，输出新报告的编号", cmd_new)
-    p.add_argument("--workflow", metavar="工作流", help="工作流编号（见 shuzhi workflows）或工作流文件路径")
-    p.add_argument("--year", metavar="年度", help="述职年度，如 2025")
-    p.add_argument("--unit", metavar="单位", help="单位名称")
-    p.add_argument("--name", metavar="姓名", help="述职人姓名")
-    p.add_argument("--position", metavar="职务", help="职务，如 党组书记")
-    p.add_argument("--title", metavar="标题", help="报告在列表中的名称（默认按报告标题生成）")
-    p.add_argument(
-        "--from", dest="from_report", metavar="报告",
-        help="以往年的这份报告为基础：沿用其答案（逐项标为待确认），年度自动加一",
-    )
+    if p := command("new", "新建报告，输出新报告的编号", cmd_new):
+        p.add_argument("--workflow", metavar="工作流", help="工作流编号（见 shuzhi workflows）或工作流文件路径")
+        p.add_argument("--year", metavar="年度", help="述职年度，如 2025")
+        p.add_argument("--unit", metavar="单位", help="单位名称")
+        p.add_argument("--name", metavar="姓名", help="述职人姓名")
+        p.add_argument("--position", metavar="职务", help="职务，如 党组书记")
+        p.add_argument("--title", metavar="标题", help="报告在列表中的名称（默认按报告标题生成）")
+        p.add_argument(
+            "--from", dest="from_report", metavar="报告",
+            help="以往年的这份报告为基础：沿用其答案（逐项标为待确认），年度自动加一",
+        )
 
-    p = command("list", "列出所有报告", cmd_list)
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    if p := command("list", "列出所有报告", cmd_list):
+        p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    p = command(
+    if p := command(
         "fill", "从 YAML 或 JSON 答案文件合并答案（有任何问题则什么都不保存）", cmd_fill,
         epilog="答案文件的写法：shuzhi answers 报告 导出一份看看；字段清单：shuzhi workflow show 工作流 --json",
-    )
-    p.add_argument("report", metavar="报告", help=report_help)
-    p.add_argument("file", metavar="文件", help="答案文件（.yaml/.yml 或 .json；“-”表示从标准输入读取）")
+    ):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("file", metavar="文件", help="答案文件（.yaml/.yml 或 .json；“-”表示从标准输入读取）")
 
-    p = command("answers", "输出报告的答案（答案文件格式）", cmd_answers)
-    p.add_argument("report", metavar="报告", help=report_help)
-    p.add_argument("--format", choices=("yaml", "json"), default="yaml", metavar="格式",
-                   help="yaml（默认）或 json")
+    if p := command("answers", "输出报告的答案（答案文件格式）", cmd_answers):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("--format", choices=("yaml", "json"), default="yaml", metavar="格式",
+                       help="yaml（默认）或 json")
 
-    p = command(
+    if p := command(
         "ask", "逐行问答，按顺序填写每个条目（适合读屏软件和简单终端）", cmd_ask,
         epilog=(
             "回答方式：直接回车保留当前值；输入“-”清空；多行文字和列表逐行输入，以单独一行“.”结束；\n"
             "选择题可输入序号。每答一项立即保存；按 Ctrl+D 结束。"
         ),
-    )
-    p.add_argument("report", metavar="报告", help=report_help)
-    p.add_argument("--pending", action="store_true", help="只问还有待填项或错误的条目")
+    ):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("--pending", action="store_true", help="只问还有待填项或错误的条目")
 
-    p = command("check", "检查待填项、错误和规范提醒；可以导出正式稿时退出码为 0，否则为 1", cmd_check)
-    p.add_argument("report", metavar="报告", help=report_help)
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    if p := command("check", "检查待填项、错误和规范提醒；可以导出正式稿时退出码为 0，否则为 1", cmd_check):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    p = command("preview", "预览报告全文（终端中分页显示；管道输出时为纯文本）", cmd_preview)
-    p.add_argument("report", metavar="报告", help=report_help)
+    if p := command("preview", "预览报告全文（终端中分页显示；管道输出时为纯文本）", cmd_preview):
+        p.add_argument("report", metavar="报告", help=report_help)
 
-    p = command("export", "导出报告，输出写入的文件路径", cmd_export)
-    p.add_argument("report", metavar="报告", help=report_help)
-    p.add_argument("-f", "--format", choices=("docx", "md", "txt", "pdf"), default="docx", metavar="格式",
-                   help="docx（默认，公文格式 Word）、md、txt 或 pdf（需要 LibreOffice）")
-    p.add_argument("-o", "--output", metavar="路径", help="文件或文件夹（默认：当前文件夹，按标题命名）")
-    p.add_argument("--draft", action="store_true", help="导出草稿：允许有待填项，待填处保留标记")
-    p.add_argument("--profile", choices=("standard", "line28"), default="standard", metavar="版式",
-                   help="standard（默认，每行28字、每页22行）或 line28")
+    if p := command("export", "导出报告，输出写入的文件路径", cmd_export):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("-f", "--format", choices=("docx", "md", "txt", "pdf"), default="docx", metavar="格式",
+                       help="docx（默认，公文格式 Word）、md、txt 或 pdf（需要 LibreOffice）")
+        p.add_argument("-o", "--output", metavar="路径", help="文件或文件夹（默认：当前文件夹，按标题命名）")
+        p.add_argument("--draft", action="store_true", help="导出草稿：允许有待填项，待填处保留标记")
+        p.add_argument("--profile", choices=("standard", "line28"), default="standard", metavar="版式",
+                       help="standard（默认，每行28字、每页22行）或 line28")
 
-    p = command("workflows", "列出可用的工作流", cmd_workflows)
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    if p := command("workflows", "列出可用的工作流", cmd_workflows):
+        p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    wp = command("workflow", "查看或校验工作流", lambda a: _usage(wp))
-    wsub = wp.add_subparsers(title="子命令", metavar="子命令", dest="workflow_command", parser_class=Parser)
-    p = wsub.add_parser("show", help="显示工作流的条目和字段", description="显示工作流的条目和字段",
-                        parents=[common])
-    p.add_argument("workflow", metavar="工作流", help="工作流编号或文件路径")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出（含每个字段的 id、类型、必填、取值范围、选项）")
-    p.set_defaults(func=cmd_workflow_show)
-    p = wsub.add_parser("validate", help="校验工作流文件，列出全部问题", description="校验工作流文件，列出全部问题",
-                        parents=[common])
-    p.add_argument("file", metavar="文件", help="工作流文件（YAML）")
-    p.set_defaults(func=cmd_workflow_validate)
+    if wp := command("workflow", "查看或校验工作流", lambda a: _usage(wp)):
+        wsub = wp.add_subparsers(title="子命令", metavar="子命令", dest="workflow_command", parser_class=Parser)
+        p = wsub.add_parser("show", help="显示工作流的条目和字段", description="显示工作流的条目和字段",
+                            parents=[common])
+        p.add_argument("workflow", metavar="工作流", help="工作流编号或文件路径")
+        p.add_argument("--json", action="store_true", help="以 JSON 输出（含每个字段的 id、类型、必填、取值范围、选项）")
+        p.set_defaults(func=cmd_workflow_show)
+        p = wsub.add_parser("validate", help="校验工作流文件，列出全部问题", description="校验工作流文件，列出全部问题",
+                            parents=[common])
+        p.add_argument("file", metavar="文件", help="工作流文件（YAML）")
+        p.set_defaults(func=cmd_workflow_validate)
 
-    p = command("demo", "用示例答案生成一份演示报告，导出 Word 和纯文本，输出两个文件路径", cmd_demo)
-    p.add_argument("-o", "--output", metavar="文件夹", help="导出到此文件夹（默认：当前文件夹）")
+    if p := command("demo", "用示例答案生成一份演示报告，导出 Word 和纯文本，输出两个文件路径", cmd_demo):
+        p.add_argument("-o", "--output", metavar="文件夹", help="导出到此文件夹（默认：当前文件夹）")
 
+    if only is not None and only not in sub.choices:
+        return build_parser()  # no such command: the whole parser says so, listing them all
     return parser
+
+
+def _parser_for(argv: Sequence[str]) -> Parser:
+    """The parser for this command line: when it names a command, with only
+    ``--data-dir`` before it, only that command's sub-parser is built (all
+    fourteen sub-parsers cost ≈ 5 ms at every start; the one command parses
+    and reports errors exactly as in the whole parser). Anything else (no command,
+    ``--help``, ``--version``, a name that is no command) gets the whole
+    parser, so help and errors still list every command."""
+    i = 0
+    while i < len(argv) and (argv[i] == "--data-dir" or argv[i].startswith("--data-dir=")):
+        i += 2 if argv[i] == "--data-dir" else 1
+    if i < len(argv) and not argv[i].startswith("-"):
+        return build_parser(only=argv[i])
+    return build_parser()
 
 
 def _usage(parser: Parser) -> int:
@@ -719,8 +758,10 @@ def _exit_code(exc: BaseException) -> int | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``shuzhi`` command; returns the exit code."""
+    if argv is None:
+        argv = sys.argv[1:]
     with _ChineseArgparse():
-        parser = build_parser()
+        parser = _parser_for(argv)
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:
