@@ -29,7 +29,9 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 _WORKFLOW_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
-_CJK_FOLD_RE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+# A pattern, not a compiled regex: compiling it takes ≈ 2.5 ms (lookarounds
+# over wide ranges), paid on first use (re caches it), not at every start.
+_CJK_FOLD = f"(?<=[{_CJK}]) (?=[{_CJK}])"
 _RESERVED = {"r", "year", "loop", "true", "false", "none", "self"}
 
 _TOP_KEYS = {"id", "title", "version", "description", "year_field", "report", "sections", "checks"}
@@ -195,7 +197,7 @@ class _Builder:
             self.doc.add(path + (key,), "不能为空")
         if path + (key,) in self.doc.folded:
             # YAML folds lines with a space, which Chinese text does not have.
-            value = _CJK_FOLD_RE.sub("", value)
+            value = re.sub(_CJK_FOLD, "", value)
         return value
 
     def integer(self, data: dict, key: str, path: tuple, minimum: int | None = None) -> int | None:
