@@ -60,7 +60,7 @@ class ServiceError(Exception):
 
 
 _CACHE_DIR: Path | None = None
-_LOADED: dict[tuple[str, str], "Workflow"] = {}
+_LOADED: dict[tuple[str, bytes], "Workflow"] = {}  # (path, its bytes) -> workflow
 
 
 def enable_caches(directory: str | Path | None = None) -> None:
@@ -115,48 +115,60 @@ def _code_stamp() -> str:
     return _STAMP
 
 
-_WORKFLOW_KEYS: dict[int, str] = {}  # id(workflow) -> its cache key (workflows kept alive in _LOADED)
+# id(workflow) -> its build token (see _load_cached); the workflows stay alive in _LOADED.
+_WORKFLOW_KEYS: dict[int, str] = {}
 
 
-def _remember(memo_key: tuple[str, str], wf: "Workflow") -> "Workflow":
+def _remember(memo_key: tuple[str, bytes], token: str, wf: "Workflow") -> "Workflow":
     _LOADED[memo_key] = wf
-    _WORKFLOW_KEYS[id(wf)] = memo_key[1]
+    _WORKFLOW_KEYS[id(wf)] = token
     return wf
 
 
 def _load_cached(path: Path, load: Any) -> "Workflow":
-    """``load(path)``, through the process memo and the on-disk cache
-    (pickles of validated workflows keyed by the file's bytes and the
-    loader's code; anything unreadable there is ignored and rebuilt)."""
-    import hashlib
+    """``load(path)``, through the process memo and the on-disk cache.
+
+    The cache keeps one pickle per workflow file: the file's bytes and the
+    engine's code stamp it was built from, a random token naming that
+    build, then the validated workflow. It is used only while the bytes
+    and the code are unchanged (compared in full, not through a digest:
+    exact, and no hashlib, whose OpenSSL costs ≈ 3 ms at every start);
+    anything unreadable there is ignored and rebuilt. The token is the
+    workflow's part of the key of :meth:`Session._derived`.
+    """
     import pickle
 
     try:
         raw = path.read_bytes()
     except OSError:
         return load(path)  # the loader reports the problem in Chinese
-    key = hashlib.sha1(raw + _code_stamp().encode()).hexdigest()[:24]
-    memo_key = (str(path), key)
+    stamp = _code_stamp()
+    memo_key = (str(path), raw)
     if memo_key in _LOADED:
         return _LOADED[memo_key]
     cache_file = None
     if _CACHE_DIR is not None:
-        cache_file = _CACHE_DIR / "workflows" / f"{path.stem}-{key}.pickle"
+        cache_file = _CACHE_DIR / "workflows" / f"{path.stem}.pickle"
         try:
             with open(cache_file, "rb") as handle:
-                wf = pickle.load(handle)
-            if type(wf).__name__ == "Workflow":
-                return _remember(memo_key, wf)
+                source, built_by, token = pickle.load(handle)
+                if source == raw and built_by == stamp:
+                    wf = pickle.load(handle)
+                    if type(wf).__name__ == "Workflow":
+                        return _remember(memo_key, token, wf)
         except Exception:  # noqa: BLE001 - a missing or stale cache entry is rebuilt
             pass
-    wf = _remember(memo_key, load(path))
+    token = os.urandom(8).hex()
+    wf = _remember(memo_key, token, load(path))
     if cache_file is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for old in cache_file.parent.glob(f"{path.stem}-*.pickle"):
-                old.unlink(missing_ok=True)
+            for old in cache_file.parent.glob(f"{path.stem}-{'[0-9a-f]' * 24}.pickle"):
+                old.unlink(missing_ok=True)  # the earlier layout: one file per digest of the bytes
             tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(dataclasses.replace(wf, compiled={}), protocol=pickle.HIGHEST_PROTOCOL))
+            with open(tmp, "wb") as handle:
+                pickle.dump((raw, stamp, token), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(dataclasses.replace(wf, compiled={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(cache_file)
         except Exception:  # noqa: BLE001 - no cache is slower, not wrong
             pass
@@ -635,21 +647,19 @@ class Session:
         Kept per report in the cache folder (see :func:`enable_caches`),
         keyed by the answers, the workflow, the engine's code and today's
         date, so ``shuzhi check`` or ``preview`` of an unchanged report
-        neither assembles it nor imports Jinja. Returns None when there is
-        nothing usable; a cache that cannot be written is skipped.
+        neither assembles it nor imports Jinja. The key is that material
+        itself, compared in full (exact, and no hashlib to import). Returns
+        None when there is nothing usable; a cache that cannot be written is
+        skipped.
         """
         import json
 
         wf_key = _WORKFLOW_KEYS.get(id(self.workflow))
         if _CACHE_DIR is None or wf_key is None:
             return None
-        import hashlib
-
-        material = json.dumps(
-            [answers, wf_key, _code_stamp(), _dt.date.today().isoformat()],
-            sort_keys=True, ensure_ascii=False, default=str,
+        key = json.dumps(  # ASCII (\u escapes), so that any text in an answer can be written out
+            [answers, wf_key, _code_stamp(), _dt.date.today().isoformat()], sort_keys=True, default=str,
         )
-        key = hashlib.sha1(material.encode("utf-8", "surrogatepass")).hexdigest()
         cache_file = _CACHE_DIR / "reports" / f"{self.report_id}.json"
         try:
             entry = json.loads(cache_file.read_text(encoding="utf-8"))
