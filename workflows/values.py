@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 from .model import COUNT_MAX_DEFAULT, YEAR_MAX, YEAR_MIN, Field
-from .report import pending_marker
 
 APPROX_SUFFIX = "余"
 
@@ -123,6 +122,11 @@ class Pending:
 
     @property
     def marker(self) -> str:
+        # Imported here: the report model (its dataclasses cost ≈ 2 ms to
+        # create) is needed only once a report is assembled, not by the
+        # quick commands that read a cached check.
+        from .report import pending_marker
+
         return pending_marker(self.label)
 
     def __str__(self) -> str:
