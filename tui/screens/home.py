@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from ..widgets.footer import QuietFooter
+from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # pragma: no cover
     from store.core import ReportMeta
@@ -78,7 +78,7 @@ class HomeScreen(Screen[None]):
     COMMANDS = {HomeCommands}
 
     BINDINGS = [
-        Binding("enter", "open", "打开", show=True),
+        Binding("o", "open", "打开", key_display="回车"),
         Binding("n", "new", "新建"),
         Binding("c", "copy_year", "沿用往年"),
         Binding("r", "rename", "重命名"),
@@ -110,7 +110,7 @@ class HomeScreen(Screen[None]):
         table: DataTable[Any] = DataTable(id="reports", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="home-status", markup=False)
-        yield QuietFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "我的报告"

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, Header, Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..widgets.fields import FieldEditor, LineEditor, check_value, tidy
+from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # pragma: no cover
     from workflows.model import Workflow
@@ -51,7 +52,7 @@ class NewReportScreen(Screen["str | None"]):
                 with Horizontal(id="basics-buttons"):
                     yield Button("创建并开始填写", id="create", variant="primary")
                     yield Button("上一步", id="back")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "新建报告"

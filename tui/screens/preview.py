@@ -14,7 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # pragma: no cover
     from .session import EditSession
@@ -59,7 +61,7 @@ class PreviewScreen(Screen["str | None"]):
         yield Header()
         yield Static("", id="preview-summary", markup=False)
         yield VerticalScroll(id="preview-body")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.title = f"预览 · {self.session.title}"

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from workflows.model import Item
 
 from ..widgets.checklist import ChecklistTree
-from ..widgets.fields import FieldEditor, GroupEditor
-from ..widgets.footer import QuietFooter
-from ..widgets.itemform import ItemView, paragraph_renderable
+from ..widgets.fields import FieldEditor, GroupEditor, tidy
+from ..widgets.footer import KeyFooter
+from ..widgets.itemform import ItemView, ParagraphPanel, paragraph_renderable
 from ..widgets.titlebar import TitleBar
 from .session import Autosaver, EditSession
 
@@ -117,11 +117,9 @@ class WizardScreen(Screen[None]):
             yield ChecklistTree(self.workflow, id="checklist")
             with Vertical(id="wizard-main"):
                 yield ItemView(readonly=self.session.readonly, id="item-view")
-                with Vertical(id="paragraph-panel"):
-                    yield Label("本项生成的段落", id="paragraph-title")
-                    with VerticalScroll(id="paragraph-scroll"):
-                        yield Static("", id="paragraph")
-        yield QuietFooter()
+                yield Static("", id="field-hint", markup=False)
+                yield ParagraphPanel(id="paragraph")
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.app.sub_title = ""
@@ -232,7 +230,7 @@ class WizardScreen(Screen[None]):
         item = self.item
         blocks = render_item(self.workflow, self.session.answers, item.id, self.session.today)
         self.paragraph_plain = "\n".join(block.full_text for block in blocks)
-        self.query_one("#paragraph", Static).update(paragraph_renderable(item, blocks))
+        self.query_one(ParagraphPanel).show(paragraph_renderable(item, blocks))
 
     def _run_check(self) -> None:
         self._check_timer = None
@@ -250,6 +248,15 @@ class WizardScreen(Screen[None]):
             if result is not None:
                 notes = [(p.severity, p.message) for p in result.for_field(editor.path)]
             editor.set_notes(notes, self.session.unconfirmed.get(editor.path))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The focused field's help, in the line under the form."""
+        editor = next((a for a in event.widget.ancestors_with_self if isinstance(a, FieldEditor)), None)
+        text = f"提示：{tidy(editor.field.help)}" if editor is not None and editor.field.help else ""
+        hint = self.query_one("#field-hint", Static)
+        if hint.display != bool(text) or str(hint.render()) != text:
+            hint.update(text)
+            hint.display = bool(text)
 
     # -------------------------------------------------------- navigation
 

@@ -82,11 +82,24 @@ class LineInput(Input):
 class FieldEditor(Vertical):
     """Base class: label, input widgets (``compose_input``), message line."""
 
+    # The label is the border title, the message the border subtitle: a
+    # field is its container plus its input widget(s), nothing more (every
+    # widget costs time whenever the form changes).
     DEFAULT_CSS = """
-    FieldEditor { height: auto; margin-bottom: 1; }
-    FieldEditor .field-label { width: 1fr; color: $text; text-style: bold; }
-    FieldEditor .field-message { height: auto; }
-    FieldEditor .field-message.-empty { display: none; }
+    FieldEditor {
+        height: auto;
+        padding-left: 1;
+        border-top: blank;
+        border-bottom: blank;
+        border-title-align: left;
+        border-title-color: $text;
+        border-title-style: bold;
+        border-subtitle-align: left;
+        border-subtitle-color: $text-muted;
+    }
+    FieldEditor.-msg-error { border-subtitle-color: $text-error; }
+    FieldEditor.-msg-warning { border-subtitle-color: $text-warning; }
+    FieldEditor.-msg-copied { border-subtitle-color: $text-accent; }
     """
 
     # Field types this editor can show.
@@ -120,11 +133,7 @@ class FieldEditor(Vertical):
         # that do not change it (e.g. those following a programmatic load)
         # are not the user's and are ignored.
         self._baseline: Any = None
-        # This editor's own label and message line (a group's entries hold
-        # editors with theirs: never found by a query).
-        self._label = Label("", classes="field-label")
-        self._message = Static("", classes="field-message -empty", markup=False)
-        self._message_shown: tuple[str, str] = ("", "")
+        self._message_shown: tuple[str, str] | None = None
 
     # ----------------------------------------------------------- layout
 
@@ -144,9 +153,7 @@ class FieldEditor(Vertical):
         return ""
 
     def compose(self) -> ComposeResult:
-        yield self._label
         yield from self.compose_input()
-        yield self._message
 
     def compose_input(self) -> ComposeResult:
         """The input widgets; each subclass yields its own."""
@@ -170,7 +177,8 @@ class FieldEditor(Vertical):
         f = self.field
         if not self.has_class(f"field-{f.type}"):
             self.set_classes(f"field field-{f.type}")
-        self._label.update(self.label_text())
+            self._message_shown = None  # its message class went with the others
+        self.border_title = self.label_text()
         self.fill(self.initial)
         for widget in self.query(_INPUTS):
             if isinstance(widget, TextArea):
@@ -238,17 +246,15 @@ class FieldEditor(Vertical):
         return ""
 
     def message_text(self) -> tuple[str, str]:
-        """(text, css class) of the message line: the problem, then the
-        editor's own status and, while the field has focus, its help."""
+        """(text, css class) of the message line: the problems, else the
+        editor's own status (a count of entries, say)."""
         lines = self._problem_lines()
-        extra = self.extra_line()
-        if extra:
-            lines.append((extra, "field-pending"))
-        if self.field.help and self.has_focus_within:
-            lines.append((f"提示：{tidy(self.field.help)}", "field-pending"))
+        if not lines:
+            extra = self.extra_line()
+            lines = [(extra, "field-pending")] if extra else []
         if not lines:
             return "", ""
-        return "\n".join(line for line, _ in lines), lines[0][1]
+        return "；".join(line for line, _ in lines), lines[0][1]
 
     def _problem_lines(self) -> list[tuple[str, str]]:
         if self.error:
@@ -266,23 +272,14 @@ class FieldEditor(Vertical):
             lines.append((f"↺ 沿用{self._from_year}年的答案，请核对（修改或按 Ctrl+G 确认）", "field-copied"))
         return lines
 
-    def on_descendant_focus(self) -> None:
-        if self.field.help:
-            self._show_message()
-
-    def on_descendant_blur(self) -> None:
-        if self.field.help:
-            self.call_after_refresh(self._show_message)
-
     def _show_message(self) -> None:
-        if not self._message.is_attached:
-            return  # not composed yet: _load shows it
         text, css = self.message_text()
         if self._message_shown == (text, css):
             return
         self._message_shown = (text, css)
-        self._message.update(text)
-        self._message.set_classes(f"field-message {css}" + ("" if text else " -empty"))
+        self.border_subtitle = Text(text) if text else None
+        for kind in ("error", "warning", "copied"):
+            self.set_class(css == f"field-{kind}", f"-msg-{kind}")
 
 
 class LineEditor(FieldEditor):
@@ -379,15 +376,12 @@ class ChoiceEditor(FieldEditor):
 
     DEFAULT_CSS = """
     ChoiceEditor Select { width: 1fr; }
-    ChoiceEditor .choice-custom-row { height: 1; margin-top: 1; }
-    ChoiceEditor .choice-custom-label { width: auto; color: $text-muted; }
+    ChoiceEditor .choice-custom { margin-top: 1; }
     """
 
     def compose_input(self) -> ComposeResult:
         yield Select([], prompt="（请选择）", allow_blank=True, compact=True)
-        with Horizontal(classes="choice-custom-row"):
-            yield Label("或自行填写：", classes="choice-custom-label")
-            yield LineInput(compact=True)
+        yield LineInput(placeholder="或在这里填写其他内容", compact=True, classes="choice-custom")
 
     def fill(self, value: Any) -> None:
         f = self.field
@@ -396,8 +390,9 @@ class ChoiceEditor(FieldEditor):
         select = self.query_one(Select)
         select.set_options([(Text(option), option) for option in f.options])
         select.value = current if in_options else Select.NULL
-        self.query_one(".choice-custom-row").display = f.custom
-        self.query_one(Input).value = "" if in_options or current is None else current
+        custom = self.query_one(Input)
+        custom.display = f.custom
+        custom.value = "" if in_options or current is None else current
 
     def raw(self) -> Any:
         if self.field.custom:
@@ -427,14 +422,12 @@ class MultiEditor(FieldEditor):
 
     DEFAULT_CSS = """
     MultiEditor SelectionList { height: auto; max-height: 12; }
-    MultiEditor .multi-custom-label { color: $text-muted; margin-top: 1; }
-    MultiEditor TextArea { height: auto; min-height: 2; max-height: 6; }
+    MultiEditor TextArea { height: auto; min-height: 2; max-height: 6; margin-top: 1; }
     """
 
     def compose_input(self) -> ComposeResult:
         yield SelectionList[str](compact=True)
-        yield Label("其他（每行一条）：", classes="multi-custom-label")
-        yield TextArea(soft_wrap=True, compact=True)
+        yield TextArea(soft_wrap=True, compact=True, placeholder="其他（不在上列选项中的，每行一条）")
 
     def type_hint(self) -> str:
         return "（空格键勾选）"
@@ -445,7 +438,6 @@ class MultiEditor(FieldEditor):
         selection = self.query_one(SelectionList)
         selection.clear_options()
         selection.add_options([(Text(option), option, option in chosen) for option in f.options])
-        self.query_one(".multi-custom-label").display = f.custom
         area = self.query_one(TextArea)
         area.display = f.custom
         extra = "\n".join(str(v) for v in chosen if v not in f.options)

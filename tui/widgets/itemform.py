@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -39,7 +38,7 @@ def highlight_markers(text: Text) -> Text:
     return text
 
 
-def paragraph_renderable(item: Item, blocks: list[Block]) -> Group | Text:
+def paragraph_renderable(item: Item, blocks: list[Block]) -> Text:
     """The paragraphs of one item as the report will print them."""
     if not item.template:
         return Text("（本项内容用于报告标题、开头或落款，不单独成段。）", style="dim")
@@ -54,7 +53,50 @@ def paragraph_renderable(item: Item, blocks: list[Block]) -> Group | Text:
             start = len(INDENT)
             line.stylize(STYLE_HEADING, start, start + len(block.number) + len(block.lead))
         lines.append(highlight_markers(line))
-    return Group(*lines)
+    return Text("\n").join(lines)
+
+
+class ParagraphPanel(Static):
+    """The paragraph the current item produces, in a panel of fixed size.
+
+    Fixed, so that updating it as the user types repaints a few lines
+    without laying out the screen again. What does not fit is cut with a
+    pointer to the preview (F2), where the whole report is shown.
+    """
+
+    DEFAULT_CSS = """
+    ParagraphPanel {
+        height: 8;
+        border-top: solid $primary 50%;
+        border-title-align: left;
+        border-title-color: $text-muted;
+        padding: 0 1;
+        overflow: hidden hidden;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.border_title = "本项生成的段落"
+        self._text = Text()
+
+    def show(self, text: Text) -> None:
+        self._text = text
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width, height = self.content_region.width, self.content_region.height
+        text = self._text
+        if width > 0 and height > 0:
+            lines = text.wrap(self.app.console, width)
+            if len(lines) > height:
+                shown = list(lines)[: height - 1]
+                shown.append(Text("……（全文见预览：F2）", style="dim"))
+                text = Text("\n").join(shown)
+        self.update(text, layout=False)
 
 
 def intro_text(item: Item) -> Text:
