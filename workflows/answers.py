@@ -11,23 +11,18 @@ import datetime as _dt
 import json
 from typing import Any, Mapping
 
+from .errors import ProblemsError
 from .model import Field, Workflow
 from .values import AnswerError, coerce, is_empty
 
 FORMATS = ("yaml", "json")
 
 
-class AnswersFileError(Exception):
+class AnswersFileError(ProblemsError):
     """An answers file that cannot be used; nothing was saved."""
 
-    def __init__(self, problems: list[str], source: str = "") -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-        self.source = source
-
-    def __str__(self) -> str:
-        head = f"答案文件“{self.source}”有{len(self.problems)}处问题，未保存任何内容：" if self.source else "答案文件有问题，未保存任何内容："
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+    what = "答案文件"
+    outcome = "未保存任何内容"
 
 
 def default_report_year(today: _dt.date | None = None) -> int:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .errors import ProblemsError
 from .model import (
     FIELD_TYPES,
     Check,
@@ -59,17 +60,10 @@ _CHECK_KEYS = {"id", "assert", "message", "fields", "severity"}
 _NORM_KEYS = {"message", "source", "min", "equals"}
 
 
-class WorkflowError(Exception):
+class WorkflowError(ProblemsError):
     """A workflow file that cannot be used; ``problems`` are Chinese lines."""
 
-    def __init__(self, problems: list[str], source: str = "") -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-        self.source = source
-
-    def __str__(self) -> str:
-        head = f"工作流文件“{self.source}”有{len(self.problems)}处问题：" if self.source else "工作流文件有问题："
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+    what = "工作流文件"
 
 
 # ---------------------------------------------------------------- parsing
