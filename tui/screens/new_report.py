@@ -28,7 +28,7 @@ class NewReportScreen(Screen["str | None"]):
 
     BINDINGS = [
         Binding("escape", "back", "返回"),
-        Binding("ctrl+s", "create", "创建", show=False),
+        Binding("ctrl+s", "create", "创建"),
     ]
 
     def __init__(self) -> None:
@@ -49,6 +49,7 @@ class NewReportScreen(Screen["str | None"]):
                 yield Label("第 2 步（共 2 步）：填写基本信息", classes="step-title")
                 yield Static("", id="basics-workflow", markup=False)
                 yield VerticalScroll(id="basics-form")
+                yield Static("回车到下一栏，最后一栏按回车（或 Ctrl+S）创建报告；其余内容在后面逐项填写。", classes="step-hint")
                 with Horizontal(id="basics-buttons"):
                     yield Button("创建并开始填写", id="create", variant="primary")
                     yield Button("上一步", id="back")
@@ -121,10 +122,13 @@ class NewReportScreen(Screen["str | None"]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         inputs = list(self.query("#basics-form Input").results(Input))
-        if inputs and event.input is inputs[-1]:
+        # From where the focus is now: keys typed at once may all come from
+        # the input that had the focus when they were read.
+        current = self.focused if self.focused in inputs else event.input
+        if current not in inputs or current is inputs[-1]:
             self.action_create()
         else:
-            self.focus_next()
+            self.set_focus(inputs[inputs.index(current) + 1])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

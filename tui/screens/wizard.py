@@ -303,7 +303,10 @@ class WizardScreen(Screen[None]):
         """Enter in a one-line input: the next field, or the next item after the last."""
         event.stop()
         view = self.form()
-        editor = next((a for a in event.input.ancestors if isinstance(a, FieldEditor)), None)
+        # From where the focus is now: Enters typed at once all come from the
+        # input that had the focus when they were read.
+        source = self.focused if isinstance(self.focused, Input) else event.input
+        editor = next((a for a in source.ancestors if isinstance(a, FieldEditor)), None)
         if editor is None or view not in editor.ancestors:
             return
         if editor not in view.editors:  # a field inside a group entry
