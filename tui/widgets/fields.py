@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, SelectionList, TextArea
 
 from workflows.model import Field
 from workflows.values import AnswerError, coerce
