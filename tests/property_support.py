@@ -20,7 +20,7 @@ from workflows.report import Report
 
 # Example counts: modest by default, many more under `pytest -m slow`.
 DEFAULT_EXAMPLES = int(os.environ.get("SHUZHI_PROPERTY_EXAMPLES", "40"))
-SLOW_EXAMPLES = int(os.environ.get("SHUZHI_PROPERTY_SLOW_EXAMPLES", "1500"))
+SLOW_EXAMPLES = int(os.environ.get("SHUZHI_PROPERTY_SLOW_EXAMPLES", "500"))
 
 COMMON = dict(
     deadline=None,

@@ -360,7 +360,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not metas:
         _out("还没有报告。新建：shuzhi new --workflow dangjian-shuzhi；看示例：shuzhi demo")
         return EXIT_OK
-    table = [("编号", "年度", "进度", "更新时间", "标题")]
+    table = [("编号", "年度", "已填字段", "更新时间", "标题")]
     for m in metas:
         total = _field_total(store, m.workflow_id, totals)
         progress = f"{m.answered}/{total}" if total else str(m.answered)
