@@ -9,12 +9,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
 from ..widgets.footer import KeyFooter
+from .commands import TargetsProvider
 
 if TYPE_CHECKING:  # pragma: no cover
     from store.core import ReportMeta
@@ -39,7 +39,7 @@ def short_time(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
-class HomeCommands(Provider):
+class HomeCommands(TargetsProvider):
     """Command palette on the home screen."""
 
     def _targets(self) -> list[tuple[str, Any, str]]:
@@ -59,17 +59,6 @@ class HomeCommands(Provider):
             for meta in screen.metas
             if not meta.deleted
         ]
-
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self._targets():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self._targets():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 class HomeScreen(Screen[None]):

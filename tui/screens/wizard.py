@@ -8,7 +8,6 @@ from typing import Any
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -22,13 +21,14 @@ from ..widgets.fields import FieldEditor, GroupEditor, tidy
 from ..widgets.footer import KeyFooter
 from ..widgets.itemform import ItemView, ParagraphPanel, paragraph_renderable
 from ..widgets.titlebar import TitleBar
+from .commands import TargetsProvider
 from .session import Autosaver, EditSession
 
 SAVE_DELAY = 0.3  # seconds of quiet before a change is written
 CHECK_DELAY = 0.15  # seconds of quiet before the checklist states are recomputed
 
 
-class ItemCommands(Provider):
+class ItemCommands(TargetsProvider):
     """Command palette: jump to an item by name, and the wizard's commands."""
 
     def _targets(self) -> list[tuple[str, Any, str]]:
@@ -49,17 +49,6 @@ class ItemCommands(Provider):
             ("回到报告列表", screen.action_close, "保存并关闭本报告"),
         ]
         return out
-
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self._targets():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self._targets():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 class WizardScreen(Screen[None]):
