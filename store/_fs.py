@@ -101,14 +101,20 @@ def atomic_write(target: Path, data: bytes) -> None:
     fsync_dir(target.parent)
 
 
+def unique_path(folder: Path, name: str, suffix: str) -> Path:
+    """``folder/<name><suffix>``, or ``<name>-1``, ``-2``… if that exists."""
+    path = folder / f"{name}{suffix}"
+    n = 1
+    while path.exists():
+        path = folder / f"{name}-{n}{suffix}"
+        n += 1
+    return path
+
+
 def move_aside(path: Path, dest_dir: Path, stamp: str) -> Path:
     """Rename ``path`` into ``dest_dir`` as ``<stem>.<stamp><suffix>``; return it."""
     ensure_private_dir(dest_dir)
-    dest = dest_dir / f"{path.stem}.{stamp}{path.suffix}"
-    n = 1
-    while dest.exists():
-        dest = dest_dir / f"{path.stem}.{stamp}-{n}{path.suffix}"
-        n += 1
+    dest = unique_path(dest_dir, f"{path.stem}.{stamp}", path.suffix)
     os.replace(path, dest)
     fsync_dir(path.parent)
     if dest_dir != path.parent:

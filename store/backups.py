@@ -62,12 +62,7 @@ def list_backups(root: Path, report_id: str) -> list[BackupInfo]:
 def make_backup(root: Path, report_id: str, raw: bytes) -> BackupInfo:
     folder = _fs.ensure_private_dir(backup_dir(root, report_id))
     when = _fs.now()
-    name = _fs.stamp(when)
-    path = folder / f"{name}.json"
-    n = 1
-    while path.exists():
-        path = folder / f"{name}-{n}.json"
-        n += 1
+    path = _fs.unique_path(folder, _fs.stamp(when), ".json")
     _fs.atomic_write(path, raw)
     prune(root, report_id)
     return BackupInfo(report_id, path, when.replace(tzinfo=None), len(raw))
