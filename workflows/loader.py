@@ -531,7 +531,7 @@ class _Builder:
                 self.doc.add(key_path, "应为条件表达式，如“r.basics.groups > 0”")
             elif target in spec.sums:
                 spec.when[target] = expr.strip()
-        if self.check_templates and spec.source and spec.source != wf.id:
+        if self.check_templates and _WORKFLOW_ID_RE.match(spec.source) and spec.source != wf.id:
             self.rollup_source(spec, path)
         return spec
 
