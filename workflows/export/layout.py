@@ -184,7 +184,22 @@ def title_lines(title: str, profile: LayoutProfile) -> list[str]:
     return lines
 
 
-def signature_indents(signature: str, date: str, profile: LayoutProfile) -> tuple[float, float]:
+def script_changes(text: str) -> int:
+    """How many times ``text`` passes between Chinese and Latin letters or
+    digits (where a word processor may add Chinese–Latin spacing)."""
+    kinds = []
+    for ch in text:
+        if ch.isascii():
+            kind = "latin" if ch.isalnum() else ""
+        else:
+            kind = "cjk" if display_width(ch) == 1 and not ch.isspace() else ""
+        if kind:
+            kinds.append(kind)
+    return sum(1 for a, b in zip(kinds, kinds[1:]) if a != b)
+
+
+def signature_indents(signature: str, date: str, profile: LayoutProfile,
+                      autospace: float = 0.0) -> tuple[float, float]:
     """Right indents, in characters, of the signature line and the date line.
 
     The signature sits ``signature_right_indent_chars`` in from the right; the
@@ -192,9 +207,12 @@ def signature_indents(signature: str, date: str, profile: LayoutProfile) -> tupl
     first character. When that would push the date closer than
     ``date_min_right_indent_chars`` to the edge (a date longer than the
     signature), the date keeps that indent and the signature moves left.
+    ``autospace``: the space, in characters, the renderer adds at each change
+    between Chinese and Latin characters (0 in Word, where the block turns
+    it off).
     """
-    sig_w = display_width(signature)
-    date_w = display_width(date)
+    sig_w = display_width(signature) + autospace * script_changes(signature)
+    date_w = display_width(date) + autospace * script_changes(date)
     sig_right = profile.signature_right_indent_chars
     if not signature:
         return 0.0, profile.date_min_right_indent_chars
