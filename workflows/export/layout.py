@@ -69,10 +69,20 @@ def title_breaks(title: str) -> dict[int, int]:
         if i in forbidden or title[i] in _NO_BREAK_BEFORE or title[i - 1] in _NO_BREAK_AFTER:
             continue
         costs[i] = BREAK_ANY
+    # Inside brackets (a unit's second name) only where nothing better fits.
+    bracketed: set[int] = set()
+    depth = 0
+    for i, ch in enumerate(title):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth:
+            bracketed.add(i)
     for pattern, cost in ((_UNIT_AFTER, BREAK_UNIT), (_GOOD_BEFORE, BREAK_GOOD), (_GOOD_AFTER, BREAK_GOOD)):
         for match in pattern.finditer(title):
             i = match.start()
-            if i in costs:
+            if i in costs and i not in bracketed:
                 costs[i] = min(costs[i], cost)
     return costs
 
