@@ -17,6 +17,7 @@ import datetime as _dt
 import io
 import math
 import re
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,6 +34,7 @@ SIGNATURE_STYLE = ("ReportSignature", "落款")
 LEAD_STYLE = ("ReportLead", "段首小标题")  # character style of a run-in heading
 HEADING_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Heading 4")
 FOOTER_STYLE = "Footer"
+BUILTIN_STYLES = ("Normal", *HEADING_STYLES, FOOTER_STYLE)
 COMPATIBILITY_MODE = 15  # Word 2013 and later
 # The space LibreOffice adds between a Chinese and a Latin character, in
 # characters (measured: 3.2 pt at 16 pt).
@@ -42,26 +44,30 @@ _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 
 
 # ------------------------------------------------------------------ XML helpers
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 def _w(tag: str) -> str:
-    from docx.oxml.ns import qn
+    """The Clark name of w:<tag>."""
+    return W_NS + tag
 
-    return qn(f"w:{tag}")
 
-
-def _child(parent: Any, tag: str, *, before: tuple[str, ...] = ()) -> Any:
-    """The w:<tag> child of ``parent``, created when missing (inserted before
-    the first of ``before`` present, to keep the schema's order)."""
+def _child(parent: Any, tag: str, *, order: dict[str, int] | None = None) -> Any:
+    """The w:<tag> child of ``parent``, created when missing (placed by the
+    schema's ``order`` of the children, when given; else appended)."""
     from docx.oxml import OxmlElement
 
-    found = parent.find(_w(tag))
+    found = parent.find(W_NS + tag)
     if found is not None:
         return found
     element = OxmlElement(f"w:{tag}")
-    for name in before:
-        successor = parent.find(_w(name))
-        if successor is not None:
-            successor.addprevious(element)
-            return element
+    if order is not None:
+        rank = order[tag]
+        for sibling in parent:
+            name = sibling.tag[len(W_NS):] if isinstance(sibling.tag, str) and sibling.tag.startswith(W_NS) else ""
+            if order.get(name, -1) > rank:
+                sibling.addprevious(element)
+                return element
     parent.append(element)
     return element
 
@@ -97,12 +103,16 @@ _PPR_ORDER = (
 )
 
 
+_RPR_RANK = {tag: i for i, tag in enumerate(_RPR_ORDER)}
+_PPR_RANK = {tag: i for i, tag in enumerate(_PPR_ORDER)}
+
+
 def _rchild(rpr: Any, tag: str) -> Any:
-    return _child(rpr, tag, before=_RPR_ORDER[_RPR_ORDER.index(tag) + 1:])
+    return _child(rpr, tag, order=_RPR_RANK)
 
 
 def _pchild(ppr: Any, tag: str) -> Any:
-    return _child(ppr, tag, before=_PPR_ORDER[_PPR_ORDER.index(tag) + 1:])
+    return _child(ppr, tag, order=_PPR_RANK)
 
 
 def _toggle(rpr: Any, tag: str, on: bool) -> None:
@@ -267,18 +277,24 @@ def _setup_section(section: Any, profile: LayoutProfile) -> None:
     _set(grid, type="lines", linePitch=profile.line_spacing_twips)
 
 
-def _paragraph_style(doc: Any, style_id: str, name: str, base: str = "Normal") -> Any:
-    from docx.enum.style import WD_STYLE_TYPE
+def _new_style(styles_el: Any, kind: str, style_id: str, name: str, based_on: str | None) -> Any:
+    """A custom w:style (built as XML: python-docx's add_style scans every
+    style by name, twice, for each one added)."""
+    from docx.oxml import OxmlElement
 
-    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    style.element.set(_w("styleId"), style_id)
-    style.base_style = doc.styles[base]
-    style.quick_style = True
+    style = OxmlElement("w:style")
+    _set(style, type=kind, customStyle=1, styleId=style_id)
+    _set(_child(style, "name"), val=name)
+    if based_on:
+        _set(_child(style, "basedOn"), val=based_on)
+    _child(style, "qFormat")
+    styles_el.append(style)
     return style
 
 
-def _setup_styles(doc: Any, profile: LayoutProfile, formats: dict[str, ParaFormat]) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
+def _setup_styles(doc: Any, profile: LayoutProfile, formats: dict[str, ParaFormat]) -> dict[str, Any]:
+    """Every style the report uses, formatted; returns name -> w:style."""
+    from docx.styles import BabelFish
 
     styles_el = doc.styles.element
     defaults = styles_el.find(_w("docDefaults"))
@@ -286,19 +302,25 @@ def _setup_styles(doc: Any, profile: LayoutProfile, formats: dict[str, ParaForma
     apply_run(defaults.find(_w("rPrDefault")).find(_w("rPr")), replace(body, char_spacing=None))
     _spacing_exact(defaults.find(_w("pPrDefault")).find(_w("pPr")), profile.line_spacing_twips)
 
+    by_name = {}
+    for style in styles_el.iterchildren(_w("style")):
+        name = style.find(_w("name"))
+        if name is not None:
+            by_name[name.get(_w("val"))] = style
+    elements = {name: by_name[BabelFish.ui2internal(name)] for name in formats if name in BUILTIN_STYLES}
+    normal_id = elements["Normal"].get(_w("styleId"))
     for style_id, name in (TITLE_STYLE, NAME_LINE_STYLE, SIGNATURE_STYLE):
-        _paragraph_style(doc, style_id, name)
-    lead = doc.styles.add_style(LEAD_STYLE[1], WD_STYLE_TYPE.CHARACTER)
-    lead.element.set(_w("styleId"), LEAD_STYLE[0])
-    lead.quick_style = True
+        elements[name] = _new_style(styles_el, "paragraph", style_id, name, normal_id)
+    elements[LEAD_STYLE[1]] = _new_style(styles_el, "character", LEAD_STYLE[0], LEAD_STYLE[1], None)
     for name, fmt in formats.items():
-        element = doc.styles[name].element
+        element = elements[name]
         _remove(element, "link")
         if name != LEAD_STYLE[1]:
             ppr = element.get_or_add_pPr()
             _remove(ppr, "tabs")
             apply_paragraph(ppr, fmt, profile)
         apply_run(element.get_or_add_rPr(), fmt)
+    return elements
 
 
 def _setup_settings(doc: Any, profile: LayoutProfile) -> None:
@@ -439,33 +461,57 @@ class _Builder:
     """Adds paragraphs and runs with their style and, directly, the style's
     effective formatting; keeps the counts app.xml reports."""
 
-    def __init__(self, doc: Any, profile: LayoutProfile, formats: dict[str, ParaFormat], draft: bool) -> None:
+    def __init__(self, doc: Any, profile: LayoutProfile, formats: dict[str, ParaFormat],
+                 styles: dict[str, Any], draft: bool) -> None:
         self.doc = doc
         self.profile = profile
         self.formats = formats
         self.draft = draft
         self.stats = DocumentStats(profile)
-        from docx.enum.style import WD_STYLE_TYPE
-
-        default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-        # Style ids resolved once: python-docx looks a name up, and scans
-        # every style for the default, at each call.
-        self.style_ids = {name: (None if doc.styles[name] == default else doc.styles[name].style_id)
-                          for name in formats if name != LEAD_STYLE[1]}
+        # Style ids resolved once (the default style, Normal, is left unnamed
+        # on its paragraphs, as Word writes it).
+        self.style_ids = {name: (None if name == "Normal" else element.get(_w("styleId")))
+                          for name, element in styles.items() if name != LEAD_STYLE[1]}
+        self._pprs: dict[tuple[str | None, ParaFormat], Any] = {}
+        self._rprs: dict[tuple[ParaFormat, bool], Any] = {}
 
     def paragraph(self, style: str, **overrides: Any) -> Any:
         fmt = replace(self.formats[style], **overrides) if overrides else self.formats[style]
         paragraph = self.doc.add_paragraph()
-        p = paragraph._p
-        ppr = p.get_or_add_pPr()
-        style_id = self.style_ids[style]
-        if style_id is not None:
-            _set(_pchild(ppr, "pStyle"), val=style_id)
-        apply_paragraph(ppr, fmt, self.profile)
-        # The paragraph mark's own font and size (what an empty line shows).
-        apply_run(_pchild(ppr, "rPr"), fmt)
+        paragraph._p.insert(0, self._ppr(self.style_ids[style], fmt))
         paragraph._shuzhi_format = fmt
         return paragraph
+
+    # The properties of each kind of paragraph and run are built once and
+    # copied (building them element by element for each of a report's
+    # hundreds of runs would triple the export's time).
+    def _ppr(self, style_id: str | None, fmt: ParaFormat) -> Any:
+        key = (style_id, fmt)
+        template = self._pprs.get(key)
+        if template is None:
+            from docx.oxml import OxmlElement
+
+            template = OxmlElement("w:pPr")
+            if style_id is not None:
+                _set(_pchild(template, "pStyle"), val=style_id)
+            apply_paragraph(template, fmt, self.profile)
+            # The paragraph mark's own font and size (what an empty line shows).
+            apply_run(_pchild(template, "rPr"), fmt)
+            self._pprs[key] = template
+        return deepcopy(template)
+
+    def _rpr(self, fmt: ParaFormat, lead: bool) -> Any:
+        key = (fmt, lead)
+        template = self._rprs.get(key)
+        if template is None:
+            from docx.oxml import OxmlElement
+
+            template = OxmlElement("w:rPr")
+            if lead:
+                _set(_rchild(template, "rStyle"), val=LEAD_STYLE[0])
+            apply_run(template, fmt)
+            self._rprs[key] = template
+        return deepcopy(template)
 
     def text(self, paragraph: Any, text: str, *, lead: bool = False) -> None:
         """Runs for ``text`` (a run-in ``lead`` in the lead character style);
@@ -485,10 +531,8 @@ class _Builder:
             pieces.append((text, False))
         for piece, mark in pieces:
             run = paragraph.add_run(piece)
-            rpr = run._r.get_or_add_rPr()
-            if lead:
-                _set(_rchild(rpr, "rStyle"), val=LEAD_STYLE[0])
-            apply_run(rpr, fmt)
+            rpr = self._rpr(fmt, lead)
+            run._r.insert(0, rpr)
             if mark:
                 _set(_rchild(rpr, "highlight"), val=self.profile.draft_highlight)
         self.stats.add_text(text)
@@ -511,6 +555,11 @@ class _Builder:
             self.stats.add_blank()
 
 
+_SPACE = re.compile(r"\s")
+_WIDE_CHAR = re.compile(r"[^\x00-\x7f\s]")
+_LATIN_WORD = re.compile(r"[\x21-\x7e]+")
+
+
 class DocumentStats:
     """What docProps/app.xml says of the document: pages, lines and
     paragraphs (set on the profile's grid, as the exporter lays it out),
@@ -528,9 +577,8 @@ class DocumentStats:
 
     def add_text(self, text: str) -> None:
         self.characters_with_spaces += len(text)
-        self.characters += sum(1 for ch in text if not ch.isspace())
-        self.words += sum(1 for ch in text if not ch.isascii() and not ch.isspace())
-        self.words += len(re.findall(r"[\x21-\x7e]+", text))
+        self.characters += len(text) - len(_SPACE.findall(text))
+        self.words += len(_WIDE_CHAR.findall(text)) + len(_LATIN_WORD.findall(text))
 
     def add_paragraph(self, text: str, fmt: ParaFormat, keep_with_next: bool) -> None:
         self.paragraphs += 1
@@ -584,7 +632,7 @@ def _add_page_number(paragraph: Any, builder: _Builder) -> None:
 
     def run() -> Any:
         r = paragraph.add_run()
-        apply_run(r._r.get_or_add_rPr(), fmt)
+        r._r.insert(0, builder._rpr(fmt, False))
         return r
 
     def field_char(kind: str) -> None:
@@ -613,7 +661,7 @@ def _setup_footers(doc: Any, builder: _Builder) -> None:
     targets = [(section.footer, "right", 0.0, edge)]
     if profile.odd_even_page_numbers:
         targets.append((section.even_page_footer, "left", edge, 0.0))
-    footer_id = doc.styles[FOOTER_STYLE].style_id
+    footer_id = builder.style_ids[FOOTER_STYLE]
     for footer, align, left, right in targets:
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
@@ -644,19 +692,19 @@ def build_document(report: Report, profile: LayoutProfile, *, draft: bool = Fals
 
     formats = paragraph_formats(profile)
     _setup_section(doc.sections[0], profile)
-    _setup_styles(doc, profile, formats)
+    styles = _setup_styles(doc, profile, formats)
     _setup_settings(doc, profile)
     _setup_font_table(doc, profile, formats)
     _drop_template_parts(doc)
     _setup_core(doc, report, profile)
-    build = _Builder(doc, profile, formats, draft)
+    build = _Builder(doc, profile, formats, styles, draft)
 
     title_lines = split_title_lines(report.title, profile)
     title = build.paragraph(TITLE_STYLE[1])
     for i, line in enumerate(title_lines):
         if i:
             run = title.add_run()
-            apply_run(run._r.get_or_add_rPr(), title._shuzhi_format)
+            run._r.insert(0, build._rpr(title._shuzhi_format, False))
             run.add_break()
         build.text(title, line)
     build.stats.paragraphs += 1
