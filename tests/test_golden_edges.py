@@ -208,3 +208,41 @@ def test_the_report_speaks_of_the_secretarys_own_party_body(position, body_name)
     assert f"名{members}签订党风廉政建设责任书" in text
     warned = [p for p in check(wf, answers, today=TODAY).problems if p.field_path == "basics.position"]
     assert bool(warned) == (position == "局长")
+
+
+@pytest.mark.parametrize("wf_id, name, path", [
+    ("dangjian-shuzhi", "08-other-fills-required", "problem_duty.issues"),
+    ("personal-summary", "03-typed-punctuation", "shortcomings.issues"),
+])
+def test_a_filled_other_answers_a_required_multi_choice(wf_id, name, path):
+    wf = load_builtin(wf_id)
+    answers = load_answers_file(wf, EDGE_DIR / wf_id / f"{name}.yaml")
+    assert path not in answers  # only 其他 is filled
+    result = check(wf, answers, today=TODAY)
+    assert not [p for p in result.problems if p.field_path == path]
+    assert result.item_states[path.split(".")[0]] == "done"
+    report = assemble(wf, answers, today=TODAY)
+    assert report.pending == ()
+    assert "【待填" not in "".join(b.full_text for b in report.blocks)
+    # with 其他 cleared as well, the field is pending again
+    other = path.replace("issues", "other")
+    del answers[other]
+    assert [p.field_path for p in check(wf, answers, today=TODAY).of_severity("pending")] == [path]
+
+
+def test_answers_that_must_agree_are_errors_at_both_fields():
+    wf = load_builtin("dangjian-shuzhi")
+    answers = load_answers_file(wf, EDGE_DIR / "dangjian-shuzhi" / "15-answers-disagree.yaml")
+    errors = [p for p in check(wf, answers, today=TODAY).problems if p.severity == "error"]
+    by_message: dict[str, set[str]] = {}
+    for problem in errors:
+        by_message.setdefault(problem.message, set()).add(problem.field_path)
+    assert sorted(map(sorted, by_message.values())) == [
+        ["branch_duty.lessons", "three_one.lessons"],
+        ["branch_duty.theme_days", "theme_day.monthly"],
+        ["documents.titles", "documents.total"],
+        ["dual_life.branch_life", "org_life.meetings"],
+        ["three_one.lessons", "three_one.lessons_leaders"],
+    ]
+    message = next(m for m, paths in by_message.items() if "branch_duty.lessons" in paths)
+    assert "支部书记履职中支部书记讲党课12次" in message and "“三会一课”中讲党课10次" in message
