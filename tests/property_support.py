@@ -257,14 +257,27 @@ def text_answers(draw):
 
 
 def expected_strings(answers):
-    """Every answer string that must appear in the report, as printed
-    (the titles filter prints a title inside 《》 without stray brackets)."""
+    """Every answer string that must appear in the report, as printed: the
+    answer as templates see it, i.e. without the punctuation and item
+    numbers typed at its ends that templates add themselves (see
+    docs/workflow-format.md); the titles filter prints a title inside 《》
+    without stray brackets."""
+    from workflows.assemble import _cleaned
+
+    wf = fuzz_workflow()
     for path, value in answers.items():
         if path not in TEXT_PATHS + LIST_PATHS + ("people.people",):
             continue
-        for text in strings_in(value):
+        f = wf.field(path)
+        if f.type == "group":
+            texts = [_cleaned(sub, entry[sub.id], item_like=sub.type == "text")
+                     for entry in value for sub in f.fields if isinstance(entry.get(sub.id), str)]
+        else:
+            texts = list(strings_in(_cleaned(f, value)))
+        for text in texts:
             if path == "lists.docs" and not text.startswith("【"):
                 text = text.strip("《》")
-            yield path, text
+            if text:
+                yield path, text
 
 

@@ -140,7 +140,7 @@ def test_workflow_show_json_includes_the_rollup(cli: Cli) -> None:
     data = cli("workflow", "show", "dangjian-shuzhi", "--json").json()
     rollup = data["rollup"]
     assert rollup["from"] == "zhibu-shuzhi"
-    assert rollup["sum"]["branch_duty.committee"] == "three_one.committee" and len(rollup["sum"]) >= 10
+    assert rollup["sum"]["three_one.committee"] == "three_one.committee" and len(rollup["sum"]) >= 10
     assert rollup["when"]["three_one.congress_grouped"] == "r.basics.groups > 0"
     bureau_fields = {f["id"]: f for s in data["sections"] for i in s["items"] for f in i["fields"]}
     branch = cli("workflow", "show", "zhibu-shuzhi", "--json").json()

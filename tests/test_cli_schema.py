@@ -14,7 +14,7 @@ import pytest
 
 from cli_support import Cli
 
-COUNT = 3  # one value for every count keeps "part <= whole" rules true
+COUNT = 12  # one value for every count keeps "part <= whole" rules true, and "monthly: at least 12"
 LIST_TYPES = ("list", "titles", "multi", "group")
 
 

@@ -23,7 +23,7 @@ def test_docs_example_loads_and_assembles(minimal_workflow_path):
     assert [b.full_text for b in report.blocks] == [
         "现将本季度主要工作情况报告如下：",
         "一、主要工作",
-        "本季度共召开工作会议5次，重点研究了年度计划和统计执法等事项。",
+        "本季度共召开工作会议5次，重点研究了年度计划和统计执法。",
     ]
     assert report.closing == "特此报告。"
     assert report.date == "2026年12月30日"

@@ -220,14 +220,15 @@ def test_full_report_structure(wf):
         "一、履职情况",
         "（一）会议情况",
         "全年召开党组会议12次，机关党委会议6次，及时传达上级会议精神。",
-        "1.抓好党课教育。全年开展党课8次，其中领导干部讲党课3次。",
-        "（1）细化要求",
+        # alone at their level: no "1." and no "（1）"
+        "抓好党课教育。全年开展党课8次，其中领导干部讲党课3次。",
+        "细化要求",
         "（二）重点任务",
-        "1.作风整治",
+        "作风整治",
         "成效明显。",
     ]
     run_in = report.blocks[5]
-    assert (run_in.kind, run_in.level, run_in.number, run_in.lead) == ("paragraph", 3, "1.", "抓好党课教育。")
+    assert (run_in.kind, run_in.level, run_in.number, run_in.lead) == ("paragraph", 3, "", "抓好党课教育。")
     assert report.blocks[6].is_heading and report.blocks[6].level == 4
     assert report.date == "2027年1月8日" and report.signature == "张明"
     assert report.pending == () and report.render_errors == ()
@@ -238,11 +239,11 @@ def test_zero_counts_and_empty_optionals_leave_no_broken_sentence(wf):
     report = assemble(wf, full(**{"meetings.committee": 0, "lessons.total": 0, "lessons.by_leaders": None}), today=TODAY)
     body = texts(report)
     assert "全年召开党组会议12次，及时传达上级会议精神。" in body
-    assert "1.抓好党课教育。党课教育有待加强。" in body
+    assert "抓好党课教育。党课教育有待加强。" in body
     report = assemble(wf, full(**{"meetings.group_meetings": 0, "meetings.committee": 0}), today=TODAY)
     # the whole meetings sentence drops, and so does its heading
     assert "（一）会议情况" not in texts(report)
-    assert texts(report)[3] == "1.抓好党课教育。全年开展党课8次，其中领导干部讲党课3次。"
+    assert texts(report)[3] == "抓好党课教育。全年开展党课8次，其中领导干部讲党课3次。"
     assert not any(t.endswith("，。") or "。。" in t or t.startswith("，") for t in texts(report))
 
 
@@ -300,8 +301,9 @@ def test_norm_warning_and_cross_field_error(wf):
     assert [(p.field_path, p.message, p.source) for p in warnings] == [
         ("meetings.themed_days", "主题党日应每月开展", "《中国共产党支部工作条例（试行）》")]
     errors = result.of_severity("error")
+    # the message quotes both answers (the rule reads two fields)
     assert [(p.field_path, p.message) for p in errors] == [
-        ("lessons.by_leaders", "领导干部讲党课次数不能多于党课总次数")]
+        ("lessons.by_leaders", "领导干部讲党课次数不能多于党课总次数（已填：党课中领导干部讲党课次数9、党课总次数8）")]
     assert result.item_states["lessons"] == "error" and result.item_states["meetings"] == "warning"
     assert not result.ready
     # a warning alone never blocks
@@ -324,7 +326,10 @@ def test_invalid_stored_value_is_an_error_not_a_crash(wf):
 
 def test_render_item_numbers_locally(wf):
     blocks = render_item(wf, full(), "lessons", today=TODAY)
-    assert [b.full_text for b in blocks] == ["1.抓好党课教育。全年开展党课8次，其中领导干部讲党课3次。", "（1）细化要求"]
+    assert [b.full_text for b in blocks] == ["抓好党课教育。全年开展党课8次，其中领导干部讲党课3次。", "细化要求"]
+    two = full(**{"tasks.entries": [{"name": "作风整治"}, {"name": "品牌创建", "outcome": "见效。"}]})
+    assert [b.full_text for b in render_item(wf, two, "tasks", today=TODAY)] == [
+        "1.作风整治", "2.品牌创建", "见效。"]
     assert render_item(wf, full(), "nope") == []
 
 

@@ -1,33 +1,58 @@
 """The demo report itself (the built-in sample, assembled) converted by
-LibreOffice: 22 lines a page, 28 characters a line."""
+LibreOffice: 22 lines on page 1 and on every full page, 28 characters a
+line, the page count app.xml states, the signature block placed as in Word
+and the page numbers' dashes 7 mm below the 版心."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import zipfile
 
-from test_export_pdf import _body_lines, _need_tools, _pages
+import pytest
+
+from test_export_pdf import MM, _body_lines, _need_tools, _pages, dash_depth_mm
 from workflows.answers import load_answers_file
 from workflows.assemble import assemble
-from workflows.export import export_report, get_profile
+from workflows.export import export_report, get_profile, render
+from workflows.export.layout import display_width, signature_indents
 from workflows.loader import load_builtin, sample_answers_path
 
 FULL_WIDTH = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e“”‘’—…]+$")
 
 
-def test_demo_report_lays_out_on_the_gongwen_grid(tmp_path):
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
     _need_tools()
     wf = load_builtin("dangjian-shuzhi")
-    report = assemble(wf, load_answers_file(wf, sample_answers_path("dangjian-shuzhi")), today=dt.date(2026, 11, 25))
+    answers = load_answers_file(wf, sample_answers_path("dangjian-shuzhi"))
+    report = assemble(wf, answers, today=dt.date(2026, 11, 25))
     profile = get_profile("standard")
-    path = tmp_path / "demo.pdf"
+    path = tmp_path_factory.mktemp("demo") / "demo.pdf"
     export_report(report, "pdf", path, profile=profile)
-    pages = _pages(path)
+    return report, profile, path, _pages(path)
+
+
+def grid_slots(profile, page):
+    """The grid lines (0 = the first line of the 版心) that hold text."""
+    top = profile.margin_top_mm * MM
+    pitch = profile.line_spacing_twips / 20
+    return sorted({round((line[1] - top) / pitch) for line in _body_lines(profile, page)})
+
+
+def test_page_one_and_every_full_page_hold_22_lines(demo):
+    report, profile, _, pages = demo
     assert len(pages) >= 5
-    counts = [len(_body_lines(profile, page)) for page in pages[:-1]]
-    # no page holds more than 22 lines, most hold exactly 22
-    assert max(counts) == 22, counts
-    assert sum(c >= 21 for c in counts) >= len(counts) // 2, counts
+    first = grid_slots(profile, pages[0])
+    # title (two lines), a blank line, the name, a blank line, then text to the last line
+    assert first == [0, 1, 3] + list(range(5, 22)), first
+    for number, page in enumerate(pages[1:-1], start=2):
+        assert grid_slots(profile, page) == list(range(22)), number
+
+
+def test_full_lines_hold_28_characters(demo):
+    report, profile, _, pages = demo
     # lines set only in full-width characters hold 28; one more appears only
     # where LibreOffice squeezes punctuation (standard CJK line breaking)
     lines = [line[3] for page in pages for line in _body_lines(profile, page) if FULL_WIDTH.match(line[3])]
@@ -39,3 +64,41 @@ def test_demo_report_lays_out_on_the_gongwen_grid(tmp_path):
     text = "".join(line[3] for page in pages for line in page)
     for block in report.blocks[:10]:
         assert block.full_text.replace(" ", "")[:12] in text
+
+
+def test_the_title_breaks_between_words(demo):
+    report, profile, _, pages = demo
+    title = [line[3] for line in pages[0][:2]]
+    assert "".join(title) == report.title
+    assert title == ["2025年度青山市自然资源和规划局", "党组书记抓机关党建工作述职报告"]
+
+
+def test_app_xml_states_the_page_count_libreoffice_sets(demo):
+    report, profile, _, pages = demo
+    data, _ = render(report, "docx", profile=profile)
+    app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode()
+    assert int(re.search(r"<Pages>(\d+)</Pages>", app).group(1)) == len(pages)
+
+
+def test_signature_block_is_placed_as_in_word(demo):
+    """The date ends two characters in from the right and starts two
+    characters right of the signature (GB/T 9704 7.3.5.2), although
+    LibreOffice adds space between Chinese and digits."""
+    report, profile, _, pages = demo
+    char = profile.body.size_pt
+    right = (profile.page_width_mm - profile.margin_right_mm) * MM
+    lines = {line[3]: line for line in pages[-1]}
+    signature, date = lines[report.signature], lines[report.date]
+    assert abs((right - date[2]) / char - profile.date_min_right_indent_chars) < 0.15
+    assert abs((date[0] - signature[0]) / char - profile.date_shift_chars) < 0.15
+    # In Word (no extra space) the same rules give these indents:
+    sig, dat = signature_indents(report.signature, report.date, profile)
+    assert dat == profile.date_min_right_indent_chars
+    assert sig + display_width(report.signature) - dat - display_width(report.date) == profile.date_shift_chars
+
+
+def test_page_number_dashes_7_mm_below_the_banxin(demo):
+    _, profile, path, pages = demo
+    for page in (1, 2, len(pages)):
+        depths = dash_depth_mm(path, page, profile)
+        assert depths and all(abs(d - 7) < 0.5 for d in depths), (page, depths)

@@ -72,7 +72,7 @@ def test_no_theme_fonts_anywhere_we_write_fonts(document):
     elements = [defaults] + [
         style_el(document, n)
         for n in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "公文标题",
-                  "标题下署名", "落款", "Footer")
+                  "署名行", "落款", "段首小标题", "Footer")
     ]
     for element in elements:
         for fonts in element.iter(qn("w:rFonts")):
@@ -91,7 +91,7 @@ def test_no_theme_fonts_anywhere_we_write_fonts(document):
         ("Heading 3", "仿宋_GB2312", "Times New Roman", "32"),
         ("Heading 4", "仿宋_GB2312", "Times New Roman", "32"),
         ("公文标题", "方正小标宋简体", "Times New Roman", "44"),
-        ("标题下署名", "楷体_GB2312", "Times New Roman", "32"),
+        ("署名行", "楷体_GB2312", "Times New Roman", "32"),
         ("落款", "仿宋_GB2312", "Times New Roman", "32"),
         ("Footer", "宋体", "宋体", "28"),
     ],
@@ -143,10 +143,6 @@ def test_heading_styles_are_real_styles_and_used(document, report):
     used = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert used == [(f"Heading {b.level}", b.full_text) for b in headings]
     assert {name for name, _ in used} == {"Heading 1", "Heading 2", "Heading 3", "Heading 4"}
-    # No direct formatting on heading paragraphs: the style carries it.
-    for p in document.paragraphs:
-        if p.style.name.startswith("Heading"):
-            assert all(r._r.rPr is None for r in p.runs)
 
 
 def test_text_equals_the_report_in_order(document, report):
@@ -164,7 +160,7 @@ def test_title_name_line_and_blank_lines(document, report):
     assert upper + lower == report.title
     assert display_width(upper) >= display_width(lower)
     assert paragraphs[1].text == ""  # one blank line after the title
-    assert paragraphs[2].style.name == "标题下署名" and paragraphs[2].text == report.name_line
+    assert paragraphs[2].style.name == "署名行" and paragraphs[2].text == report.name_line
     assert paragraphs[3].text == ""
     ind = child(title.style.element, "w:pPr/w:ind")
     assert attr(ind, "firstLineChars") == "0" and attr(ind, "firstLine") == "0"
@@ -179,7 +175,8 @@ def test_run_in_level3_lead_is_bold_in_level3_font(document, report):
     assert lead.bold is True
     fonts = lead._r.rPr.find(qn("w:rFonts"))
     assert attr(fonts, "eastAsia") == get_profile("standard").heading(3).east_asia
-    assert rest.text == block.text and rest.bold is None
+    assert attr(child(lead._r, "w:rPr/w:rStyle"), "val") == "ReportLead"  # 段首小标题
+    assert rest.text == block.text and rest.bold is False
 
 
 def test_run_in_lead_without_bold_in_a_custom_profile(tmp_path):
@@ -238,9 +235,10 @@ def test_page_numbers_odd_right_even_left(document):
         assert attr(child(ppr, "w:jc"), "val") == align
         ind = child(ppr, "w:ind")
         assert attr(ind, f"{side}Chars") == "100" and attr(ind, side) == "320"
-    # The page number line's top sits 7 mm below the 版心: 35 mm - 7 mm - 14 pt.
+    # The 一字线 runs through the middle of the 14 pt page-number line, 7 mm
+    # below the 版心: the line's bottom is 35 mm - 7 mm - 7 pt above the edge.
     footer_twips = int(attr(child(section._sectPr, "w:pgMar"), "footer"))
-    assert footer_twips == round(28 * 1440 / 25.4) - 280
+    assert footer_twips == round(28 * 1440 / 25.4) - 140
     spacing = child(style_el(document, "Footer"), "w:pPr/w:spacing")
     assert (attr(spacing, "line"), attr(spacing, "lineRule")) == ("280", "exact")
 

@@ -207,8 +207,8 @@ def test_long_title_breaks_into_a_trapezoid_at_a_word_boundary():
     assert lines == ["2025年度市统计局党组书记", "抓机关党建工作述职报告"]
     assert display_width(lines[0]) >= display_width(lines[1])
     assert split_title("述职报告", capacity) == ["述职报告"]
-    # No word boundary: the title stays whole for the word processor to wrap.
-    assert split_title("甲" * 30, capacity) == ["甲" * 30]
+    # No word boundary at all: the fewest, most even lines.
+    assert split_title("甲" * 30, capacity) == ["甲" * 15, "甲" * 15]
 
 
 def test_signature_block_follows_the_standard():

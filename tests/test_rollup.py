@@ -130,7 +130,7 @@ def test_builtin_bureau_rolls_up_at_least_ten_branch_counts():
         assert bureau.field(target).type == "count", target
         assert branch.field(source).type == "count", source
     # the example of the issue, and the 党员大会 split by whether a branch has 党小组
-    assert spec.sums["branch_duty.committee"] == "three_one.committee"
+    assert spec.sums["three_one.committee"] == "three_one.committee"
     assert spec.when["three_one.congress_solo"] == "r.basics.groups == 0"
     assert spec.when_reads["three_one.congress_grouped"] == ["basics.groups"]
     assert bureau.to_json()["rollup"] == {"from": "zhibu-shuzhi", "sum": spec.sums, "when": spec.when}
@@ -298,11 +298,12 @@ def test_three_branches_add_up(bureau, branch, sample):
     assert [(v.label, v.status, v.value) for v in committee.values] == [
         ("不动产登记中心党支部", COUNTED, 14), ("第二党支部", COUNTED, 12), ("第三党支部", MISSING, None)]
     assert committee.missing == ("第三党支部",) and committee.values[2].note == "未填“支委会”"
-    assert result.total("branch_duty.committee").total == 26  # one branch count feeds two bureau counts
-    assert result.total("branch_duty.congress").total == 5 + 5 + 4
+    # one branch count feeds two bureau counts, split by whether the branch has 党小组
+    assert result.total("three_one.congress_solo").total == 5
+    assert result.total("three_one.congress_grouped").total == 5 + 4
     assert result.total("recruitment.trained").total == 6  # from the branches' 发展对象
     assert not result.complete
-    assert result.missing() == {"branch_duty.committee": ("第三党支部",), "three_one.committee": ("第三党支部",)}
+    assert result.missing() == {"three_one.committee": ("第三党支部",)}
     answers = result.answers()
     assert answers["three_one.committee"] == 26 and answers["talks.members"] == "180余"
     assert list(answers) == [t for t in bureau.rollup.sums]  # every count has a total, in rollup order

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from .answers import effective_answers
 from .model import Field, Workflow
-from .values import AnswerError, coerce, is_empty, template_value
+from .values import AnswerError, coerce, display_value, is_empty, template_value
 
 SEVERITY_NAMES = {"pending": "待填", "error": "错误", "warning": "提醒"}
 
@@ -63,15 +63,16 @@ class CheckResult:
         return sum(1 for state in self.item_states.values() if state in (STATE_DONE, STATE_WARNING))
 
 
-def field_problems(f: Field, value: Any) -> list[Problem]:
-    """Problems of one field's (effective) value, cross-field rules aside."""
+def field_problems(f: Field, value: Any, completed: bool = False) -> list[Problem]:
+    """Problems of one field's (effective) value, cross-field rules aside.
+    ``completed``: a required multiple choice whose 其他 field is filled."""
     item_id = f.path.partition(".")[0]
     try:
         value = coerce(f, value)
     except AnswerError as exc:
         return [Problem("error", item_id, f.path, exc.message)]
     if is_empty(value):
-        if f.required:
+        if f.required and not completed:
             return [Problem("pending", item_id, f.path, f"“{f.label}”尚未填写")]
         return []
     problems = []
@@ -87,27 +88,101 @@ def field_problems(f: Field, value: Any) -> list[Problem]:
     return problems
 
 
-def _check_context(wf: Workflow, values: Mapping[str, Any]) -> dict[str, Any]:
+def _check_context(wf: Workflow, values: Mapping[str, Any], today: _dt.date | None = None) -> dict[str, Any]:
     from .assemble import report_namespace
 
-    return {"r": report_namespace(wf, values, pending=False)}
+    from .answers import report_year
+
+    return {"r": report_namespace(wf, values, pending=False), "year": report_year(wf, values, today)}
+
+
+def _shown(f: Field, value: Any) -> str:
+    """A field's value as a cross-field message quotes it: 讲党课12次."""
+    try:
+        value = coerce(f, value)
+    except AnswerError:
+        return f.label
+    if isinstance(value, list):
+        return f"{f.label}{len(value)}条"
+    if f.type == "bool":
+        return f"{f.label}为“{display_value(f, value)}”"
+    return f"{f.label}{display_value(f, value)}"
+
+
+def _rule_message(wf: Workflow, rule: Any, values: Mapping[str, Any], message: str) -> str:
+    """A failed rule's message, followed by the answers that disagree (every
+    field the rule reads, by item), so the user sees both sides at either
+    field: “（已填：支部书记履职中支部书记讲党课12次；“三会一课”中讲党课10次）”."""
+    if len(rule.reads) < 2:
+        return message
+    groups: dict[str, list[str]] = {}
+    for path in dict.fromkeys([*rule.fields, *rule.reads]):
+        f, item = wf.field(path), wf.item(wf.item_of(path))
+        if f is not None and item is not None:
+            groups.setdefault(item.title, []).append(_shown(f, values.get(path)))
+    quoted = "；".join(f"{title}中{'、'.join(parts)}" for title, parts in groups.items())
+    return f"{message}（已填：{quoted}）"
+
+
+# A title set in more lines than this is hard to read (GB/T 9704 7.3.1 asks
+# for a title 长短适宜): check reminds the user to shorten the unit's name.
+TITLE_MAX_LINES = 3
+
+
+def title_problems(wf: Workflow, values: Mapping[str, Any], context: dict[str, Any]) -> list[Problem]:
+    """A warning when the report title breaks into more than three lines on
+    the standard page (the unit's name, usually, is too long)."""
+    paths = _title_fields(wf)
+    if not paths or any(is_empty(values.get(path)) for path in paths):
+        return []  # an unfinished title: nothing to measure yet
+    from .assemble import render_line
+    from .export.layout import title_lines
+    from .export.profile import STANDARD
+
+    lines = title_lines(render_line(wf, "report:title", wf.report.title, context), STANDARD)
+    if len(lines) <= TITLE_MAX_LINES:
+        return []
+    texts = [(len(str(values.get(p))), p) for p in paths if wf.field(p).type in ("text", "choice")]
+    if not texts:
+        return []
+    path = max(texts)[1]
+    message = (
+        f"标题排成{len(lines)}行，超过{TITLE_MAX_LINES}行显得冗长；"
+        "可改用单位的规范简称，或把职务写短"
+    )
+    return [Problem("warning", wf.item_of(path), path, message)]
+
+
+def _title_fields(wf: Workflow) -> list[str]:
+    """The fields the title template prints (parsed once per workflow)."""
+    key = "refs:report:title"
+    if key not in wf.compiled:
+        from .templating import environment, report_references
+
+        ast = environment().parse(wf.report.title)
+        found = [f"{item}.{field}" for item, field in report_references(ast) if field]
+        wf.compiled[key] = [p for p in dict.fromkeys(found) if wf.field(p) is not None]
+    return wf.compiled[key]
 
 
 def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None) -> CheckResult:
+    from .assemble import completed_by_other
+
     values = effective_answers(wf, answers, today)
     result = CheckResult()
     invalid: set[str] = set()
-    for f in wf.fields():
-        found = field_problems(f, values.get(f.path))
-        if any(p.severity == "error" for p in found):
-            invalid.add(f.path)
-        result.problems.extend(found)
+    for item in wf.items():
+        for f in item.fields:
+            found = field_problems(f, values.get(f.path), completed_by_other(item, f, values))
+            if any(p.severity == "error" for p in found):
+                invalid.add(f.path)
+            result.problems.extend(found)
+    clean = {path: (None if path in invalid else v) for path, v in values.items()}
+    context = _check_context(wf, clean, today)
     if wf.checks:
         from .templating import environment
 
         env = environment()
-        clean = {path: (None if path in invalid else v) for path, v in values.items()}
-        context = _check_context(wf, clean)
         for rule in wf.checks:
             if any(is_empty(clean.get(path)) for path in rule.reads):
                 continue
@@ -119,9 +194,11 @@ def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = Non
             else:
                 message = rule.message
             if not passed:
+                message = _rule_message(wf, rule, clean, message)
                 targets = rule.fields or rule.reads[:1]
                 for path in targets:
                     result.problems.append(Problem(rule.severity, wf.item_of(path), path, message))
+    result.problems.extend(title_problems(wf, clean, context))
     for item in wf.items():
         problems = result.for_item(item.id)
         answered = any(not is_empty(answers.get(f.path)) for f in item.fields)

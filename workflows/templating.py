@@ -21,6 +21,41 @@ ESC = "\ue000"
 _UNESCAPE_RE = re.compile(ESC + "(.)", re.S)
 _TRAILING_PUNCT = "。．.，,；;、：: \t\n　"
 
+# Punctuation a template adds around an answer (joiners, sentence ends): an
+# answer typed with it at either end would print it twice.
+BOUNDARY_PUNCT = "、，,。．；;：: \t\n\r　"
+# A list item typed with its own number ("1.", "（2）", "③", "一是", "二、").
+_ITEM_NUMBER_RE = re.compile(
+    r"^(?:\d{1,2}\s*[.．、)）]|[（(]\s*\d{1,2}\s*[)）]|[\u2460-\u2473\u2776-\u277f]"
+    r"|[一二三四五六七八九十]{1,2}(?:是|、)|[（(][一二三四五六七八九十]{1,2}[)）])\s*"
+)
+_TITLE_MARKS = "《》〈〉"
+
+
+# A paragraph typed in a longtext field keeps its full stop (a template may
+# print it as it is); its other end punctuation goes.
+_PARAGRAPH_END = "、，,；;：: \t\n\r　"
+
+
+def clean_text(text: str, *, paragraph: bool = False) -> str:
+    """An answer without the punctuation at its ends that templates add (a
+    ``paragraph`` keeps the full stop it ends with)."""
+    if paragraph:
+        return text.lstrip(BOUNDARY_PUNCT).rstrip(_PARAGRAPH_END)
+    return text.strip(BOUNDARY_PUNCT)
+
+
+def clean_item(text: str, *, title: bool = False) -> str:
+    """A list item without its typed number and boundary punctuation (and,
+    for a document title, its book-title marks)."""
+    previous = None
+    while text != previous:
+        previous = text
+        text = _ITEM_NUMBER_RE.sub("", clean_text(text), count=1)
+        if title:
+            text = text.strip(_TITLE_MARKS)
+    return clean_text(text)
+
 
 def _escape(text: str) -> str:
     return text.replace(ESC, ESC + "e").replace("#", ESC + "h")
@@ -50,21 +85,50 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value if v is not None and str(v) != ""]
 
 
+def _parts(value: Any, strip: str = BOUNDARY_PUNCT) -> list[str]:
+    """The non-empty strings of ``value``, stripped of ``strip`` at both ends."""
+    return [part for part in (text.strip(strip) for text in _strings(value)) if part]
+
+
 def f_titles(value: Any) -> str:
     parts = []
     for text in _strings(value):
         if text.startswith("【"):
             parts.append(text)
         else:
-            parts.append(f"《{text.strip('《》')}》")
+            cleaned = clean_item(text, title=True)
+            if cleaned:
+                parts.append(f"《{cleaned}》")
     return "".join(parts)
 
 
+def f_join(value: Any, d: str = "", attribute: Any = None) -> str:
+    """Jinja's ``join``; when the separator is punctuation, each part loses
+    that punctuation at its ends first, so "A；" + "；" + "B" gives "A；B"."""
+    if attribute is not None:
+        value = [getattr(v, str(attribute), None) if not isinstance(v, dict) else v.get(attribute)
+                 for v in value]
+    strip = "".join(ch for ch in d if ch in BOUNDARY_PUNCT)
+    if strip:
+        return d.join(_parts(value, BOUNDARY_PUNCT))
+    return d.join(_strings(value))
+
+
 def f_join_cn(value: Any, conj: str = "和", sep: str = "、") -> str:
-    parts = _strings(value)
+    parts = _parts(value)
     if len(parts) <= 1:
         return "".join(parts)
     return sep.join(parts[:-1]) + conj + parts[-1]
+
+
+def f_join_etc(value: Any, etc: str = "等", sep: str = "、") -> str:
+    """"A、B、C等" for two or more items, "A" for one: 等 never follows a
+    single item (nor a second 等)."""
+    parts = _parts(value)
+    if len(parts) <= 1:
+        return "".join(parts)
+    text = sep.join(parts)
+    return text if text.endswith(etc) else text + etc
 
 
 def f_clause(value: Any) -> str:
@@ -82,24 +146,87 @@ def f_sentence(value: Any) -> str:
     return text + "。"
 
 
+def f_perfective(value: Any, obj: str) -> str:
+    """A judgement completed with its object: "较好地完成" and "较好地完成了"
+    both give "较好地完成了<obj>"; a judgement that already names what was
+    done ("全年各项任务圆满完成", "较好地完成了全年任务") is kept as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, Pending):
+        return f"{value}了{obj}"
+    text = clean_text(str(value))
+    if not text:
+        return ""
+    if any(noun in text for noun in _OBJECT_NOUNS):
+        return text
+    verb = text.removesuffix("了")
+    if verb != text or verb.endswith(_COMPLETION_VERBS):
+        return f"{verb}了{obj}"
+    return text
+
+
+_COMPLETION_VERBS = ("完成", "落实", "实现", "达成", "达到", "履行", "推进", "兑现")
+# Words that show a judgement already names its object (or subject).
+_OBJECT_NOUNS = ("任务", "目标", "工作", "要求", "职责", "各项")
+
+
+def f_total(value: Any) -> Any:
+    """The sum of some counts (unanswered ones left out); approximate ("余")
+    when any of them is. A missing required count keeps its marker."""
+    total = 0
+    approx = False
+    seen = False
+    for count in value or ():
+        if isinstance(count, Pending):
+            return count
+        if count is None or count == "":
+            continue
+        seen = True
+        total += int(getattr(count, "value", count))
+        approx = approx or bool(getattr(count, "approx", False))
+    return Count(total, approx) if seen else None
+
+
+# The Party body a secretary's position names: 党委, 党工委 or 党组 (the default).
+_PARTY_BODIES = ("党工委", "党委", "党组")
+
+
+def f_party_org(value: Any) -> str:
+    text = "" if value is None or isinstance(value, Pending) else str(value)
+    for body in _PARTY_BODIES:
+        if body in text.replace("机关党委", ""):
+            return body
+    for body in _PARTY_BODIES:
+        if body in text:
+            return body
+    return "党组"
+
+
 FILTERS = {
     "titles": f_titles,
+    "join": f_join,
     "join_cn": f_join_cn,
+    "join_etc": f_join_etc,
     "cn_date": cn_date,
     "cn_num": cn_num,
     "sentence": f_sentence,
     "clause": f_clause,
+    "perfective": f_perfective,
+    "total": f_total,
+    "party_org": f_party_org,
 }
 
-# Names every template may use besides its own fields.
+# Names every template may use besides its own fields (``section_items``:
+# in a section's intro, how many of its items print text; 0 elsewhere).
 GLOBAL_NAMES = frozenset(
-    {"r", "year", "loop", "range", "dict", "namespace", "true", "false", "none", "True", "False", "None"}
+    {"r", "year", "section_items", "loop", "range", "dict", "namespace",
+     "true", "false", "none", "True", "False", "None"}
 )
 
 
 # Bumped whenever the environment's settings change, so that compiled
 # templates cached on disk by an older version are never reused.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 # Template sources by name, for the loader (see compile_template).
 _SOURCES: dict[str, str] = {}

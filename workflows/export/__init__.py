@@ -126,11 +126,11 @@ def render(report: Report, fmt: str, *, draft: bool = False,
         return render_markdown(cleaned).encode("utf-8"), notes
     from .docx import render_docx
 
-    docx_bytes = render_docx(cleaned, layout, draft=draft)
     if export_format.key == "docx":
-        return docx_bytes, notes
+        return render_docx(cleaned, layout, draft=draft), notes
     from .pdf import docx_to_pdf, font_notes
 
+    docx_bytes = render_docx(cleaned, layout, draft=draft, libreoffice=True)
     return docx_to_pdf(docx_bytes), notes + font_notes()
 
 

@@ -15,43 +15,59 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
+import re
+from copy import deepcopy
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..report import Report
 from .checks import PLACEHOLDER
-from .layout import paragraph_lines, signature_indents, split_title, title_capacity
+from .layout import display_width, paragraph_lines, signature_indents, title_lines
 from .profile import FontSpec, LayoutProfile, mm_to_twips
 
-# Custom paragraph styles: (styleId, name shown in WPS/Word).
+# Custom styles: (styleId, name shown in WPS/Word). Only headings have names
+# beginning with 标题 (checkers take such a style for a heading).
 TITLE_STYLE = ("ReportTitle", "公文标题")
-NAME_LINE_STYLE = ("ReportNameLine", "标题下署名")
+NAME_LINE_STYLE = ("ReportNameLine", "署名行")
 SIGNATURE_STYLE = ("ReportSignature", "落款")
+LEAD_STYLE = ("ReportLead", "段首小标题")  # character style of a run-in heading
 HEADING_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Heading 4")
+FOOTER_STYLE = "Footer"
+BUILTIN_STYLES = ("Normal", *HEADING_STYLES, FOOTER_STYLE)
+COMPATIBILITY_MODE = 15  # Word 2013 and later
+# The space LibreOffice adds between a Chinese and a Latin character, in
+# characters (measured: 3.2 pt at 16 pt).
+LIBREOFFICE_AUTOSPACE = 0.2
 
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 
 
 # ------------------------------------------------------------------ XML helpers
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 def _w(tag: str) -> str:
-    from docx.oxml.ns import qn
+    """The Clark name of w:<tag>."""
+    return W_NS + tag
 
-    return qn(f"w:{tag}")
 
-
-def _child(parent: Any, tag: str, *, before: tuple[str, ...] = ()) -> Any:
-    """The w:<tag> child of ``parent``, created when missing (inserted before
-    the first of ``before`` present, to keep the schema's order)."""
+def _child(parent: Any, tag: str, *, order: dict[str, int] | None = None) -> Any:
+    """The w:<tag> child of ``parent``, created when missing (placed by the
+    schema's ``order`` of the children, when given; else appended)."""
     from docx.oxml import OxmlElement
 
-    found = parent.find(_w(tag))
+    found = parent.find(W_NS + tag)
     if found is not None:
         return found
     element = OxmlElement(f"w:{tag}")
-    for name in before:
-        successor = parent.find(_w(name))
-        if successor is not None:
-            successor.addprevious(element)
-            return element
+    if order is not None:
+        rank = order[tag]
+        for sibling in parent:
+            name = sibling.tag[len(W_NS):] if isinstance(sibling.tag, str) and sibling.tag.startswith(W_NS) else ""
+            if order.get(name, -1) > rank:
+                sibling.addprevious(element)
+                return element
     parent.append(element)
     return element
 
@@ -87,12 +103,16 @@ _PPR_ORDER = (
 )
 
 
+_RPR_RANK = {tag: i for i, tag in enumerate(_RPR_ORDER)}
+_PPR_RANK = {tag: i for i, tag in enumerate(_PPR_ORDER)}
+
+
 def _rchild(rpr: Any, tag: str) -> Any:
-    return _child(rpr, tag, before=_RPR_ORDER[_RPR_ORDER.index(tag) + 1:])
+    return _child(rpr, tag, order=_RPR_RANK)
 
 
 def _pchild(ppr: Any, tag: str) -> Any:
-    return _child(ppr, tag, before=_PPR_ORDER[_PPR_ORDER.index(tag) + 1:])
+    return _child(ppr, tag, order=_PPR_RANK)
 
 
 def _toggle(rpr: Any, tag: str, on: bool) -> None:
@@ -158,6 +178,81 @@ def _flag(ppr: Any, tag: str, on: bool) -> None:
         _set(element, val="0")
 
 
+# ------------------------------------------------------------------ formats
+@dataclass(frozen=True)
+class ParaFormat:
+    """The effective formatting of one kind of paragraph: written on its
+    style AND directly on every such paragraph and its runs (format checkers
+    and converters in offices read only direct formatting, as WPS and Word
+    write it; the styles keep the navigation pane and style edits working)."""
+
+    font: FontSpec
+    jc: str
+    line_twips: int
+    first_chars: float = 0.0
+    left_chars: float = 0.0
+    right_chars: float = 0.0
+    keep_next: bool = False
+    keep_lines: bool = False
+    widow_control: bool = False
+    outline_level: int | None = None
+    # False: the lines keep their own exact spacing instead of snapping to
+    # the page's line grid (a 22 pt title would otherwise take two grid lines
+    # a line in LibreOffice).
+    snap_to_grid: bool = True
+    # False: no extra space between Chinese and digits (the signature block's
+    # indents are computed from the characters' own widths).
+    auto_space: bool = True
+    char_spacing: int | None = None
+    language: str | None = None
+    bold: bool | None = None
+
+
+def paragraph_formats(profile: LayoutProfile) -> dict[str, ParaFormat]:
+    """Formatting per paragraph style name (and "lead": the run-in heading
+    at the start of a level-3/4 paragraph, a character format)."""
+    line = profile.line_spacing_twips
+    spacing = profile.char_spacing_twips
+    body = ParaFormat(profile.body, "both", line, first_chars=profile.first_line_indent_chars,
+                      widow_control=profile.widow_control, char_spacing=spacing, language=profile.language)
+    formats = {"Normal": body}
+    for level, name in enumerate(HEADING_STYLES, start=1):
+        formats[name] = replace(body, font=profile.heading(level), first_chars=profile.heading_indent_chars,
+                                keep_next=profile.keep_headings_with_next, keep_lines=True,
+                                outline_level=level - 1)
+    formats[TITLE_STYLE[1]] = replace(body, font=profile.title, jc="center", first_chars=0, keep_next=True,
+                                      snap_to_grid=False)
+    formats[NAME_LINE_STYLE[1]] = replace(body, font=profile.name_line, jc="center", first_chars=0)
+    formats[SIGNATURE_STYLE[1]] = replace(body, jc="right", first_chars=0, keep_next=True, auto_space=False,
+                                          right_chars=profile.signature_right_indent_chars)
+    formats[FOOTER_STYLE] = ParaFormat(profile.page_number, "right", profile.page_number_line_twips,
+                                       right_chars=profile.page_number_edge_indent_chars, char_spacing=0,
+                                       snap_to_grid=False)
+    formats[LEAD_STYLE[1]] = replace(body, font=profile.heading(3), bold=profile.run_in_lead_bold)
+    return formats
+
+
+def apply_paragraph(ppr: Any, fmt: ParaFormat, profile: LayoutProfile) -> None:
+    """Write ``fmt``'s paragraph properties on a w:pPr (style or paragraph)."""
+    _flag(ppr, "keepNext", fmt.keep_next)
+    _flag(ppr, "keepLines", fmt.keep_lines)
+    _flag(ppr, "widowControl", fmt.widow_control)
+    _flag(ppr, "autoSpaceDE", fmt.auto_space)
+    _flag(ppr, "autoSpaceDN", fmt.auto_space)
+    _flag(ppr, "snapToGrid", fmt.snap_to_grid)
+    _spacing_exact(ppr, fmt.line_twips)
+    _indent(ppr, first_chars=fmt.first_chars, left_chars=fmt.left_chars, right_chars=fmt.right_chars,
+            char_twips=profile.char_twips)
+    _jc(ppr, fmt.jc)
+    if fmt.outline_level is not None:
+        _set(_pchild(ppr, "outlineLvl"), val=fmt.outline_level)
+
+
+def apply_run(rpr: Any, fmt: ParaFormat) -> None:
+    """Write ``fmt``'s character properties on a w:rPr."""
+    apply_font(rpr, fmt.font, char_spacing=fmt.char_spacing, language=fmt.language, bold=fmt.bold)
+
+
 # ------------------------------------------------------------------ document setup
 def _setup_section(section: Any, profile: LayoutProfile) -> None:
     sect = section._sectPr
@@ -182,90 +277,50 @@ def _setup_section(section: Any, profile: LayoutProfile) -> None:
     _set(grid, type="lines", linePitch=profile.line_spacing_twips)
 
 
-def _setup_defaults(styles_el: Any, profile: LayoutProfile) -> None:
-    defaults = styles_el.find(_w("docDefaults"))
-    rpr = defaults.find(_w("rPrDefault")).find(_w("rPr"))
-    apply_font(rpr, profile.body, language=profile.language)
-    ppr = defaults.find(_w("pPrDefault")).find(_w("pPr"))
-    _spacing_exact(ppr, profile.line_spacing_twips)
+def _new_style(styles_el: Any, kind: str, style_id: str, name: str, based_on: str | None) -> Any:
+    """A custom w:style (built as XML: python-docx's add_style scans every
+    style by name, twice, for each one added)."""
+    from docx.oxml import OxmlElement
 
-
-def _paragraph_style(doc: Any, style_id: str, name: str, base: str = "Normal") -> Any:
-    from docx.enum.style import WD_STYLE_TYPE
-
-    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    style.element.set(_w("styleId"), style_id)
-    style.base_style = doc.styles[base]
-    style.quick_style = True
+    style = OxmlElement("w:style")
+    _set(style, type=kind, customStyle=1, styleId=style_id)
+    _set(_child(style, "name"), val=name)
+    if based_on:
+        _set(_child(style, "basedOn"), val=based_on)
+    _child(style, "qFormat")
+    styles_el.append(style)
     return style
 
 
-def _setup_styles(doc: Any, profile: LayoutProfile) -> dict[str, Any]:
+def _setup_styles(doc: Any, profile: LayoutProfile, formats: dict[str, ParaFormat]) -> dict[str, Any]:
+    """Every style the report uses, formatted; returns name -> w:style."""
+    from docx.styles import BabelFish
+
     styles_el = doc.styles.element
-    _setup_defaults(styles_el, profile)
-    char_twips = profile.char_twips
+    defaults = styles_el.find(_w("docDefaults"))
+    body = formats["Normal"]
+    apply_run(defaults.find(_w("rPrDefault")).find(_w("rPr")), replace(body, char_spacing=None))
+    _spacing_exact(defaults.find(_w("pPrDefault")).find(_w("pPr")), profile.line_spacing_twips)
 
-    normal = doc.styles["Normal"]
-    ppr = normal.element.get_or_add_pPr()
-    _flag(ppr, "widowControl", profile.widow_control)
-    _spacing_exact(ppr, profile.line_spacing_twips)
-    _indent(ppr, first_chars=profile.first_line_indent_chars, char_twips=char_twips)
-    _jc(ppr, "both")
-    apply_font(normal.element.get_or_add_rPr(), profile.body,
-               char_spacing=profile.char_spacing_twips, language=profile.language)
-
-    for level, style_name in enumerate(HEADING_STYLES, start=1):
-        style = doc.styles[style_name]
-        element = style.element
+    by_name = {}
+    for style in styles_el.iterchildren(_w("style")):
+        name = style.find(_w("name"))
+        if name is not None:
+            by_name[name.get(_w("val"))] = style
+    elements = {name: by_name[BabelFish.ui2internal(name)] for name in formats if name in BUILTIN_STYLES}
+    normal_id = elements["Normal"].get(_w("styleId"))
+    for style_id, name in (TITLE_STYLE, NAME_LINE_STYLE, SIGNATURE_STYLE):
+        elements[name] = _new_style(styles_el, "paragraph", style_id, name, normal_id)
+    elements[LEAD_STYLE[1]] = _new_style(styles_el, "character", LEAD_STYLE[0], LEAD_STYLE[1], None)
+    for name, fmt in formats.items():
+        element = elements[name]
         _remove(element, "link")
-        ppr = element.get_or_add_pPr()
-        _flag(ppr, "keepNext", profile.keep_headings_with_next)
-        _flag(ppr, "keepLines", True)
-        _spacing_exact(ppr, profile.line_spacing_twips)
-        _indent(ppr, first_chars=profile.heading_indent_chars, char_twips=char_twips)
-        _jc(ppr, "both")
-        _set(_pchild(ppr, "outlineLvl"), val=level - 1)
-        apply_font(element.get_or_add_rPr(), profile.heading(level),
-                   char_spacing=profile.char_spacing_twips)
-
-    title = _paragraph_style(doc, *TITLE_STYLE)
-    ppr = title.element.get_or_add_pPr()
-    _flag(ppr, "keepNext", True)
-    _spacing_exact(ppr, profile.line_spacing_twips)
-    _indent(ppr, char_twips=char_twips)
-    _jc(ppr, "center")
-    apply_font(title.element.get_or_add_rPr(), profile.title)
-
-    name_line = _paragraph_style(doc, *NAME_LINE_STYLE)
-    ppr = name_line.element.get_or_add_pPr()
-    _spacing_exact(ppr, profile.line_spacing_twips)
-    _indent(ppr, char_twips=char_twips)
-    _jc(ppr, "center")
-    apply_font(name_line.element.get_or_add_rPr(), profile.name_line)
-
-    signature = _paragraph_style(doc, *SIGNATURE_STYLE)
-    ppr = signature.element.get_or_add_pPr()
-    _flag(ppr, "keepNext", True)
-    _spacing_exact(ppr, profile.line_spacing_twips)
-    # No automatic space between Chinese and digits in the date: the block's
-    # indents are computed from the characters' own widths.
-    _flag(ppr, "autoSpaceDE", False)
-    _flag(ppr, "autoSpaceDN", False)
-    _indent(ppr, right_chars=profile.signature_right_indent_chars, char_twips=char_twips)
-    _jc(ppr, "right")
-    apply_font(signature.element.get_or_add_rPr(), profile.body)
-
-    footer = doc.styles["Footer"]
-    element = footer.element
-    _remove(element, "link")
-    ppr = element.get_or_add_pPr()
-    _remove(ppr, "tabs")
-    spacing = _pchild(ppr, "spacing")
-    spacing.attrib.clear()
-    _set(spacing, before=0, after=0, line=profile.page_number_line_twips, lineRule="exact")
-    _indent(ppr, char_twips=char_twips)
-    apply_font(element.get_or_add_rPr(), profile.page_number, char_spacing=0)
-    return {"title": title, "name_line": name_line, "signature": signature}
+        if name != LEAD_STYLE[1]:
+            ppr = element.get_or_add_pPr()
+            _remove(ppr, "tabs")
+            apply_paragraph(ppr, fmt, profile)
+        apply_run(element.get_or_add_rPr(), fmt)
+    return elements
 
 
 def _setup_settings(doc: Any, profile: LayoutProfile) -> None:
@@ -274,11 +329,43 @@ def _setup_settings(doc: Any, profile: LayoutProfile) -> None:
     lang = settings.element.find(_w("themeFontLang"))
     if lang is not None:
         _set(lang, val="en-US", eastAsia=profile.language)
+    # Word 2013 and later (15): the template's 14 opens in 兼容模式.
+    compat = _child(settings.element, "compat")
+    for setting in compat.findall(_w("compatSetting")):
+        if setting.get(_w("name")) == "compatibilityMode":
+            setting.set(_w("val"), str(COMPATIBILITY_MODE))
 
 
-def _setup_font_table(doc: Any, profile: LayoutProfile) -> None:
-    """Declare the 公文 fonts in word/fontTable.xml as Chinese (GB2312
-    charset) fonts with their Windows stand-ins as w:altName."""
+# Font table entries: (charset, family, pitch) per font; a Chinese font also
+# names the font Word on Windows substitutes when it is missing (w:altName).
+_LATIN_FONT = ("00", "roman", "variable")
+_CHINESE_FONT = ("86", "modern", "fixed")
+
+
+_FONT_ATTRS = ("ascii", "hAnsi", "eastAsia", "cs")
+
+
+def used_fonts(doc: Any, formats: dict[str, ParaFormat]) -> list[str]:
+    """Every font the document names: the report's fonts first, then any
+    other font a style or list definition of the template refers to."""
+    from lxml import etree
+
+    names: list[str] = []
+    for fmt in formats.values():
+        names.extend((fmt.font.east_asia, fmt.font.latin))
+    roots = [doc.styles.element]
+    roots += [etree.fromstring(rel.target_part.blob) for rel in doc.part.rels.values()
+              if rel.reltype.endswith("/numbering")]
+    for root in roots:
+        for fonts in root.iter(_w("rFonts")):
+            names.extend(v for a in _FONT_ATTRS if (v := fonts.get(_w(a))))
+    return list(dict.fromkeys(names))
+
+
+def _setup_font_table(doc: Any, profile: LayoutProfile, formats: dict[str, ParaFormat]) -> None:
+    """word/fontTable.xml lists exactly the fonts the document names (the
+    template's list names Japanese ＭＳ fonts and others never used). Call
+    it once the styles are set up."""
     from lxml import etree
 
     part = next(
@@ -288,17 +375,28 @@ def _setup_font_table(doc: Any, profile: LayoutProfile) -> None:
     if part is None:
         return
     root = etree.fromstring(part.blob)
-    fonts = {e.get(_w("name")): e for e in root.findall(_w("font"))}
-    for name, alt in profile.font_alt_names:
-        element = fonts.get(name)
-        if element is None:
-            element = etree.SubElement(root, _w("font"))
-            element.set(_w("name"), name)
-        for child in list(element):
-            element.remove(child)
-        for tag, value in (("altName", alt), ("charset", "86"), ("family", "modern"), ("pitch", "fixed")):
+    for element in root.findall(_w("font")):
+        root.remove(element)
+    alt_names = dict(profile.font_alt_names)
+    for name in used_fonts(doc, formats):
+        element = etree.SubElement(root, _w("font"))
+        element.set(_w("name"), name)
+        chinese = any(ord(ch) > 0x2E80 for ch in name)
+        charset, family, pitch = _CHINESE_FONT if chinese else _LATIN_FONT
+        if name in alt_names:
+            etree.SubElement(element, _w("altName")).set(_w("val"), alt_names[name])
+        for tag, value in (("charset", charset), ("family", family), ("pitch", pitch)):
             etree.SubElement(element, _w(tag)).set(_w("val"), value)
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _drop_template_parts(doc: Any) -> None:
+    """Parts python-docx's template carries that describe another document:
+    its thumbnail picture, and stylesWithEffects (Word 2010's copy of the
+    template's styles, which would disagree with ours)."""
+    for rels, suffix in ((doc.part.package.rels, "/thumbnail"), (doc.part.rels, "/stylesWithEffects")):
+        for r_id in [r for r, rel in rels.items() if rel.reltype.endswith(suffix)]:
+            rels.pop(r_id)
 
 
 def _setup_core(doc: Any, report: Report, profile: LayoutProfile) -> None:
@@ -317,102 +415,274 @@ def _setup_core(doc: Any, report: Report, profile: LayoutProfile) -> None:
     props.revision = 1
 
 
+def _app_version() -> tuple[str, str]:
+    """("shuzhi 0.1.0", "00.0001"): the application, and its version in the
+    XX.YYYY form app.xml requires."""
+    try:
+        from importlib.metadata import version
+
+        text = version("shuzhi")
+    except Exception:  # not installed (run from a source tree)
+        text = "0"
+    numbers = [int(n) for n in re.findall(r"\d+", text)[:3]] + [0, 0, 0]
+    return f"shuzhi {text}", f"{numbers[0]:02d}.{numbers[1] * 100 + numbers[2]:04d}"
+
+
+def _setup_app(doc: Any, stats: "DocumentStats") -> None:
+    """docProps/app.xml for this document (the template's says "Microsoft
+    Macintosh Word", 1 page, 0 words)."""
+    from xml.sax.saxutils import escape
+
+    part = next(
+        (rel.target_part for rel in doc.part.package.rels.values() if rel.reltype.endswith("/extended-properties")),
+        None,
+    )
+    if part is None:
+        return
+    application, app_version = _app_version()
+    fields = [
+        ("TotalTime", 0), ("Pages", stats.pages), ("Words", stats.words), ("Characters", stats.characters),
+        ("Application", escape(application)), ("DocSecurity", 0), ("Lines", stats.lines),
+        ("Paragraphs", stats.paragraphs), ("ScaleCrop", "false"), ("LinksUpToDate", "false"),
+        ("CharactersWithSpaces", stats.characters_with_spaces), ("SharedDoc", "false"),
+        ("HyperlinksChanged", "false"), ("AppVersion", app_version),
+    ]
+    body = "".join(f"<{tag}>{value}</{tag}>" for tag, value in fields)
+    part._blob = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"{body}</Properties>"
+    ).encode("utf-8")
+
+
 # ------------------------------------------------------------------ content
-def _add_text(paragraph: Any, text: str, *, draft: bool, profile: LayoutProfile,
-              font: FontSpec | None = None, bold: bool | None = None) -> None:
-    """Runs for ``text``; in a draft, placeholders are highlighted."""
-    pieces: list[tuple[str, bool]] = []
-    if draft:
-        pos = 0
-        for match in PLACEHOLDER.finditer(text):
-            if match.start() > pos:
-                pieces.append((text[pos:match.start()], False))
-            pieces.append((match.group(0), True))
-            pos = match.end()
-        if pos < len(text):
-            pieces.append((text[pos:], False))
-    else:
-        pieces.append((text, False))
-    for piece, mark in pieces:
-        run = paragraph.add_run(piece)
-        if font is not None or bold is not None or mark:
-            rpr = run._r.get_or_add_rPr()
-            if font is not None:
-                apply_font(rpr, font, bold=bold)
-            elif bold is not None:
-                _toggle(rpr, "b", bold)
-                _toggle(rpr, "bCs", bold)
+class _Builder:
+    """Adds paragraphs and runs with their style and, directly, the style's
+    effective formatting; keeps the counts app.xml reports."""
+
+    def __init__(self, doc: Any, profile: LayoutProfile, formats: dict[str, ParaFormat],
+                 styles: dict[str, Any], draft: bool) -> None:
+        self.doc = doc
+        self.profile = profile
+        self.formats = formats
+        self.draft = draft
+        self.stats = DocumentStats(profile)
+        # Style ids resolved once (the default style, Normal, is left unnamed
+        # on its paragraphs, as Word writes it).
+        self.style_ids = {name: (None if name == "Normal" else element.get(_w("styleId")))
+                          for name, element in styles.items() if name != LEAD_STYLE[1]}
+        self._pprs: dict[tuple[str | None, ParaFormat], Any] = {}
+        self._rprs: dict[tuple[ParaFormat, bool], Any] = {}
+
+    def paragraph(self, style: str, **overrides: Any) -> Any:
+        fmt = replace(self.formats[style], **overrides) if overrides else self.formats[style]
+        paragraph = self.doc.add_paragraph()
+        paragraph._p.insert(0, self._ppr(self.style_ids[style], fmt))
+        paragraph._shuzhi_format = fmt
+        return paragraph
+
+    # The properties of each kind of paragraph and run are built once and
+    # copied (building them element by element for each of a report's
+    # hundreds of runs would triple the export's time).
+    def _ppr(self, style_id: str | None, fmt: ParaFormat) -> Any:
+        key = (style_id, fmt)
+        template = self._pprs.get(key)
+        if template is None:
+            from docx.oxml import OxmlElement
+
+            template = OxmlElement("w:pPr")
+            if style_id is not None:
+                _set(_pchild(template, "pStyle"), val=style_id)
+            apply_paragraph(template, fmt, self.profile)
+            # The paragraph mark's own font and size (what an empty line shows).
+            apply_run(_pchild(template, "rPr"), fmt)
+            self._pprs[key] = template
+        return deepcopy(template)
+
+    def _rpr(self, fmt: ParaFormat, lead: bool) -> Any:
+        key = (fmt, lead)
+        template = self._rprs.get(key)
+        if template is None:
+            from docx.oxml import OxmlElement
+
+            template = OxmlElement("w:rPr")
+            if lead:
+                _set(_rchild(template, "rStyle"), val=LEAD_STYLE[0])
+            apply_run(template, fmt)
+            self._rprs[key] = template
+        return deepcopy(template)
+
+    def text(self, paragraph: Any, text: str, *, lead: bool = False) -> None:
+        """Runs for ``text`` (a run-in ``lead`` in the lead character style);
+        in a draft, placeholders are highlighted."""
+        fmt = self.formats[LEAD_STYLE[1]] if lead else paragraph._shuzhi_format
+        pieces: list[tuple[str, bool]] = []
+        if self.draft:
+            pos = 0
+            for match in PLACEHOLDER.finditer(text):
+                if match.start() > pos:
+                    pieces.append((text[pos:match.start()], False))
+                pieces.append((match.group(0), True))
+                pos = match.end()
+            if pos < len(text):
+                pieces.append((text[pos:], False))
+        else:
+            pieces.append((text, False))
+        for piece, mark in pieces:
+            run = paragraph.add_run(piece)
+            rpr = self._rpr(fmt, lead)
+            run._r.insert(0, rpr)
             if mark:
-                _set(_rchild(rpr, "highlight"), val=profile.draft_highlight)
+                _set(_rchild(rpr, "highlight"), val=self.profile.draft_highlight)
+        self.stats.add_text(text)
+
+    def line(self, style: str, text: str, *, lead: str = "", **overrides: Any) -> Any:
+        """One paragraph of ``text`` (its first ``lead`` characters as a run-in heading)."""
+        paragraph = self.paragraph(style, **overrides)
+        if lead:
+            self.text(paragraph, lead, lead=True)
+            text = text[len(lead):]
+        if text:
+            self.text(paragraph, text)
+        fmt = paragraph._shuzhi_format
+        self.stats.add_paragraph(lead + text, fmt, style in HEADING_STYLES)
+        return paragraph
+
+    def blank(self, count: int, *, keep_with_next: bool = False) -> None:
+        for _ in range(count):
+            self.paragraph("Normal", first_chars=0, keep_next=keep_with_next)
+            self.stats.add_blank()
 
 
-def _add_paragraph(doc: Any, style: str) -> Any:
-    """``doc.add_paragraph(style=style)`` with the style resolved once per
-    document: python-docx looks a style name up, and scans every style for
-    the default, at each call (more than half of the build time of a
-    report). Same XML."""
-    ids = doc.__dict__.setdefault("_shuzhi_style_ids", {})
-    if style not in ids:
-        from docx.enum.style import WD_STYLE_TYPE
-
-        found = doc.styles[style]
-        ids[style] = None if found == doc.styles.default(WD_STYLE_TYPE.PARAGRAPH) else found.style_id
-    paragraph = doc.add_paragraph()
-    paragraph._p.style = ids[style]  # None: the default style (an empty w:pPr, as python-docx writes)
-    return paragraph
+_SPACE = re.compile(r"\s")
+_WIDE_CHAR = re.compile(r"[^\x00-\x7f\s]")
+_LATIN_WORD = re.compile(r"[\x21-\x7e]+")
 
 
-def _blank(doc: Any, count: int, *, keep_with_next: bool = False) -> None:
-    for _ in range(count):
-        paragraph = _add_paragraph(doc, "Normal")
+class DocumentStats:
+    """What docProps/app.xml says of the document: pages, lines and
+    paragraphs (set on the profile's grid, as the exporter lays it out),
+    words and characters counted as Word counts them (each Chinese
+    character or full-width mark is a word; so is each run of Latin letters
+    and digits)."""
+
+    def __init__(self, profile: LayoutProfile) -> None:
+        self.profile = profile
+        self.words = self.characters = self.characters_with_spaces = 0
+        self.paragraphs = self.lines = 0
+        self._page_lines = 0  # lines on the current page
+        self.pages = 1
+        self._keep: list[int] = []  # line counts of headings waiting for their paragraph
+
+    def add_text(self, text: str) -> None:
+        self.characters_with_spaces += len(text)
+        self.characters += len(text) - len(_SPACE.findall(text))
+        self.words += len(_WIDE_CHAR.findall(text)) + len(_LATIN_WORD.findall(text))
+
+    def add_paragraph(self, text: str, fmt: ParaFormat, keep_with_next: bool) -> None:
+        self.paragraphs += 1
+        self._place(self._lines_of(text, fmt), keep_with_next)
+
+    def add_lines(self, count: int, keep_with_next: bool = False) -> None:
+        self._place(count, keep_with_next)
+
+    def add_blank(self) -> None:
+        self._place(1, False)
+
+    def _lines_of(self, text: str, fmt: ParaFormat) -> int:
+        per_line = self.profile.chars_per_line - fmt.left_chars - fmt.right_chars
+        if fmt.font.size_pt > self.profile.body.size_pt:
+            per_line = per_line * self.profile.body.size_pt / fmt.font.size_pt
+        width = display_width(text) + fmt.first_chars
+        return max(1, math.ceil(width / per_line - 1e-9))
+
+    def _place(self, lines: int, keep_with_next: bool) -> None:
+        """Lines go onto the page; a heading (keep with next) moves to the
+        next page with its paragraph when that paragraph's first line does
+        not fit."""
+        self.lines += lines
         if keep_with_next:
-            _flag(paragraph._p.get_or_add_pPr(), "keepNext", True)
+            self._keep.append(lines)
+            return
+        group = sum(self._keep) + 1
+        held = sum(self._keep)
+        self._keep = []
+        room = self.profile.lines_per_page - self._page_lines
+        if group > room and held:
+            self._new_page()
+            self._page_lines = held
+        else:
+            self._page_lines += held
+        self._page_lines += lines
+        while self._page_lines > self.profile.lines_per_page:
+            self._page_lines -= self.profile.lines_per_page
+            self.pages += 1
+
+    def _new_page(self) -> None:
+        self.pages += 1
+        self._page_lines = 0
 
 
-def _add_page_number(paragraph: Any, profile: LayoutProfile) -> None:
+def _add_page_number(paragraph: Any, builder: _Builder) -> None:
     from docx.oxml import OxmlElement
 
-    before, _, after = profile.page_number_format.partition("{page}")
+    before, _, after = builder.profile.page_number_format.partition("{page}")
+    fmt = paragraph._shuzhi_format
+
+    def run() -> Any:
+        r = paragraph.add_run()
+        r._r.insert(0, builder._rpr(fmt, False))
+        return r
 
     def field_char(kind: str) -> None:
-        run = paragraph.add_run()
         char = OxmlElement("w:fldChar")
         _set(char, fldCharType=kind)
-        run._r.append(char)
+        run()._r.append(char)
 
     if before:
-        paragraph.add_run(before)
+        run().text = before
     field_char("begin")
-    instr_run = paragraph.add_run()
     instr = OxmlElement("w:instrText")
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     instr.text = " PAGE "
-    instr_run._r.append(instr)
+    run()._r.append(instr)
     field_char("separate")
-    paragraph.add_run("1")
+    run().text = "1"
     field_char("end")
     if after:
-        paragraph.add_run(after)
+        run().text = after
 
 
-def _setup_footers(doc: Any, profile: LayoutProfile) -> None:
+def _setup_footers(doc: Any, builder: _Builder) -> None:
+    profile = builder.profile
     section = doc.sections[0]
     edge = profile.page_number_edge_indent_chars
     targets = [(section.footer, "right", 0.0, edge)]
     if profile.odd_even_page_numbers:
         targets.append((section.even_page_footer, "left", edge, 0.0))
+    footer_id = builder.style_ids[FOOTER_STYLE]
     for footer, align, left, right in targets:
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        paragraph.style = "Footer"
+        fmt = replace(builder.formats[FOOTER_STYLE], jc=align, left_chars=left, right_chars=right)
         ppr = paragraph._p.get_or_add_pPr()
-        _indent(ppr, left_chars=left, right_chars=right, char_twips=profile.char_twips)
-        _jc(ppr, align)
-        _add_page_number(paragraph, profile)
+        _set(_pchild(ppr, "pStyle"), val=footer_id)
+        apply_paragraph(ppr, fmt, profile)
+        apply_run(_pchild(ppr, "rPr"), fmt)
+        paragraph._shuzhi_format = fmt
+        _add_page_number(paragraph, builder)
 
 
-def build_document(report: Report, profile: LayoutProfile, *, draft: bool = False) -> Any:
-    """The python-docx Document for ``report`` (cleaned of XML-illegal text)."""
+def build_document(report: Report, profile: LayoutProfile, *, draft: bool = False,
+                   libreoffice: bool = False) -> Any:
+    """The python-docx Document for ``report`` (cleaned of XML-illegal text).
+    ``libreoffice``: the file LibreOffice converts to PDF. LibreOffice's
+    Word import ignores w:autoSpaceDE/DN and puts a fifth of a character
+    between Chinese and Latin characters everywhere; the signature block's
+    indents are then computed with that space, so that the date still ends
+    two characters in from the right with its first character two
+    characters right of the signature's, as in Word."""
     from docx import Document
 
     doc = Document()
@@ -420,75 +690,72 @@ def build_document(report: Report, profile: LayoutProfile, *, draft: bool = Fals
     for paragraph in list(body.iterchildren(_w("p"))):
         body.remove(paragraph)
 
+    formats = paragraph_formats(profile)
     _setup_section(doc.sections[0], profile)
-    _setup_styles(doc, profile)
+    styles = _setup_styles(doc, profile, formats)
     _setup_settings(doc, profile)
-    _setup_font_table(doc, profile)
+    _setup_font_table(doc, profile, formats)
+    _drop_template_parts(doc)
     _setup_core(doc, report, profile)
+    build = _Builder(doc, profile, formats, styles, draft)
 
-    title_lines: list[str] = []
-    for line in paragraph_lines(report.title):
-        if profile.shape_long_title:
-            title_lines.extend(split_title(line, title_capacity(profile)))
-        else:
-            title_lines.append(line)
-    title = _add_paragraph(doc, TITLE_STYLE[1])
+    title_lines = split_title_lines(report.title, profile)
+    title = build.paragraph(TITLE_STYLE[1])
     for i, line in enumerate(title_lines):
         if i:
-            title.add_run().add_break()
-        _add_text(title, line, draft=draft, profile=profile)
-    _blank(doc, profile.blank_lines_after_title)
+            run = title.add_run()
+            run._r.insert(0, build._rpr(title._shuzhi_format, False))
+            run.add_break()
+        build.text(title, line)
+    build.stats.paragraphs += 1
+    build.stats.add_lines(len(title_lines), keep_with_next=True)
+    build.blank(profile.blank_lines_after_title)
 
     name_lines = paragraph_lines(report.name_line)
     for line in name_lines:
-        _add_text(_add_paragraph(doc, NAME_LINE_STYLE[1]), line, draft=draft, profile=profile)
+        build.line(NAME_LINE_STYLE[1], line)
     if name_lines:
-        _blank(doc, profile.blank_lines_after_name_line)
+        build.blank(profile.blank_lines_after_name_line)
 
     for block in report.blocks:
         lines = paragraph_lines(block.full_text)
         if block.is_heading:
             style = HEADING_STYLES[min(max(block.level, 1), 4) - 1]
             for line in lines:
-                _add_text(_add_paragraph(doc, style), line, draft=draft, profile=profile)
+                build.line(style, line)
             continue
         lead = f"{block.number}{block.lead}".strip() if block.lead else ""
         for i, line in enumerate(lines):
-            paragraph = _add_paragraph(doc, "Normal")
-            if i == 0 and lead and line.startswith(lead):
-                _add_text(paragraph, lead, draft=draft, profile=profile,
-                          font=profile.heading(block.level or 3), bold=profile.run_in_lead_bold)
-                line = line[len(lead):]
-                if not line:
-                    continue
-            _add_text(paragraph, line, draft=draft, profile=profile)
+            build.line("Normal", line, lead=lead if i == 0 and lead and line.startswith(lead) else "")
 
     signature = " ".join(paragraph_lines(report.signature))
     date = " ".join(paragraph_lines(report.date))
     # The closing line stays on the page of the signature block, which never
     # stands alone on a page.
     for line in paragraph_lines(report.closing):
-        paragraph = _add_paragraph(doc, "Normal")
-        if signature or date:
-            _flag(paragraph._p.get_or_add_pPr(), "keepNext", True)
-        _add_text(paragraph, line, draft=draft, profile=profile)
+        build.line("Normal", line, keep_next=bool(signature or date))
 
     if signature or date:
-        _blank(doc, profile.blank_lines_before_signature, keep_with_next=True)
-        sig_right, date_right = signature_indents(signature, date, profile)
+        build.blank(profile.blank_lines_before_signature, keep_with_next=True)
+        sig_right, date_right = signature_indents(
+            signature, date, profile, autospace=LIBREOFFICE_AUTOSPACE if libreoffice else 0.0)
         for text, right in ((signature, sig_right), (date, date_right)):
-            if not text:
-                continue
-            paragraph = _add_paragraph(doc, SIGNATURE_STYLE[1])
-            _indent(paragraph._p.get_or_add_pPr(), right_chars=right, char_twips=profile.char_twips)
-            _add_text(paragraph, text, draft=draft, profile=profile)
+            if text:
+                build.line(SIGNATURE_STYLE[1], text, right_chars=right)
 
-    _setup_footers(doc, profile)
+    _setup_footers(doc, build)
+    _setup_app(doc, build.stats)
     return doc
 
 
-def render_docx(report: Report, profile: LayoutProfile, *, draft: bool = False) -> bytes:
-    doc = build_document(report, profile, draft=draft)
+def split_title_lines(title: str, profile: LayoutProfile) -> list[str]:
+    """The title's lines as the Word file sets them."""
+    return title_lines(title, profile)
+
+
+def render_docx(report: Report, profile: LayoutProfile, *, draft: bool = False,
+                libreoffice: bool = False) -> bytes:
+    doc = build_document(report, profile, draft=draft, libreoffice=libreoffice)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

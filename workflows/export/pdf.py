@@ -16,11 +16,22 @@ from pathlib import Path
 from .errors import ExportError
 
 INSTALL_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai"
+# FandolFang, the free stand-in for 仿宋, ships in TeX Live's Chinese package.
+FANG_PACKAGE = "texlive-lang-chinese"
 MISSING_SOFFICE = (
     "导出 PDF 需要 LibreOffice，本机没有找到 soffice 命令。"
     f"在 Debian/Ubuntu 上请安装：sudo apt-get install {INSTALL_PACKAGES}"
-    "（后两个是替代公文字体的免费字体）。"
+    "（后两个是替代黑体、宋体、小标宋和楷体的免费字体）；"
+    f"仿宋的替代字体 FandolFang 在 {FANG_PACKAGE} 中：sudo apt-get install --no-install-recommends {FANG_PACKAGE}。"
     "也可以先导出 Word 文档，在 WPS 或 Word 中另存为 PDF。"
+)
+# The 公文 fonts the PDF notes name, with the stand-in each should get and
+# the package that brings it.
+STAND_INS = (
+    ("仿宋_GB2312", "FandolFang", f"--no-install-recommends {FANG_PACKAGE}"),
+    ("楷体_GB2312", "AR PL UKai CN", "fonts-arphic-ukai"),
+    ("黑体", "Noto Sans CJK SC", "fonts-noto-cjk"),
+    ("方正小标宋简体", "Noto Serif CJK SC", "fonts-noto-cjk"),
 )
 CONVERT_TIMEOUT = 240  # seconds; the first start of LibreOffice is slow
 
@@ -98,14 +109,38 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def stand_ins() -> dict[str, str]:
+    """The family fontconfig gives each 公文 font under shuzhi's aliases
+    (the intended stand-in when fc-match is missing)."""
+    found = {name: wanted for name, wanted, _package in STAND_INS}
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return found
+    with tempfile.TemporaryDirectory(prefix="shuzhi-fonts-") as tmp:
+        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_config(Path(tmp))))
+        for name in found:
+            try:
+                result = subprocess.run([fc_match, "-f", "%{family[0]}", name], capture_output=True,
+                                        text=True, env=env, timeout=20)
+            except (OSError, subprocess.TimeoutExpired):
+                continue
+            if result.returncode == 0 and result.stdout.strip():
+                found[name] = result.stdout.strip()
+    return found
+
+
 def font_notes() -> list[str]:
-    """What the PDF's fonts are (Chinese notes for the user)."""
-    fang = "FandolFang" if fandol_dirs() else "Noto Serif CJK SC"
-    return [
-        "PDF 使用免费替代字体排版（仿宋_GB2312→" + fang + "，楷体_GB2312→AR PL UKai CN，"
-        "黑体→Noto Sans CJK SC，方正小标宋简体→Noto Serif CJK SC Bold），"
-        "仅供预览和打印核对；报送请以 Word 文档为准。"
-    ]
+    """What the PDF's fonts are (Chinese notes for the user), and how to get
+    the closer stand-in where one is missing."""
+    used = stand_ins()
+    bold = {"方正小标宋简体": " Bold"}
+    pairs = "，".join(f"{name}→{used[name]}{bold.get(name, '')}" for name, _w, _p in STAND_INS)
+    notes = [f"PDF 使用免费替代字体排版（{pairs}），仅供预览和打印核对；报送请以 Word 文档为准。"]
+    for name, wanted, package in STAND_INS:
+        if used[name] != wanted:
+            notes.append(f"本机没有 {wanted}，{name}用 {used[name]} 代替；"
+                         f"安装后 PDF 更接近原字体：sudo apt-get install {package}")
+    return notes
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes]:

@@ -91,7 +91,7 @@ class LayoutProfile:
     shape_long_title: bool = True
 
     # Page numbers: "— 1 —", 宋体 4号, half-width digits, odd right / even left,
-    # one character in from the edge, the line's top 7 mm below the 版心.
+    # one character in from the edge, the dashes (一字线) 7 mm below the 版心.
     page_number: FontSpec = FontSpec("宋体", 14, latin="宋体")
     page_number_format: str = "— {page} —"
     page_number_edge_indent_chars: float = 1.0  # in body characters
@@ -153,10 +153,14 @@ class LayoutProfile:
 
     @property
     def footer_distance_twips(self) -> int:
-        """Page bottom to the bottom of the page-number line (w:pgMar/@w:footer)."""
+        """Page bottom to the bottom of the page-number line (w:pgMar/@w:footer).
+
+        The line is one em high (exact spacing at the number's size) and the
+        一字线 runs through its middle, so the line's bottom sits half a line
+        below the point page_number_gap_mm under the 版心."""
         return (
             mm_to_twips(self.margin_bottom_mm - self.page_number_gap_mm)
-            - self.page_number_line_twips
+            - self.page_number_line_twips // 2
         )
 
     def fitted_lines(self) -> int:
