@@ -45,7 +45,7 @@ def test_home_empty(snap_compare, tmp_path: Path, steady: None) -> None:
 def test_home_with_reports(snap_compare, tmp_path: Path, steady: None) -> None:
     demo_report(tmp_path / "data")
     from store.core import Store
-    from tui.service import NewReport, create_report
+    from tui.session import NewReport, create_report
     from workflows.loader import load_builtin
 
     create_report(

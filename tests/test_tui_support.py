@@ -71,7 +71,7 @@ async def wait_saved(pilot: Any) -> None:
     screen = pilot.app.screen
     await wait_for(
         pilot,
-        lambda: screen._save_timer is None and not screen.saver.dirty and screen._save_state == "saved",
+        lambda: screen._save_timer is None and not screen.session.dirty and screen._save_state == "saved",
         what="autosave",
     )
 
@@ -92,6 +92,6 @@ def demo_report(data_dir: Path) -> str:
     """A demo report (complete sample answers); returns its id."""
     from store.core import Store
 
-    from tui.service import create_demo_report
+    from tui.session import create_demo_report
 
     return create_demo_report(Store(data_dir)).id

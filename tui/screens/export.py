@@ -25,7 +25,7 @@ from ..widgets.fields import LineInput
 if TYPE_CHECKING:  # pragma: no cover
     from workflows.export import Blocker
 
-    from .session import EditSession
+    from tui.session import Session
 
 # Format key -> label in the dialog.
 FORMAT_LABELS = {
@@ -50,7 +50,7 @@ class ExportDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
-    def __init__(self, session: "EditSession") -> None:
+    def __init__(self, session: "Session") -> None:
         super().__init__(classes="export-dialog")
         self.session = session
         self.report: Any = None
@@ -225,16 +225,13 @@ class ExportDialog(ModalScreen[None]):
         from store.errors import StoreError
         from workflows.export import ExportBlocked, ExportError
 
-        saver = self.session.saver
-        error = saver.flush() if saver is not None else None
-        if error:
-            self.app.call_from_thread(self._failed, f"有修改未能保存，先不导出：{error}")
-            return
+        from tui.session import SessionError
+
         try:
-            result = self.session.core.export(fmt, target, draft=draft)
+            result = self.session.export(fmt, target, draft=draft)  # what is queued is written first
         except ExportBlocked as exc:
             self.app.call_from_thread(self._blocked, exc.blockers)
-        except (ExportError, StoreError) as exc:
+        except (ExportError, StoreError, SessionError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
         except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a traceback
             self.app.call_from_thread(self._failed, f"导出时出现意外错误：{type(exc).__name__}: {exc}")

@@ -202,7 +202,7 @@ class HomeScreen(Screen[None]):
     def _compute_progress(self, metas: list["ReportMeta"]) -> None:
         """Items done per report, from each report's cached check (the
         command line keeps it too), computed only when the answers changed."""
-        from tui.service import Session, find_workflow
+        from tui.session import find_workflow, open_session
 
         store = self.app.store
         if store is None:
@@ -216,10 +216,9 @@ class HomeScreen(Screen[None]):
                 if wf is None:
                     wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root)
                     self.app.call_from_thread(self._set_workflow_name, wf.id, wf.title)
-                with Session(store, store.open(meta.id, readonly=True), wf) as session:
-                    states = session.full_check().item_states
-                done = sum(1 for state in states.values() if state in ("done", "warning"))
-                text = f"已完成 {done}/{len(states)}"
+                with open_session(store, meta.id, readonly=True, workflow=wf, today=self.app.today) as session:
+                    result = session.full_check()
+                text = f"已完成 {result.items_done()}/{len(result.item_states)}"
                 remembered[meta.id] = (meta.updated, text, wf.id, wf.title)
             except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
@@ -314,13 +313,13 @@ class HomeScreen(Screen[None]):
         from workflows.answers import AnswersFileError
         from workflows.loader import WorkflowError
 
-        from tui.service import ServiceError, create_demo_report
+        from tui.session import ServiceError, create_demo_report
 
         store = self.app.get_store()
         if store is None:
             return
         try:
-            meta = create_demo_report(store)
+            meta = create_demo_report(store, today=self.app.today)
         except (StoreError, WorkflowError, AnswersFileError, ServiceError) as exc:
             self.app.show_error("无法创建示例报告", str(exc))
             return
@@ -360,7 +359,7 @@ class HomeScreen(Screen[None]):
         from workflows.loader import WorkflowError
         from workflows.values import AnswerError
 
-        from tui.service import NewReport, ServiceError, create_report, find_workflow
+        from tui.session import NewReport, ServiceError, create_report, find_workflow
 
         store = self.app.get_store()
         if store is None:
@@ -491,11 +490,13 @@ class HomeScreen(Screen[None]):
         )
 
     def _import(self, meta: "ReportMeta", path: Path) -> None:
+        """Through the report's session, as ``shuzhi fill``: all or nothing,
+        the items written accepted, the listed unit, year and title updated."""
         from store.errors import AnswersImportError, StoreError
-        from workflows.answers import AnswersFileError, guess_format
+        from workflows.answers import AnswersFileError
         from workflows.loader import WorkflowError
 
-        from tui.service import find_workflow
+        from tui.session import SessionError, open_session
 
         from .dialogs import MessageDialog
 
@@ -503,16 +504,8 @@ class HomeScreen(Screen[None]):
         if store is None:
             return
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            self.app.show_error("无法导入", f"“{path}”不是 UTF-8 编码的文本。")
-            return
-        except OSError as exc:
-            self.app.show_error("无法导入", f"无法读取“{path}”：{exc.strerror or exc}")
-            return
-        try:
-            wf = find_workflow(meta.workflow_id, store.root)
-            imported = store.import_answers(meta.id, text, guess_format(path.name), wf)
+            with open_session(store, meta.id, write=True, today=self.app.today) as session:
+                imported = session.import_answers_file(path)
         except (AnswersImportError, AnswersFileError) as exc:
             problems = getattr(exc, "problems", [])
             detail = "\n".join(f"· {p}" for p in problems[:30]) or str(exc)
@@ -520,7 +513,7 @@ class HomeScreen(Screen[None]):
                 MessageDialog(f"答案文件有问题，没有导入任何内容：\n{detail}", title="无法导入", error=True)
             )
             return
-        except (StoreError, WorkflowError) as exc:
+        except (StoreError, WorkflowError, SessionError) as exc:
             self.app.show_error("无法导入", str(exc))
             return
         self.app.notify(f"已导入 {len(imported)} 个答案到“{meta.title}”。", timeout=5)

@@ -16,44 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from workflows.model import Item
-from workflows.render.preview import INDENT, STYLE_HEADING, STYLE_PENDING
-from workflows.report import PENDING_CLOSE, PENDING_OPEN, Block
 
-from .fields import FieldEditor, editor_class, tidy
-
-_MARKER_PREFIXES = (PENDING_OPEN, "【模板出错：")
-
-
-def highlight_markers(text: Text) -> Text:
-    """Style every 【待填：…】 / 【模板出错：…】 marker in ``text``."""
-    plain = text.plain
-    for prefix in _MARKER_PREFIXES:
-        start = plain.find(prefix)
-        while start != -1:
-            end = plain.find(PENDING_CLOSE, start)
-            if end == -1:
-                break
-            text.stylize(STYLE_PENDING, start, end + 1)
-            start = plain.find(prefix, end)
-    return text
-
-
-def paragraph_renderable(item: Item, blocks: list[Block]) -> Text:
-    """The paragraphs of one item as the report will print them."""
-    if not item.template:
-        return Text("（本项内容用于报告标题、开头或落款，不单独成段。）", style="dim")
-    if not blocks:
-        return Text("（尚无内容：按目前的填写，本项在报告中不出现。）", style="dim")
-    lines: list[Text] = []
-    if item.heading:
-        lines.append(Text(INDENT + item.heading, style=STYLE_HEADING))
-    for block in blocks:
-        line = Text(INDENT + block.full_text, style=STYLE_HEADING if block.is_heading else "")
-        if block.lead:
-            start = len(INDENT)
-            line.stylize(STYLE_HEADING, start, start + len(block.number) + len(block.lead))
-        lines.append(highlight_markers(line))
-    return Text("\n").join(lines)
+from .fields import FieldEditor, Sink, editor_class, tidy
 
 
 class ParagraphPanel(Static):
@@ -81,6 +45,9 @@ class ParagraphPanel(Static):
         self._text = Text()
 
     def show(self, text: Text) -> None:
+        """Show the item's paragraphs (from ``workflows.render.preview.item_text``,
+        the preview's own renderer: markers highlighted, control characters
+        made harmless)."""
         self._text = text
         self._fit()
 
@@ -120,9 +87,11 @@ class ItemView(VerticalScroll):
 
     can_focus = False
 
-    def __init__(self, *, readonly: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, readonly: bool = False, sink: Sink | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.readonly = readonly
+        # Where every change goes as it happens (the session's input).
+        self.sink = sink
         self.item: Item | None = None
         # The editors showing the current item's fields, in order.
         self.editors: list[FieldEditor] = []
@@ -133,7 +102,8 @@ class ItemView(VerticalScroll):
         yield Vertical(id="item-fields")
 
     def show(self, item: Item, answers: Mapping[str, Any]) -> None:
-        """Show ``item`` with its answers, reusing editors where possible."""
+        """Show ``item`` with what its fields hold (answers, drafts, defaults),
+        reusing editors where possible: each is bound afresh to its field."""
         self.item = item
         self.query_one("#item-intro", Static).update(intro_text(item))
 
@@ -150,10 +120,10 @@ class ItemView(VerticalScroll):
             value = answers.get(f.path)
             if spare:
                 editor = spare.pop(0)
-                editor.bind(f, value, readonly=self.readonly)
+                editor.bind(f, value, readonly=self.readonly, sink=self.sink)
                 editor.display = True
             else:
-                editor = cls(f, value, readonly=self.readonly)
+                editor = cls(f, value, readonly=self.readonly, sink=self.sink)
                 new.append(editor)
             editors.append(editor)
         for unused in pool.values():
