@@ -131,13 +131,14 @@ class ShuzhiApp(App[None]):
         answers are on disk already."""
         self.close_sessions(force=True)
         self.exit(return_code=128 + signum)
+        if self.handle_signals:  # the process is ours (not a test's)
 
-        def stop_anyway() -> None:
-            os._exit(128 + signum)
+            def stop_anyway() -> None:
+                os._exit(128 + signum)
 
-        timer = threading.Timer(3.0, stop_anyway)
-        timer.daemon = True
-        timer.start()
+            timer = threading.Timer(3.0, stop_anyway)
+            timer.daemon = True
+            timer.start()
 
     def panic(self, *renderables: Any) -> None:
         """The terminal failed (e.g. it was closed while reading keys): save first."""

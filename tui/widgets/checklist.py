@@ -18,6 +18,7 @@ STATES: dict[str, tuple[str, str, str]] = {
     "error": ("✖", "bold red", "有错误"),
     "warning": ("!", "bold yellow", "低于清单要求"),
     "copied": ("↺", "cyan", "沿用往年，待确认"),
+    "proposed": ("?", "cyan", "默认内容，待确认"),
 }
 
 

@@ -426,8 +426,8 @@ class TextBlockEditor(FieldEditor):
         f = self.field
         area = self.query_one(BlockInput)
         area.placeholder = f.placeholder or ("每行一条" if f.type != "longtext" else "")
-        area.load_text(value_text(f, value))  # a fresh document: no undo, cursor home
-        area.scroll_to(0, 0, animate=False)
+        area.load_text(value_text(f, value))  # a fresh document: no undo history
+        area.move_cursor(area.document.end)  # typing adds to what is there
 
     def raw(self) -> Any:
         return self.query_one(BlockInput).text
@@ -452,7 +452,7 @@ class ChoiceEditor(FieldEditor):
         yield LineInput(placeholder="或在这里填写其他内容", compact=True, classes="choice-custom")
 
     def type_hint(self) -> str:
-        return "（按数字键选择）"
+        return "（数字键选择）"
 
     def fill(self, value: Any) -> None:
         f = self.field
@@ -472,7 +472,15 @@ class ChoiceEditor(FieldEditor):
         return self.query_one(OptionPicker).value
 
     def _edited_hook(self, widget: Widget) -> Callable[[], None]:
-        return self._picked if isinstance(widget, OptionPicker) else self.emit
+        return self._picked if isinstance(widget, OptionPicker) else self._typed
+
+    def _typed(self) -> None:
+        if self._loading:
+            return
+        picker = self.query_one(OptionPicker)
+        if self.query_one(LineInput).value.strip() and picker.chosen:
+            picker.unpick()  # another value replaces the option: the screen says so
+        self.emit()
 
     def _picked(self) -> None:
         custom = self.query_one(LineInput)
@@ -538,7 +546,7 @@ class BoolEditor(FieldEditor):
         yield OptionPicker()
 
     def type_hint(self) -> str:
-        return "（按 Y 选是，N 选否）"
+        return "（Y 是 / N 否）"
 
     def fill(self, value: Any) -> None:
         chosen = [] if value is None else [BOOL_OPTIONS[0] if value is True else BOOL_OPTIONS[1]] if isinstance(

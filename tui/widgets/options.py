@@ -143,6 +143,11 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
         self.focus()
         self._pick(index)
 
+    def unpick(self) -> None:
+        """Show nothing chosen, without reporting a change (the owner knows)."""
+        self.chosen = []
+        self.refresh()
+
     def action_clear(self) -> None:
         if self.chosen and not self.disabled:
             self.chosen = []
@@ -175,31 +180,35 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
 
     # --------------------------------------------------------- rendering
 
-    def _option_text(self, index: int) -> Text:
+    def _mark(self, index: int) -> str:
         if self.multi:
-            mark = TICKED if index in self.chosen else NOT_TICKED
-        else:
-            mark = CHOSEN if index in self.chosen else NOT_CHOSEN
-        label = f"{index + 1}.{self.options[index]}" if self.numbered else self.options[index]
+            return TICKED if index in self.chosen else NOT_TICKED
+        return CHOSEN if index in self.chosen else NOT_CHOSEN
+
+    def _style(self, index: int) -> Style:
         style = Style(meta={"@click": f"pick({index})"})
         if self.has_focus and index == self.cursor:
             style += Style(reverse=True)
-        text = Text(f"{mark} ", style=style)
-        text.append(label, style=style)
-        return text
+        return style
+
+    def _label(self, index: int) -> str:
+        return f"{index + 1}.{self.options[index]}" if self.numbered else self.options[index]
+
+    def _option_text(self, index: int) -> Text:
+        style = self._style(index)
+        return Text(f"{self._mark(index)} {self._label(index)}", style=style)
 
     def _lines(self, width: int) -> list[Text]:
         width = max(width, 10)
         lines: list[Text] = []
         if self.vertical:
             for index in range(len(self.options)):
-                text = self._option_text(index)
-                indent = cell_len(text.plain[:2])
-                wrapped = text.wrap(self.app.console, width - indent)
-                for n, line in enumerate(wrapped):
-                    if n:
-                        line = Text(" " * indent) + line
-                    lines.append(line)
+                style = self._style(index)
+                mark = f"{self._mark(index)} "
+                indent = cell_len(mark)
+                body = Text(self._label(index), style=style).wrap(self.app.console, width - indent)
+                for n, line in enumerate(body):
+                    lines.append(Text(mark if n == 0 else " " * indent, style=style if n == 0 else "") + line)
         else:
             line = Text()
             for index in range(len(self.options)):
