@@ -17,7 +17,7 @@ from ..widgets.footer import KeyFooter
 from .commands import TargetsProvider
 
 if TYPE_CHECKING:  # pragma: no cover
-    from store.core import ReportMeta
+    from store import ReportMeta
 
     from .progress import ProgressCache
 
