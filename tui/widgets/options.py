@@ -35,7 +35,7 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
     """One choice among options (``multi`` False) or several ticks."""
 
     DEFAULT_CSS = """
-    OptionPicker { height: auto; width: 1fr; }
+    OptionPicker { height: auto; width: 1fr; link-style: none; link-style-hover: bold; }
     OptionPicker:disabled { opacity: 0.7; }
     """
 
