@@ -15,7 +15,7 @@ from cli_support import Cli, command
 from conftest import docs_example_text
 
 ESC = "\x1b"
-BUILTINS = ("dangjian-shuzhi", "personal-summary")
+BUILTINS = ("dangjian-shuzhi", "personal-summary", "zhibu-shuzhi")
 
 
 @pytest.fixture(scope="session")
@@ -134,6 +134,36 @@ def test_workflow_show(cli: Cli, workflow_id: str) -> None:
         assert f["id"] in text.out  # the text listing names every field path too
         if f["type"] == "group":
             assert f["fields"] and "min_items" in f and "max_items" in f
+
+
+def test_workflow_show_json_includes_the_rollup(cli: Cli) -> None:
+    data = cli("workflow", "show", "dangjian-shuzhi", "--json").json()
+    rollup = data["rollup"]
+    assert rollup["from"] == "zhibu-shuzhi"
+    assert rollup["sum"]["branch_duty.committee"] == "three_one.committee" and len(rollup["sum"]) >= 10
+    assert rollup["when"]["three_one.congress_grouped"] == "r.basics.groups > 0"
+    bureau_fields = {f["id"]: f for s in data["sections"] for i in s["items"] for f in i["fields"]}
+    branch = cli("workflow", "show", "zhibu-shuzhi", "--json").json()
+    branch_fields = {f["id"]: f for s in branch["sections"] for i in s["items"] for f in i["fields"]}
+    for target, source in rollup["sum"].items():
+        assert bureau_fields[target]["type"] == branch_fields[source]["type"] == "count"
+    assert "rollup" not in branch and "rollup" not in cli("workflow", "show", "personal-summary", "--json").json()
+
+
+def test_workflow_validate_checks_both_sides_of_a_rollup(cli: Cli, tmp_path: Path) -> None:
+    branch = tmp_path / "my-branch.yaml"
+    branch.write_text(docs_example_text().replace("id: minimal-example", "id: my-branch"), encoding="utf-8")
+    bureau = tmp_path / "my-bureau.yaml"
+    bureau.write_text(
+        docs_example_text().replace("id: minimal-example", "id: my-bureau")
+        + "rollup:\n  from: my-branch\n  sum:\n    meetings.count: meetings.count\n", encoding="utf-8")
+    assert cli("workflow", "validate", str(bureau)).code == 0
+    bureau.write_text(bureau.read_text("utf-8").replace("meetings.count: meetings.count", "meetings.count: meetings.topics"),
+                      encoding="utf-8")
+    result = cli("workflow", "validate", str(bureau))
+    assert result.code == 1, result
+    assert "rollup.sum.meetings.count：被汇总的工作流“my-branch”的字段“meetings.topics”（研究的主要事项）是条目列表字段" in result.err
+    assert "第" in result.err and "my-bureau.yaml" in result.err
 
 
 def test_workflow_show_unknown(cli: Cli) -> None:

@@ -80,7 +80,7 @@ def answers_from_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
-@pytest.mark.parametrize("workflow_id", ["dangjian-shuzhi", "personal-summary"])
+@pytest.mark.parametrize("workflow_id", ["dangjian-shuzhi", "personal-summary", "zhibu-shuzhi"])
 def test_answers_built_from_workflow_json_pass_check(cli: Cli, tmp_path: Path, workflow_id: str) -> None:
     schema = cli("workflow", "show", workflow_id, "--json")
     assert schema.code == 0, schema

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import ProblemsError
 from .model import (
@@ -20,6 +20,7 @@ from .model import (
     Item,
     Norm,
     ReportTemplates,
+    Rollup,
     Section,
     Workflow,
 )
@@ -35,7 +36,7 @@ _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
 _CJK_FOLD = f"(?<=[{_CJK}]) (?=[{_CJK}])"
 _RESERVED = {"r", "year", "loop", "true", "false", "none", "self"}
 
-_TOP_KEYS = {"id", "title", "version", "description", "year_field", "report", "sections", "checks"}
+_TOP_KEYS = {"id", "title", "version", "description", "year_field", "report", "sections", "checks", "rollup"}
 _REPORT_KEYS = {"title", "name_line", "opening", "closing", "signature", "date"}
 _SECTION_KEYS = {"id", "title", "heading", "intro", "items"}
 _ITEM_KEYS = {"id", "title", "question", "guidance", "example", "heading", "fields", "template"}
@@ -58,6 +59,11 @@ _FIELD_EXTRA = {
 }
 _CHECK_KEYS = {"id", "assert", "message", "fields", "severity"}
 _NORM_KEYS = {"message", "source", "min", "equals"}
+_ROLLUP_KEYS = {"from", "sum", "when"}
+
+# Finds the workflow a ``rollup.from`` names: the workflow, or None when
+# there is none by that id; raises WorkflowError when it exists but is broken.
+Resolver = Callable[[str], "Workflow | None"]
 
 
 class WorkflowError(ProblemsError):
@@ -163,9 +169,10 @@ def _parse_toml(text: str, doc: _Doc) -> Any:
 
 
 class _Builder:
-    def __init__(self, doc: _Doc, check_templates: bool) -> None:
+    def __init__(self, doc: _Doc, check_templates: bool, resolve: Resolver | None = None) -> None:
         self.doc = doc
         self.check_templates = check_templates
+        self.resolve = resolve
         self.item_ids: dict[str, tuple] = {}
         self.templates: list[tuple[tuple, str, str, set[str]]] = []
 
@@ -297,6 +304,8 @@ class _Builder:
             check = self.check(check_data, ("checks", index), wf)
             if check is not None:
                 wf.checks.append(check)
+        if "rollup" in data:
+            wf.rollup = self.rollup(data["rollup"], wf)
         if self.check_templates:
             self.validate_templates(wf)
         return wf
@@ -484,6 +493,87 @@ class _Builder:
             check.reads = self.references(ast, wf, path + ("assert",), own=set())
         return check
 
+    # -- roll-up
+
+    def rollup(self, raw: Any, wf: Workflow) -> Rollup | None:
+        path = ("rollup",)
+        data = self.mapping(raw, path, "rollup（汇总）")
+        if data is None:
+            return None
+        self.unknown_keys(data, _ROLLUP_KEYS, path)
+        spec = Rollup(source=self.name(data, "from", path, _WORKFLOW_ID_RE, "被汇总的工作流 id", reserved=False))
+        if spec.source and spec.source == wf.id:
+            self.doc.add(path + ("from",), "不能汇总本工作流自己的报告（from 应为支部等下级报告所用的工作流）")
+        if "sum" not in data:
+            self.doc.add(path, "缺少必需的键“sum”（本工作流字段: 被汇总工作流字段）")
+        sums = self.mapping(data["sum"], path + ("sum",), "rollup.sum") if "sum" in data else None
+        if sums is not None and not sums:
+            self.doc.add(path + ("sum",), "不能为空")
+        for target, source in (sums or {}).items():
+            target = str(target)
+            key_path = path + ("sum", target)
+            f = wf.field(target)
+            if f is None:
+                self.doc.add(key_path, f"本工作流没有字段“{target}”（应写成“条目id.字段id”）")
+            elif f.type != "count":
+                self.doc.add(key_path, f"字段“{target}”（{f.label}）是{FIELD_TYPES[f.type]}字段，只有次数/人数字段可以汇总")
+            if not isinstance(source, str) or source.count(".") != 1 or not all(source.split(".")):
+                self.doc.add(key_path, f"“{source}”应写成被汇总工作流的“条目id.字段id”")
+            elif f is not None and f.type == "count":
+                spec.sums[target] = source.strip()
+        when = self.mapping(data["when"], path + ("when",), "rollup.when") if "when" in data else None
+        for target, expr in (when or {}).items():
+            target = str(target)
+            key_path = path + ("when", target)
+            if sums is None or target not in sums:
+                self.doc.add(key_path, f"“{target}”不在 rollup.sum 中（when 只能限定要汇总的字段）")
+            elif not isinstance(expr, str) or not expr.strip():
+                self.doc.add(key_path, "应为条件表达式，如“r.basics.groups > 0”")
+            elif target in spec.sums:
+                spec.when[target] = expr.strip()
+        if self.check_templates and _WORKFLOW_ID_RE.match(spec.source) and spec.source != wf.id:
+            self.rollup_source(spec, path)
+        return spec
+
+    def rollup_source(self, spec: Rollup, path: tuple) -> None:
+        """Both sides of every sum: the source workflow's fields exist and are counts."""
+        resolve = self.resolve or folder_resolver(None)
+        try:
+            other = resolve(spec.source)
+        except WorkflowError as exc:
+            more = f"（另有{len(exc.problems) - 1}处问题）" if len(exc.problems) > 1 else ""
+            self.doc.add(path + ("from",), f"被汇总的工作流“{spec.source}”无法使用：{exc.problems[0]}{more}")
+            return
+        if other is None:
+            self.doc.add(
+                path + ("from",),
+                f"找不到被汇总的工作流“{spec.source}”（内置工作流有：{'、'.join(builtin_ids())}；"
+                f"自定义的请放在本文件所在的文件夹，文件名为 {spec.source}.yaml）",
+            )
+            return
+        for target, source in spec.sums.items():
+            f = other.field(source)
+            if f is None:
+                self.doc.add(path + ("sum", target), f"被汇总的工作流“{other.id}”没有字段“{source}”")
+            elif f.type != "count":
+                self.doc.add(
+                    path + ("sum", target),
+                    f"被汇总的工作流“{other.id}”的字段“{source}”（{f.label}）是{FIELD_TYPES[f.type]}字段，不是次数/人数字段",
+                )
+        if spec.when:
+            from jinja2 import TemplateSyntaxError
+
+            from .templating import environment
+
+            env = environment()
+            for target, expr in spec.when.items():
+                try:
+                    ast = env.parse("{{ (" + expr + ") }}")
+                except TemplateSyntaxError as exc:
+                    self.doc.add(path + ("when", target), f"条件表达式语法错误：{exc.message}")
+                    continue
+                spec.when_reads[target] = self.references(ast, other, path + ("when", target), own=set())
+
     # -- templates
 
     def references(self, ast: Any, wf: Workflow, path: tuple, own: set[str]) -> list[str]:
@@ -527,21 +617,36 @@ class _Builder:
 # ---------------------------------------------------------------- public
 
 
-def load_workflow_text(text: str, source: str = "（文本）", fmt: str = "yaml", check_templates: bool = True) -> Workflow:
+def load_workflow_text(
+    text: str,
+    source: str = "（文本）",
+    fmt: str = "yaml",
+    check_templates: bool = True,
+    resolve: Resolver | None = None,
+) -> Workflow:
+    """Parse and validate a workflow.
+
+    ``check_templates`` is the full analysis: templates, check expressions
+    and the roll-up's source workflow (found with ``resolve``; by default
+    among the built-ins only). Lazy loads of the built-ins skip it; the test
+    suite runs it on them.
+    """
     doc = _Doc(source)
     data = _parse_toml(text, doc) if fmt == "toml" else _parse_yaml(text, doc)
     if doc.problems:
         raise WorkflowError(doc.problems, source)
     if data is None:
         raise WorkflowError([f"{source}：文件是空的"], source)
-    builder = _Builder(doc, check_templates)
+    builder = _Builder(doc, check_templates, resolve)
     wf = builder.workflow(data)
     if doc.problems or wf is None:
         raise WorkflowError(doc.problems or [f"{source}：无法读取工作流"], source)
     return wf
 
 
-def load_workflow(path: str | Path, check_templates: bool = True) -> Workflow:
+def load_workflow(path: str | Path, check_templates: bool = True, resolve: Resolver | None = None) -> Workflow:
+    """A workflow file; a ``rollup.from`` is looked up among the built-ins and
+    then beside the file (``<id>.yaml``), unless ``resolve`` is given."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -556,7 +661,28 @@ def load_workflow(path: str | Path, check_templates: bool = True) -> Workflow:
     except UnicodeDecodeError as exc:
         raise WorkflowError([f"{path}：不是 UTF-8 编码的文本（第{exc.start}字节处）"], str(path)) from None
     fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
-    return load_workflow_text(text, str(path), fmt, check_templates)
+    return load_workflow_text(text, str(path), fmt, check_templates, resolve or folder_resolver(path.parent))
+
+
+def folder_resolver(folder: str | Path | None) -> Resolver:
+    """Finds a workflow by id: a built-in, else ``<folder>/<id>.yaml`` (or
+    .yml / .toml). Workflows found this way are loaded without the full
+    analysis, so two workflows naming each other cannot loop."""
+
+    def resolve(workflow_id: str) -> Workflow | None:
+        if workflow_id in builtin_ids():
+            return load_builtin(workflow_id)
+        if folder is not None:
+            for suffix in (".yaml", ".yml", ".toml"):
+                candidate = Path(folder) / f"{workflow_id}{suffix}"
+                if candidate.is_file():
+                    other = load_workflow(candidate, check_templates=False)
+                    if other.id != workflow_id:
+                        raise WorkflowError([f"{candidate} 的 id 是“{other.id}”，不是“{workflow_id}”"], str(candidate))
+                    return other
+        return None
+
+    return resolve
 
 
 def builtin_ids() -> list[str]:

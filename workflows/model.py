@@ -155,6 +155,27 @@ class Check:
 
 
 @dataclass
+class Rollup:
+    """Which counts of this workflow are totals over reports of another one
+    (a bureau's counts over its Party branches): the top-level ``rollup:``."""
+
+    source: str  # id of the workflow whose reports are added up (``from:``)
+    # this workflow's "item.field" -> the source workflow's "item.field", in file order
+    sums: dict[str, str] = field(default_factory=dict)
+    # target "item.field" -> a condition over the source report (``r.item.field``):
+    # only reports for which it holds are added into that target
+    when: dict[str, str] = field(default_factory=dict)
+    # target -> the source fields its condition reads (filled by a full load)
+    when_reads: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"from": self.source, "sum": dict(self.sums)}
+        if self.when:
+            data["when"] = dict(self.when)
+        return data
+
+
+@dataclass
 class ReportTemplates:
     title: str
     name_line: str = ""
@@ -174,6 +195,7 @@ class Workflow:
     description: str = ""
     year_field: str = ""
     checks: list[Check] = field(default_factory=list)
+    rollup: Rollup | None = None
     source: str = ""  # file the workflow was loaded from
     # Compiled templates, filled by the loader: key -> jinja2 Template.
     compiled: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -201,7 +223,7 @@ class Workflow:
         return path.partition(".")[0]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "title": self.title,
             "version": self.version,
@@ -227,3 +249,6 @@ class Workflow:
                 for c in self.checks
             ],
         }
+        if self.rollup is not None:
+            data["rollup"] = self.rollup.to_json()
+        return data
