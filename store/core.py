@@ -354,7 +354,7 @@ class ReportHandle:
             doc["value"] = None
             doc["draft"] = draft
 
-        def replace_doc(current: dict) -> None:
+        def replace_doc(current: Any) -> None:
             current.clear()
             current.update(doc)
 
@@ -402,7 +402,7 @@ class ReportHandle:
             kept[path] = _check_value(path, raw)
         both = set(checked) & set(kept)
         if both:
-            raise InvalidValueError(f"字段“{sorted(both)[0]}”不能同时是答案和草稿。")
+            raise InvalidValueError(f"字段“{min(both)}”不能同时是答案和草稿。")
         if not checked and not kept:
             if last_item is not None:
                 self.set_last_item(last_item)

@@ -8,6 +8,7 @@ to a bare Textual app; the store is opened on mount, and nothing heavy
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import signal
@@ -142,10 +143,8 @@ class ShuzhiApp(App[None]):
 
     def panic(self, *renderables: Any) -> None:
         """The terminal failed (e.g. it was closed while reading keys): save first."""
-        try:
+        with contextlib.suppress(Exception):  # saving is best effort here
             self.close_sessions(force=True)
-        except Exception:  # noqa: BLE001 - saving is best effort here
-            pass
         super().panic(*renderables)
 
     async def on_event(self, event: events.Event) -> None:

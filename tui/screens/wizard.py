@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
+from workflows.checks import CheckResult
 from workflows.model import Item
 from workflows.render.preview import item_text, visible
 
@@ -92,16 +93,20 @@ class WizardScreen(Screen[None]):
         start = start_item or session.last_item
         if start is not None:
             self.index = next((n for n, i in enumerate(self.items) if i.id == start), 0)
-        session.on_saved = lambda error: self.post_message(self.Saved(error))
+        session.on_saved = self._saved_in_thread
         self._save_timer: Timer | None = None
         self._check_timer: Timer | None = None
-        self._check_result = None
+        self._check_result: CheckResult | None = None
         # Not "_closed": that is Textual's own MessagePump flag (setting it made
         # Ctrl+Q hang for ever after a report was opened: the screen ignored Prune).
         self._session_closed = False
         self._save_state = "saved"
         # The live paragraph as plain text (what the panel shows).
         self.paragraph_plain = ""
+
+    def _saved_in_thread(self, error: str | None) -> None:
+        """A write of the queue finished (in the writer's thread)."""
+        self.post_message(self.Saved(error))
 
     # ----------------------------------------------------------- layout
 
@@ -255,7 +260,7 @@ class WizardScreen(Screen[None]):
         copied = self.session.unconfirmed()
         proposed = self.session.proposed_paths(self.item.id)
         for editor in form.editors:
-            notes = []
+            notes: list[tuple[str, str]] = []
             if result is not None:
                 notes = [(p.severity, p.message) for p in result.for_field(editor.path)]
             editor.set_notes(notes, copied.get(editor.path), editor.path in proposed)

@@ -9,8 +9,9 @@ item holding them waits to be accepted (see ``workflows.answers.proposed``).
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from workflows.answers import effective_answers, initial_answers
 from workflows.loader import load_builtin
@@ -32,7 +33,7 @@ BASICS_NAMES = {"unit": "单位名称", "name": "姓名", "position": "职务", 
 # ---------------------------------------------------------------- basics
 
 
-def basics_item_id(wf: "Workflow") -> str | None:
+def basics_item_id(wf: Workflow) -> str | None:
     """The item holding the cover basics (unit, name, position, year)."""
     if wf.year_field:
         return wf.item_of(wf.year_field)
@@ -41,7 +42,7 @@ def basics_item_id(wf: "Workflow") -> str | None:
     return None
 
 
-def basics_field(wf: "Workflow", key: str) -> "Field | None":
+def basics_field(wf: Workflow, key: str) -> Field | None:
     """The field for a basics key ("unit", "name", "position", "year")."""
     if key == "year" and wf.year_field:
         return wf.field(wf.year_field)
@@ -50,7 +51,7 @@ def basics_field(wf: "Workflow", key: str) -> "Field | None":
     return item.field(key) if item else None
 
 
-def basics_answers(wf: "Workflow", **values: Any) -> dict[str, Any]:
+def basics_answers(wf: Workflow, **values: Any) -> dict[str, Any]:
     """Validated answers for the given basics (None values are skipped).
 
     Raises AnswerError when a value is invalid and SessionError when the
@@ -70,7 +71,7 @@ def basics_answers(wf: "Workflow", **values: Any) -> dict[str, Any]:
     return out
 
 
-def field_hint(f: "Field", options: bool = True) -> str:
+def field_hint(f: Field, options: bool = True) -> str:
     """A short Chinese description of what a field takes: type, required,
     range, unit, length, options (prompts and ``workflow show``)."""
     from workflows.model import FIELD_TYPES
@@ -91,14 +92,14 @@ def field_hint(f: "Field", options: bool = True) -> str:
     return "，".join(parts)
 
 
-def report_year_of(wf: "Workflow", answers: Mapping[str, Any]) -> int | None:
+def report_year_of(wf: Workflow, answers: Mapping[str, Any]) -> int | None:
     if not wf.year_field:
         return None
     value = answers.get(wf.year_field)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def listed_basics(wf: "Workflow", answers: Mapping[str, Any], today: _dt.date | None = None) -> tuple[str, int | None]:
+def listed_basics(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None) -> tuple[str, int | None]:
     """(unit, year) as lists show a report with these stored answers (the
     defaults of fields never answered included)."""
     values = effective_answers(wf, answers, today)
@@ -107,13 +108,13 @@ def listed_basics(wf: "Workflow", answers: Mapping[str, Any], today: _dt.date | 
     return (unit if isinstance(unit, str) else ""), report_year_of(wf, values)
 
 
-def default_title(wf: "Workflow", answers: Mapping[str, Any], today: _dt.date | None = None) -> str:
+def default_title(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None) -> str:
     """A report's name in lists: unit, year and the workflow's title."""
     unit, year = listed_basics(wf, answers, today)
     return "".join([unit, f"{year}年" if year else "", wf.title])
 
 
-def title_for(wf: "Workflow", answers: Mapping[str, Any], today: _dt.date | None = None) -> str:
+def title_for(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None) -> str:
     """The report's name in lists: the assembled title when it is complete,
     else unit + year + the workflow's title."""
     from workflows.assemble import assemble
@@ -121,7 +122,7 @@ def title_for(wf: "Workflow", answers: Mapping[str, Any], today: _dt.date | None
 
     try:
         title = assemble(wf, answers, today).title.strip()
-    except Exception:  # noqa: BLE001 - a title is a convenience, never fatal
+    except Exception:
         title = ""
     if title and PENDING_OPEN not in title and len(title) <= 200:
         return title
@@ -131,7 +132,7 @@ def title_for(wf: "Workflow", answers: Mapping[str, Any], today: _dt.date | None
 # ---------------------------------------------------------------- create
 
 
-def year_bound_paths(wf: "Workflow") -> set[str]:
+def year_bound_paths(wf: Workflow) -> set[str]:
     """Fields whose value follows the report year or the day: the year field
     and fields with ``default_rule`` or ``default_by_year``. They are never
     carried over from an earlier report (last year's plenary sessions or date
@@ -151,7 +152,7 @@ class NewReport:
     assembled report title.
     """
 
-    workflow: "Workflow"
+    workflow: Workflow
     year: int | str | None = None
     unit: str | None = None
     name: str | None = None

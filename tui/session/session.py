@@ -32,9 +32,10 @@ import dataclasses
 import datetime as _dt
 import os
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from workflows.answers import effective_answers, proposed, split_answers
 from workflows.values import AnswerError, validate
@@ -144,7 +145,7 @@ class ReportCheck:
         }
 
     @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> "ReportCheck":
+    def from_cache(cls, data: dict[str, Any]) -> ReportCheck:
         from workflows.checks import Problem
 
         problems = [
@@ -176,7 +177,7 @@ class Session:
     write what is queued and release the report's lock.
     """
 
-    def __init__(self, store: Any, handle: Any, workflow: "Workflow", today: _dt.date | None = None) -> None:
+    def __init__(self, store: Any, handle: Any, workflow: Workflow, today: _dt.date | None = None) -> None:
         self.store = store
         self._handle = handle
         self.workflow = workflow
@@ -303,25 +304,25 @@ class Session:
         """Field path -> year, for answers carried over and not yet confirmed."""
         return dict(self._from_year)
 
-    def check(self) -> "CheckResult":
+    def check(self) -> CheckResult:
         """The checks of what the session holds now: drafts are errors (with
         their message), missing required answers pending, norms warnings."""
         from workflows.checks import check
 
         return check(self.workflow, self._stored(), self.today)
 
-    def states(self, result: "CheckResult | None" = None) -> dict[str, str]:
+    def states(self, result: CheckResult | None = None) -> dict[str, str]:
         """Item id -> state as the checklist shows it (see :func:`shown_states`)."""
         result = result if result is not None else self.check()
         copied = {self.workflow.item_of(p) for p in self._from_year}
         return shown_states(result.item_states, copied, self.proposed_items())
 
-    def assemble(self) -> "Report":
+    def assemble(self) -> Report:
         from workflows.assemble import assemble
 
         return assemble(self.workflow, self.for_report(), self.today)
 
-    def render_item(self, item_id: str) -> list["Block"]:
+    def render_item(self, item_id: str) -> list[Block]:
         """The paragraphs one item produces now."""
         from workflows.assemble import render_item
 
@@ -386,7 +387,7 @@ class Session:
             entry = json.loads(cache_file.read_text(encoding="utf-8"))
             if not isinstance(entry, dict) or entry.get("key") != key:
                 entry = {"key": key}
-        except Exception:  # noqa: BLE001 - missing or damaged: start afresh
+        except Exception:
             entry = {"key": key}
         if value is None:
             return entry.get(kind)
@@ -402,7 +403,7 @@ class Session:
 
     # ------------------------------------------------------------ changes
 
-    def _field(self, path: str) -> "Field":
+    def _field(self, path: str) -> Field:
         f = self.workflow.field(path)
         if f is None:
             raise SessionError(f"工作流“{self.workflow.id}”中没有字段“{path}”")
@@ -586,7 +587,7 @@ class Session:
                 before = self._meta_view() if self._touches_meta(batch) else None
                 self._handle.set_answers(values, drafts, last_item=last_item)
                 self._sync_meta(before)
-            except Exception as exc:  # noqa: BLE001 - kept and retried, shown to the user
+            except Exception as exc:
                 with self._pending_lock:
                     self._pending = {**batch, **self._pending}
                     if last_item is not None:
@@ -656,7 +657,12 @@ class Session:
         draft is written with the markers visible. An existing file that is
         read-only is refused and left untouched.
         """
-        from workflows.export import ExportError, default_filename, export_report, get_format
+        from workflows.export import (
+            ExportError,
+            default_filename,
+            export_report,
+            get_format,
+        )
 
         get_format(fmt)
         error = self.flush()
@@ -695,7 +701,7 @@ class Session:
             self._closed = True
             self._handle.close()
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -709,7 +715,7 @@ def open_session(
     readonly: bool = False,
     write: bool = False,
     today: _dt.date | None = None,
-    workflow: "Workflow | None" = None,
+    workflow: Workflow | None = None,
 ) -> Session:
     """Find a report (id, id prefix or title prefix) and open it with its workflow.
 
@@ -736,10 +742,10 @@ def open_session(
 
 
 __all__ = [
-    "ExtraBlocker",
-    "ReportCheck",
     "STATE_COPIED",
     "STATE_PROPOSED",
+    "ExtraBlocker",
+    "ReportCheck",
     "Session",
     "answers_format",
     "open_session",

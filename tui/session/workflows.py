@@ -13,7 +13,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workflows.loader import BUILTIN_DIR, WorkflowError, builtin_ids, load_builtin, load_workflow
+from workflows.loader import (
+    BUILTIN_DIR,
+    WorkflowError,
+    builtin_ids,
+    load_builtin,
+    load_workflow,
+)
 
 from .errors import SessionError
 
@@ -26,7 +32,7 @@ USER_WORKFLOWS_DIR = "workflows"
 
 
 _CACHE_DIR: Path | None = None
-_LOADED: dict[tuple[str, bytes], "Workflow"] = {}  # (path, its bytes) -> workflow
+_LOADED: dict[tuple[str, bytes], Workflow] = {}  # (path, its bytes) -> workflow
 
 
 def enable_caches(directory: str | Path | None = None) -> None:
@@ -87,13 +93,13 @@ def _code_stamp() -> str:
 _WORKFLOW_KEYS: dict[int, str] = {}
 
 
-def _remember(memo_key: tuple[str, bytes], token: str, wf: "Workflow") -> "Workflow":
+def _remember(memo_key: tuple[str, bytes], token: str, wf: Workflow) -> Workflow:
     _LOADED[memo_key] = wf
     _WORKFLOW_KEYS[id(wf)] = token
     return wf
 
 
-def _load_cached(path: Path, load: Any) -> "Workflow":
+def _load_cached(path: Path, load: Any) -> Workflow:
     """``load(path)``, through the process memo and the on-disk cache.
 
     The cache keeps one pickle per workflow file: the file's bytes and the
@@ -124,7 +130,7 @@ def _load_cached(path: Path, load: Any) -> "Workflow":
                     wf = pickle.load(handle)
                     if type(wf).__name__ == "Workflow":
                         return _remember(memo_key, token, wf)
-        except Exception:  # noqa: BLE001 - a missing or stale cache entry is rebuilt
+        except Exception:
             pass
     token = os.urandom(8).hex()
     wf = _remember(memo_key, token, load(path))
@@ -138,7 +144,7 @@ def _load_cached(path: Path, load: Any) -> "Workflow":
                 pickle.dump((raw, stamp, token), handle, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(dataclasses.replace(wf, compiled={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(cache_file)
-        except Exception:  # noqa: BLE001 - no cache is slower, not wrong
+        except Exception:
             pass
     return wf
 
@@ -150,7 +156,7 @@ def user_workflows_dir(data_dir: Path) -> Path:
     return Path(data_dir) / USER_WORKFLOWS_DIR
 
 
-def find_workflow(workflow_id: str, data_dir: Path | None = None) -> "Workflow":
+def find_workflow(workflow_id: str, data_dir: Path | None = None) -> Workflow:
     """A workflow by id: built-in first, then the user's installed copies.
 
     Raises WorkflowError (Chinese) when there is no such workflow or the
@@ -175,7 +181,7 @@ def _all_ids(data_dir: Path | None) -> list[str]:
     return ids
 
 
-def workflow_choices(data_dir: Path | None = None) -> list["Workflow"]:
+def workflow_choices(data_dir: Path | None = None) -> list[Workflow]:
     """Every workflow a new report can use: built-in ones, then installed ones.
 
     An installed file that no longer loads is skipped (``shuzhi workflow
@@ -190,7 +196,7 @@ def workflow_choices(data_dir: Path | None = None) -> list["Workflow"]:
     return out
 
 
-def install_workflow(path: str | Path, data_dir: Path) -> "Workflow":
+def install_workflow(path: str | Path, data_dir: Path) -> Workflow:
     """Validate a workflow file and keep a copy in the data directory so that
     reports made from it can be opened later, wherever the file goes.
 
@@ -215,7 +221,7 @@ def install_workflow(path: str | Path, data_dir: Path) -> "Workflow":
     return wf
 
 
-def resolve_workflow_ref(ref: str, data_dir: Path) -> "Workflow":
+def resolve_workflow_ref(ref: str, data_dir: Path) -> Workflow:
     """``--workflow`` value: an id (built-in or installed) or a file path
     (validated and installed)."""
     if ref in _all_ids(data_dir):
@@ -226,7 +232,7 @@ def resolve_workflow_ref(ref: str, data_dir: Path) -> "Workflow":
     return find_workflow(ref, data_dir)  # raises with the list of known ids
 
 
-def workflow_key(wf: "Workflow") -> str | None:
+def workflow_key(wf: Workflow) -> str | None:
     """The build token of a workflow loaded through the cache (None for a
     workflow loaded some other way): part of the key of what is derived
     from a report's answers."""

@@ -20,7 +20,8 @@ moving from item to item updates a few widgets instead of mounting new ones
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import events, on
@@ -102,7 +103,7 @@ class BlockInput(OrderedKeys, TextArea):
             return True
         return False
 
-    def _on_paste(self, event: events.Paste) -> None:
+    async def _on_paste(self, event: events.Paste) -> None:
         # Handed on when the focus moved; else TextArea's own handler (next
         # in line) inserts it, line breaks and all.
         self._reroute_paste(event)
@@ -458,7 +459,7 @@ class ChoiceEditor(FieldEditor):
         f = self.field
         current = value if isinstance(value, str) else None
         in_options = current in f.options
-        self.query_one(OptionPicker).load(f.options, [current] if in_options else [])
+        self.query_one(OptionPicker).load(f.options, [current] if current is not None and in_options else [])
         custom = self.query_one(LineInput)
         custom.display = f.custom
         custom.value = "" if in_options or current is None else current

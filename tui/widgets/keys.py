@@ -25,7 +25,8 @@ running priority bindings first (the widget runs them, in order).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from textual import events
 from textual.message import Message

@@ -12,13 +12,14 @@ that option at once, a character that starts exactly one option picks it
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
@@ -39,7 +40,7 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
     OptionPicker:disabled { opacity: 0.7; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,up", "move(-1)", "上一个", show=False),
         Binding("right,down", "move(1)", "下一个", show=False),
         Binding("home", "move_to(0)", show=False),
@@ -52,12 +53,12 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
     class Changed(Message):
         """The user changed the choice."""
 
-        def __init__(self, picker: "OptionPicker") -> None:
+        def __init__(self, picker: OptionPicker) -> None:
             super().__init__()
             self.picker = picker
 
         @property
-        def control(self) -> "OptionPicker":
+        def control(self) -> OptionPicker:
             return self.picker
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
