@@ -27,6 +27,7 @@ from test_tui_support import (
     wait_for,
     wait_saved,
     wait_screen,
+    wizard_at,
 )
 from textual import events
 from textual.widgets import Input
@@ -82,11 +83,7 @@ def picker_text(wizard: Any, path: str) -> str:
 @async_test
 async def test_a_reused_yes_no_after_an_answered_one_reads_unanswered(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
-    app = make_app(tmp_path, report_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        wizard = await wait_screen(pilot, "WizardScreen")
-        await wizard.go_to("duty_system")
-        await pilot.pause()
+    async with wizard_at(tmp_path, report_id, "duty_system") as (app, pilot, wizard):
         editor = wizard.form().editor("duty_system.in_appraisal")
         assert app.focused is editor.query_one(OptionPicker)
         assert "未选择" in picker_text(wizard, "duty_system.in_appraisal")
@@ -117,11 +114,8 @@ async def test_a_reused_yes_no_after_an_answered_one_reads_unanswered(tmp_path: 
 @async_test
 async def test_choices_are_marked_in_characters_not_colour(tmp_path: Path) -> None:
     report_id = demo_report(tmp_path / "data")
-    app = make_app(tmp_path, report_id, environ={"LANG": "zh_CN.UTF-8", "NO_COLOR": "1"})
-    async with app.run_test(size=(80, 24)) as pilot:
-        wizard = await wait_screen(pilot, "WizardScreen")
-        await wizard.go_to("mandate")
-        await pilot.pause()
+    no_color = {"LANG": "zh_CN.UTF-8", "NO_COLOR": "1"}
+    async with wizard_at(tmp_path, report_id, "mandate", environ=no_color) as (app, pilot, wizard):
         superior = picker_text(wizard, "mandate.superior")
         assert superior.startswith("● 1.市委") and "○ 2.县委" in superior and "未选择" not in superior
         await wizard.go_to("problem_duty")
@@ -147,11 +141,7 @@ async def test_choices_are_marked_in_characters_not_colour(tmp_path: Path) -> No
 @async_test
 async def test_keys_pressed_with_no_pause_go_where_the_focus_is(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
-    app = make_app(tmp_path, report_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        wizard = await wait_screen(pilot, "WizardScreen")
-        await wizard.go_to("study_group")
-        await pilot.pause()
+    async with wizard_at(tmp_path, report_id, "study_group") as (app, pilot, wizard):
         burst(app, "12", "enter", "37", "enter")
         await wait_for(pilot, lambda: wizard.session.answers.get("study_group.speeches") == 37, what="37")
         assert wizard.session.answers["study_group.sessions"] == 12
@@ -190,11 +180,7 @@ async def test_keys_pressed_with_no_pause_go_where_the_focus_is(tmp_path: Path) 
 @async_test
 async def test_ctrl_q_right_after_typing_keeps_every_key(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
-    app = make_app(tmp_path, report_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        wizard = await wait_screen(pilot, "WizardScreen")
-        await wizard.go_to("leading")
-        await pilot.pause()
+    async with wizard_at(tmp_path, report_id, "leading") as (app, pilot, wizard):
         burst(app, "24", "ctrl+q")
         await wait_for(pilot, lambda: not app.is_running or wizard._session_closed, what="quit")
     assert stored_answers(tmp_path / "data", report_id)["leading.party_group"] == 24
@@ -203,11 +189,7 @@ async def test_ctrl_q_right_after_typing_keeps_every_key(tmp_path: Path) -> None
 @async_test
 async def test_sigterm_writes_what_is_queued_before_exiting(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
-    app = make_app(tmp_path, report_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        wizard = await wait_screen(pilot, "WizardScreen")
-        await wizard.go_to("leading")
-        await pilot.pause()
+    async with wizard_at(tmp_path, report_id, "leading") as (app, pilot, wizard):
         await pilot.press(*"31")
         assert wizard.session.dirty  # within the save delay: nothing written yet
         app._on_signal(signal.SIGTERM)
@@ -222,11 +204,7 @@ async def test_sigterm_writes_what_is_queued_before_exiting(tmp_path: Path) -> N
 @async_test
 async def test_a_paste_into_a_one_line_field_stays_there(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
-    app = make_app(tmp_path, report_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        wizard = await wait_screen(pilot, "WizardScreen")
-        await wizard.go_to("mandate")
-        await pilot.pause()
+    async with wizard_at(tmp_path, report_id, "mandate") as (app, pilot, wizard):
         editor = wizard.form().editor("mandate.judgement")
         custom = editor.query_one(Input)
         editor.focus_input()
@@ -294,11 +272,7 @@ async def test_a_draft_round_trips_through_answers_and_fill(tmp_path: Path) -> N
     from tui.session import open_session
 
     report_id = new_report(tmp_path / "data")
-    app = make_app(tmp_path, report_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        wizard = await wait_screen(pilot, "WizardScreen")
-        await wizard.go_to("leading")
-        await pilot.pause()
+    async with wizard_at(tmp_path, report_id, "leading") as (app, pilot, wizard):
         await pilot.press(*"两次", "enter", *"4")
         editor = wizard.form().editor("leading.party_group")
         assert editor.error and "不是整数" in editor.error  # shown with its error
@@ -371,11 +345,7 @@ async def test_home_import_updates_the_listed_unit_year_and_title(tmp_path: Path
 @async_test
 async def test_an_escape_in_an_answer_is_shown_neutralised_in_the_panel(tmp_path: Path) -> None:
     report_id = demo_report(tmp_path / "data")
-    app = make_app(tmp_path, report_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        wizard = await wait_screen(pilot, "WizardScreen")
-        await wizard.go_to("problem_duty")
-        await pilot.pause()
+    async with wizard_at(tmp_path, report_id, "problem_duty") as (app, pilot, wizard):
         area = wizard.form().editor("problem_duty.other").query_one("BlockInput")
         area.focus()
         await pilot.pause()
