@@ -52,6 +52,13 @@ def burst(app: Any, *keys: str) -> None:
                 app.post_message(events.Key(character, character))
 
 
+async def keys_done(pilot: Any) -> None:
+    """Until every key of a burst is handled."""
+    app = pilot.app
+    await wait_for(pilot, lambda: not app._key_backlog and app._key_holder is None, what="keys handled")
+    await pilot.pause()
+
+
 def new_report(data_dir: Path, **basics: Any) -> str:
     from store.core import Store
     from tui.session import NewReport, create_report
@@ -143,7 +150,8 @@ async def test_keys_pressed_with_no_pause_go_where_the_focus_is(tmp_path: Path) 
     report_id = new_report(tmp_path / "data")
     async with wizard_at(tmp_path, report_id, "study_group") as (app, pilot, wizard):
         burst(app, "12", "enter", "37", "enter")
-        await wait_for(pilot, lambda: wizard.session.answers.get("study_group.speeches") == 37, what="37")
+        await keys_done(pilot)
+        assert wizard.session.answers["study_group.speeches"] == 37
         assert wizard.session.answers["study_group.sessions"] == 12
 
         # A count, a count, then a list: 12⏎36⏎学习… lands in three fields.
@@ -151,7 +159,8 @@ async def test_keys_pressed_with_no_pause_go_where_the_focus_is(tmp_path: Path) 
         await pilot.pause()
         area = wizard.form().editor("study_group.topics").query_one("BlockInput")
         burst(app, "ctrl+a", "ctrl+k", "8", "enter", "ctrl+a", "ctrl+k", "6", "enter", "学习贯彻党的二十大精神")
-        await wait_for(pilot, lambda: "学习贯彻" in area.text, what="list typed")
+        await keys_done(pilot)
+        assert area.text == "学习贯彻党的二十大精神"
         assert wizard.session.answers["study_group.sessions"] == 8
         assert wizard.session.answers["study_group.speeches"] == 6
         assert wizard.session.answers["study_group.topics"] == ["学习贯彻党的二十大精神"]
@@ -160,21 +169,42 @@ async def test_keys_pressed_with_no_pause_go_where_the_focus_is(tmp_path: Path) 
         await wizard.go_to("documents")
         await pilot.pause()
         burst(app, "5", "pagedown", "9")
-        await wait_for(pilot, lambda: wizard.item.id == "dual_life" and wizard.session.answers.get(
-            "dual_life.branch_life") == 9, what="page down in a burst")
+        await keys_done(pilot)
+        assert wizard.item.id == "dual_life" and wizard.session.answers["dual_life.branch_life"] == 9
         assert wizard.session.answers["documents.total"] == 5
 
         # Yes/no in a burst: Y Enter moves on, the count after it is the next field's.
         await wizard.go_to("review")
         await pilot.pause()
         burst(app, "y", "enter", "3", "enter")
-        await wait_for(pilot, lambda: wizard.item.id == "duty_system", what="next item after the last field")
+        await keys_done(pilot)
+        assert wizard.item.id == "duty_system"  # Enter in the last field: the next item
         assert wizard.session.answers["review.yishuyiping"] is True
         assert wizard.session.answers["review.inspections"] == 3
         await wait_saved(pilot)
     on_disk = stored_answers(tmp_path / "data", report_id)
     assert on_disk["study_group.speeches"] == 6 and on_disk["documents.total"] == 5
     assert on_disk["dual_life.branch_life"] == 9 and on_disk["review.inspections"] == 3
+
+
+@async_test
+async def test_keys_arriving_while_earlier_ones_are_handled_keep_their_order(tmp_path: Path) -> None:
+    """As tmux sends them: Enter×4 and Ctrl+A Ctrl+K, then the date typed,
+    then Enter Enter, each part arriving while the one before is handled."""
+    import asyncio
+
+    report_id = new_report(tmp_path / "data")
+    async with wizard_at(tmp_path, report_id, "basics") as (app, pilot, wizard):
+        burst(app, "enter", "enter", "enter", "enter", "ctrl+a", "ctrl+k")
+        await asyncio.sleep(0)
+        burst(app, "2026-01-08")
+        await asyncio.sleep(0)
+        burst(app, "enter", "enter")
+        await keys_done(pilot)
+        assert wizard.session.drafts == {}
+        assert wizard.session.answers["basics.year"] == 2025
+        assert wizard.session.answers["basics.date"] == "2026-01-08"
+        assert wizard.item.id == "mandate"
 
 
 @async_test
@@ -190,10 +220,11 @@ async def test_ctrl_q_right_after_typing_keeps_every_key(tmp_path: Path) -> None
 async def test_sigterm_writes_what_is_queued_before_exiting(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
     async with wizard_at(tmp_path, report_id, "leading") as (app, pilot, wizard):
-        await pilot.press(*"31")
-        assert wizard.session.dirty  # within the save delay: nothing written yet
+        burst(app, "31", "tab", "4")  # typed, and the signal right behind the keys
         app._on_signal(signal.SIGTERM)
-        assert stored_answers(tmp_path / "data", report_id)["leading.party_group"] == 31  # before the exit
+        await wait_for(pilot, lambda: wizard._session_closed, what="saved on the signal")
+        assert stored_answers(tmp_path / "data", report_id)["leading.organ_committee"] == 4
+        assert stored_answers(tmp_path / "data", report_id)["leading.party_group"] == 31
         await pilot.pause()
     assert app.return_code == 128 + signal.SIGTERM
 

@@ -14,15 +14,17 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
-from .widgets.keys import OrderedKeys
+from .widgets.keys import KeyQueue
 
 if TYPE_CHECKING:  # pragma: no cover
     from store.core import Store
@@ -51,7 +53,7 @@ def terminal_encoding_problem(environ: "os._Environ[str] | dict[str, str] | None
     )
 
 
-class ShuzhiApp(App[None]):
+class ShuzhiApp(KeyQueue, App[None]):
     """Walks the user through a workflow's checklist and exports the report."""
 
     TITLE = "述职"
@@ -80,10 +82,13 @@ class ShuzhiApp(App[None]):
         handle_signals: bool = False,
     ) -> None:
         super().__init__()
+        self._key_queue_init()
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.initial_report_id = report_id
         self.initial_item = start_item
         self.handle_signals = handle_signals
+        self._signalled = False
+        self._exiting_on_signal = False
         self.store: "Store | None" = store
         self.today = today
         self.cursor_blink = cursor_blink
@@ -125,21 +130,48 @@ class ShuzhiApp(App[None]):
             except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signal
                 pass
 
+    class SignalQuit(Message):
+        """SIGHUP or SIGTERM arrived (queued behind the input received before it)."""
+
+        def __init__(self, signum: int) -> None:
+            super().__init__()
+            self.signum = signum
+
     def _on_signal(self, signum: int) -> None:
-        """Save synchronously, then exit (with 128 + the signal number, as a
-        shell reports a process ended by a signal). Should the exit hang on a
-        terminal that is gone, the process ends a little later anyway: the
-        answers are on disk already."""
-        self.close_sessions(force=True)
-        self.exit(return_code=128 + signum)
+        """Save, then exit with 128 + the signal number (as a shell reports a
+        process ended by a signal). The keys received before the signal are
+        handled first (for a moment at most), so that they are saved too.
+        Should the app be stuck, or the exit hang on a terminal that is gone,
+        the process saves and ends a little later anyway."""
+        if self._signalled:
+            return
+        self._signalled = True
+        self.post_message(self.SignalQuit(signum))
         if self.handle_signals:  # the process is ours (not a test's)
 
-            def stop_anyway() -> None:
+            def last_resort() -> None:
+                if not self._exiting_on_signal:
+                    with contextlib.suppress(Exception):
+                        self.close_sessions(force=True)
+                time.sleep(1.0)
                 os._exit(128 + signum)
 
-            timer = threading.Timer(3.0, stop_anyway)
+            timer = threading.Timer(2.0, last_resort)
             timer.daemon = True
             timer.start()
+
+    def on_shuzhi_app_signal_quit(self, message: "ShuzhiApp.SignalQuit") -> None:
+        message.stop()
+        signum = message.signum
+        self.after_keys(lambda: self._save_and_exit(signum))
+        self.set_timer(1.0, lambda: self._save_and_exit(signum))  # at the latest
+
+    def _save_and_exit(self, signum: int) -> None:
+        if self._exiting_on_signal:
+            return
+        self._exiting_on_signal = True
+        self.close_sessions(force=True)
+        self.exit(return_code=128 + signum)
 
     def panic(self, *renderables: Any) -> None:
         """The terminal failed (e.g. it was closed while reading keys): save first."""
@@ -148,18 +180,21 @@ class ShuzhiApp(App[None]):
         super().panic(*renderables)
 
     async def on_event(self, event: events.Event) -> None:
-        # A key for an editor's input goes to it as it comes, priority
-        # bindings included, so that it is handled in order with the keys
-        # queued before it (see tui.widgets.keys).
+        # Keys and pastes for an editor's input go to it one at a time, each
+        # to the widget focused once the one before is handled, priority
+        # bindings included (see tui.widgets.keys).
         if (
-            isinstance(event, events.Key)
+            isinstance(event, (events.Key, events.Paste))
             and not event.is_forwarded
-            and isinstance(self.focused, OrderedKeys)
             and self.screen.maximized is None
+            and await self._queue_input(event)
         ):
             self.app_focus = True
-            self.focused._forward_event(event)
             return
+        await super().on_event(event)
+
+    async def _textual_input(self, event: events.Key | events.Paste) -> None:
+        """An input event the key queue hands back: Textual's own handling."""
         await super().on_event(event)
 
     # ------------------------------------------------------------- reports

@@ -75,19 +75,22 @@ class LineInput(OrderedKeys, Input):
         return False
 
     def _on_paste(self, event: events.Paste) -> None:
-        if self._reroute_paste(event):
-            return
-        event.stop()
-        event.prevent_default()
-        text = event.text or ""
-        if "\n" in text or "\r" in text:
-            text = "".join(line.strip() for line in text.splitlines())
-        if text:
-            selection = self.selection
-            if selection.is_empty:
-                self.insert_text_at_cursor(text)
-            else:
-                self.replace(text, *selection)
+        try:
+            if self._reroute_paste(event):
+                return
+            event.stop()
+            event.prevent_default()
+            text = event.text or ""
+            if "\n" in text or "\r" in text:
+                text = "".join(line.strip() for line in text.splitlines())
+            if text:
+                selection = self.selection
+                if selection.is_empty:
+                    self.insert_text_at_cursor(text)
+                else:
+                    self.replace(text, *selection)
+        finally:
+            self._key_done()
 
     async def action_submit(self) -> None:
         if not await submit_from(self):
@@ -104,9 +107,12 @@ class BlockInput(OrderedKeys, TextArea):
         return False
 
     async def _on_paste(self, event: events.Paste) -> None:
-        # Handed on when the focus moved; else TextArea's own handler (next
-        # in line) inserts it, line breaks and all.
-        self._reroute_paste(event)
+        try:
+            if not self._reroute_paste(event):
+                event.prevent_default()  # TextArea's own handler, run here: line breaks and all
+                await TextArea._on_paste(self, event)
+        finally:
+            self._key_done()
 
 
 class FieldEditor(Vertical):

@@ -7,30 +7,36 @@ ahead of keys still queued. Over a laggy SSH link keys arrive in bursts:
 ``12⏎37⏎`` would all be queued for the first field, so that it got 1237
 and the next field nothing, and ``12`` PageDown could land on the next item.
 
-The editors' input widgets mix in :class:`OrderedKeys`:
+Here, while an editor's input widget (:class:`OrderedKeys`) has the focus,
+the app (:class:`KeyQueue`) hands it one key (or paste) at a time and the
+next only once that one is handled, to whatever has the focus then:
 
-* a key that reaches a widget which has lost the focus meanwhile is handed
-  on to the widget focused now (through the app, so that it is handled as
-  if it had just arrived);
-* the focused widget handles each key completely, bindings included
-  (priority ones first, then its own typing, then the others), before the
-  next one, so nothing overtakes anything;
+* the widget handles the key completely, bindings included (priority ones
+  first, then its own typing, then the others);
 * every change of content is reported as it happens (``on_edit``);
 * Enter moves on synchronously (the screen's :meth:`FieldFlow.submit_from`),
-  so the keys after it find the focus already moved.
+  so the next key finds the focus already moved.
 
-``tui.app.ShuzhiApp`` sends keys for such a widget straight to it, without
-running priority bindings first (the widget runs them, in order).
+Where the focus is on anything else (the checklist, a button, a dialog),
+keys take Textual's own path, as before.
 """
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
+
+# A widget that has not reported a key handled after this long (it was
+# removed meanwhile, say) no longer holds up the keys behind it.
+KEY_TIMEOUT = 0.5
+
+InputEvent = events.Key | events.Paste
 
 
 class FieldFlow(Protocol):
@@ -45,6 +51,109 @@ async def submit_from(widget: Widget) -> bool:
     """Enter in ``widget``: the screen moves the focus on, if it knows how."""
     flow: Any = getattr(widget.screen, "submit_from", None)
     return bool(flow is not None and await flow(widget))
+
+
+class KeyQueue:
+    """Mixin for the App (before ``App``): keys and pastes for an
+    :class:`OrderedKeys` widget are handed on one at a time."""
+
+    class KeyHandled(Message):
+        """The widget in hand finished a key: hand on the next."""
+
+    def _key_queue_init(self) -> None:
+        self._key_backlog: deque[InputEvent] = deque()
+        self._key_holder: Widget | None = None
+        self._key_out = 0  # events handed to the holder and not yet handled
+        self._key_since = 0.0
+        self._key_timer: Any = None
+        # Called once when every key is handled (the app waits for that to quit on a signal).
+        self._when_keys_done: Callable[[], None] | None = None
+
+    @property
+    def keys_pending(self) -> bool:
+        return bool(self._key_backlog) or self._key_holder is not None
+
+    def after_keys(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once every key received so far is handled."""
+        if self.keys_pending:
+            self._when_keys_done = callback
+        else:
+            callback()
+
+    async def _queue_input(self, event: InputEvent) -> bool:
+        """Take an input event from the driver; False: Textual's own path."""
+        app: Any = self
+        if not self._key_backlog and self._key_holder is None and not isinstance(app.focused, OrderedKeys):
+            return False
+        self._key_backlog.append(event)
+        await self._hand_on()
+        return True
+
+    async def _hand_on(self) -> None:
+        app: Any = self
+        if self._key_holder is not None:
+            if self._key_holder.is_attached and time.monotonic() - self._key_since < KEY_TIMEOUT:
+                return
+            self._key_holder = None  # gone, or stuck: the keys behind it go on
+        while self._key_backlog:
+            if self._forward_next():
+                return
+            await app._textual_input(self._key_backlog.popleft())  # not for an editor: as Textual does
+        self._keys_drained()
+
+    def _forward_next(self) -> bool:
+        """Hand the next event (and the characters typed right after it:
+        they cannot move the focus) to the editor focused now; False when
+        the focus is not on an editor."""
+        app: Any = self
+        focused = app.focused
+        if not isinstance(focused, OrderedKeys):
+            return False
+        self._key_holder = focused
+        self._key_since = time.monotonic()
+        if self._key_timer is None:
+            self._key_timer = app.set_timer(KEY_TIMEOUT + 0.05, self._key_watch)
+        else:
+            self._key_timer.reset()
+        self._key_out = 0
+        while self._key_backlog:
+            event = self._key_backlog.popleft()
+            focused._forward_event(event)
+            self._key_out += 1
+            if not (_typed(event) and self._key_backlog and _typed(self._key_backlog[0])):
+                break
+        return True
+
+    def _keys_drained(self) -> None:
+        if self._when_keys_done is not None and not self.keys_pending:
+            callback, self._when_keys_done = self._when_keys_done, None
+            callback()
+
+    async def _key_watch(self) -> None:
+        self._key_timer = None
+        await self._hand_on()
+
+    def key_handled(self, widget: Widget) -> None:
+        """Called by the widget in hand when it has handled an event."""
+        if widget is not self._key_holder:
+            return
+        self._key_out -= 1
+        if self._key_out > 0:
+            return
+        self._key_holder = None
+        if not self._key_backlog:
+            self._keys_drained()
+        elif not self._forward_next():  # straight on, without a round through the app
+            app: Any = self
+            app.post_message(self.KeyHandled())
+
+    async def on_key_queue_key_handled(self, message: "KeyQueue.KeyHandled") -> None:
+        message.stop()
+        await self._hand_on()
+
+
+def _typed(event: InputEvent) -> bool:
+    return isinstance(event, events.Key) and event.is_printable
 
 
 class OrderedKeys:
@@ -72,16 +181,21 @@ class OrderedKeys:
         app = self.app
         event.stop()
         event.prevent_default()  # the base classes' handlers run from here, or not at all
-        if app.focused is not self:
-            # Queued here before the focus moved on: it belongs to the
-            # widget focused now, as a key that has just arrived.
-            app.post_message(events.Key(event.key, event.character))
-            return
-        if await app._check_bindings(event.key, priority=True):
-            return
-        if await self._type_key(event):
-            return
-        await app._check_bindings(event.key)
+        try:
+            if app.focused is not self:
+                # Not for this widget any more (the focus moved before it
+                # was handled): as a key that has just arrived.
+                app.post_message(events.Key(event.key, event.character))
+            elif not await app._check_bindings(event.key, priority=True) and not await self._type_key(event):
+                await app._check_bindings(event.key)
+        finally:
+            self._key_done()
+
+    def _key_done(self) -> None:
+        assert isinstance(self, Widget)
+        done = getattr(self.app, "key_handled", None)
+        if done is not None:
+            done(self)
 
     def _reroute_paste(self, event: events.Paste) -> bool:
         """A paste that reached this widget after the focus moved on goes

@@ -172,6 +172,8 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
     def _on_paste(self, event: events.Paste) -> None:
         if not self._reroute_paste(event):
             event.stop()  # nothing to paste into
+            event.prevent_default()
+        self._key_done()
 
     def on_focus(self) -> None:
         self.refresh()
