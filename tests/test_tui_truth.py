@@ -208,6 +208,20 @@ async def test_keys_arriving_while_earlier_ones_are_handled_keep_their_order(tmp
 
 
 @async_test
+async def test_keys_after_page_down_wait_for_the_next_items_fields(tmp_path: Path) -> None:
+    """PageDown from a multi-line field to an item whose editors are still
+    being mounted: the keys typed right after it go to its first field."""
+    report_id = new_report(tmp_path / "data")
+    async with wizard_at(tmp_path, report_id, start_item="theory") as (app, pilot, wizard):
+        burst(app, "tab", "甲", "enter", "乙", "pagedown", "24", "enter", "6")
+        await keys_done(pilot)
+        assert wizard.item.id == "leading"
+        assert wizard.session.answers["theory.ways"] == ["甲", "乙"]
+        assert wizard.session.answers["leading.party_group"] == 24
+        assert wizard.session.answers["leading.organ_committee"] == 6
+
+
+@async_test
 async def test_ctrl_q_right_after_typing_keeps_every_key(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
     async with wizard_at(tmp_path, report_id, "leading") as (app, pilot, wizard):

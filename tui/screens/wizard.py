@@ -150,6 +150,7 @@ class WizardScreen(Screen[None]):
             self.session.last_item = self.items[index].id
         self.index = index
         view = self.form()
+        keys: Any = self.app
         with self.app.batch_update():
             view.show(self.item, self.session.shown_values(self.item.id))
             self.query_one(ChecklistTree).show_item(self.item.id)
@@ -157,7 +158,11 @@ class WizardScreen(Screen[None]):
             self._update_title()
             self._apply_notes(view)
             if focus:
-                view.focus_first()
+                # Keys typed meanwhile wait for the new item's first field.
+                hold = getattr(keys, "hold_keys", None)
+                if hold is not None:
+                    hold()
+                view.focus_first(done=getattr(keys, "release_keys", None))
         if moved:
             self._schedule_check()  # the item left is accepted: its state changes
 
@@ -323,12 +328,27 @@ class WizardScreen(Screen[None]):
             self.focus_next()
             return True
         for following in view.editors[view.editors.index(editor) + 1 :]:
+            if not following.ready:  # still being mounted: keys wait for it
+                self._focus_when_ready(following)
+                return True
             if following.first_focusable() is not None:
                 following.focus_input()
                 following.scroll_visible(animate=False)
                 return True
         await self.action_next_item()
         return True
+
+    def _focus_when_ready(self, editor: FieldEditor, attempts: int = 8) -> None:
+        keys: Any = self.app
+        if attempts == 8 and hasattr(keys, "hold_keys"):
+            keys.hold_keys()
+        if not editor.ready and attempts > 0:
+            self.call_after_refresh(self._focus_when_ready, editor, attempts - 1)
+            return
+        editor.focus_input()
+        editor.scroll_visible(animate=False)
+        if hasattr(keys, "release_keys"):
+            keys.release_keys()
 
     async def on_group_editor_delete_requested(self, event: GroupEditor.DeleteRequested) -> None:
         from .dialogs import ConfirmDialog

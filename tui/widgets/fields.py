@@ -181,6 +181,7 @@ class FieldEditor(Vertical):
         # do not change it are not the user's and are ignored.
         self._baseline: Any = None
         self._loading = False
+        self._loaded = False  # its widgets hold the field's value (after the mount)
         self._message_shown: tuple[str, str] | None = None
 
     # ----------------------------------------------------------- layout
@@ -249,6 +250,7 @@ class FieldEditor(Vertical):
             elif not isinstance(widget, Button) or self.readonly:
                 widget.disabled = self.readonly
         self._baseline = self.raw()
+        self._loaded = True
         # A stored value that does not validate (a draft) shows its error.
         if self.initial is not None:
             _value, self.error = validate(f, self.initial, self.path)
@@ -277,7 +279,16 @@ class FieldEditor(Vertical):
         if widget is not None:
             self.screen.set_focus(widget, scroll_visible=scroll_visible)
 
+    @property
+    def ready(self) -> bool:
+        """Mounted and showing its field (keys may go to it)."""
+        return self._loaded
+
     def first_focusable(self) -> Widget | None:
+        """The first input keys can go to; None while the editor is being
+        mounted (what is typed then would be replaced by the field's value)."""
+        if not self._loaded:
+            return None
         for widget in self.query(_INPUTS):
             if widget.focusable and widget.display:
                 return widget
@@ -676,15 +687,23 @@ class GroupEditor(FieldEditor):
             return
         entry = self._entry(len(self.entries()), {})
         self.query_one(".group-entries", Vertical).mount(entry)
+        hold = getattr(self.app, "hold_keys", None)  # keys typed meanwhile wait for the entry
+        if hold is not None:
+            hold()
         self.call_after_refresh(self._focus_entry, entry)
 
-    def _focus_entry(self, entry: GroupEntry, attempts: int = 3) -> None:
-        for editor in entry.query(FieldEditor):
+    def _focus_entry(self, entry: GroupEntry, attempts: int = 8) -> None:
+        editors = list(entry.query(FieldEditor))
+        if attempts > 0 and not (editors and editors[0].first_focusable() is not None):
+            self.call_after_refresh(self._focus_entry, entry, attempts - 1)  # still being mounted
+            return
+        for editor in editors:
             if editor.first_focusable() is not None:
                 editor.focus_input()
-                return
-        if attempts > 0:  # the entry's editors are still being mounted
-            self.call_after_refresh(self._focus_entry, entry, attempts - 1)
+                break
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            release()
 
     async def delete_entry(self, entry: GroupEntry) -> None:
         values = [e.raw() for e in self.entries() if e is not entry]

@@ -8,7 +8,8 @@ rather than mounting a new form each time.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -149,20 +150,26 @@ class ItemView(VerticalScroll):
                 return editor
         return None
 
-    def focus_first(self, attempts: int = 3) -> None:
+    def focus_first(self, attempts: int = 8, done: "Callable[[], None] | None" = None) -> None:
         """Focus the first field's input; an editor still being mounted has
-        none yet, so try again after a refresh rather than skip it."""
+        none yet, so try again after a refresh rather than skip it.
+        ``done`` is called once the focus is there (or it cannot be)."""
         if self.readonly:
+            if done is not None:
+                done()
             return
         for editor in self.editors:
             if editor.first_focusable() is not None:
                 # Keep the question in view; scroll only if the input is out of sight.
                 editor.focus_input(scroll_visible=False)
                 self.call_after_refresh(self._reveal, editor)
-                return
+                break
             if attempts > 0:
-                self.call_after_refresh(self.focus_first, attempts - 1)
+                self.call_after_refresh(self.focus_first, attempts - 1, done)
                 return
+            break
+        if done is not None:
+            done()
 
     def _reveal(self, editor: FieldEditor) -> None:
         widget = self.screen.focused

@@ -68,10 +68,29 @@ class KeyQueue:
         self._key_timer: Any = None
         # Called once when every key is handled (the app waits for that to quit on a signal).
         self._when_keys_done: Callable[[], None] | None = None
+        # While the focus is being moved somewhere that is not ready yet
+        # (a new item's fields being mounted), keys wait.
+        self._key_holds = 0
+        self._key_hold_since = 0.0
 
     @property
     def keys_pending(self) -> bool:
         return bool(self._key_backlog) or self._key_holder is not None
+
+    def hold_keys(self) -> None:
+        """Keys wait until :meth:`release_keys` (the focus is on its way)."""
+        if self._key_holds == 0:
+            self._key_hold_since = time.monotonic()
+            app: Any = self
+            app.set_timer(KEY_TIMEOUT * 2 + 0.05, self._hand_on)
+        self._key_holds += 1
+
+    def release_keys(self) -> None:
+        if self._key_holds > 0:
+            self._key_holds -= 1
+            if self._key_holds == 0 and self._key_holder is None and self._key_backlog:
+                app: Any = self
+                app.post_message(self.KeyHandled())
 
     def after_keys(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once every key received so far is handled."""
@@ -83,7 +102,10 @@ class KeyQueue:
     async def _queue_input(self, event: InputEvent) -> bool:
         """Take an input event from the driver; False: Textual's own path."""
         app: Any = self
-        if not self._key_backlog and self._key_holder is None and not isinstance(app.focused, OrderedKeys):
+        if (
+            not self._key_backlog and self._key_holder is None and not self._key_holds
+            and not isinstance(app.focused, OrderedKeys)
+        ):
             return False
         self._key_backlog.append(event)
         await self._hand_on()
@@ -91,6 +113,10 @@ class KeyQueue:
 
     async def _hand_on(self) -> None:
         app: Any = self
+        if self._key_holds:
+            if time.monotonic() - self._key_hold_since < KEY_TIMEOUT * 2:
+                return
+            self._key_holds = 0  # never released: the keys go on
         if self._key_holder is not None:
             if self._key_holder.is_attached and time.monotonic() - self._key_since < KEY_TIMEOUT:
                 return
@@ -143,6 +169,8 @@ class KeyQueue:
         self._key_holder = None
         if not self._key_backlog:
             self._keys_drained()
+        elif self._key_holds:
+            return  # released later (release_keys)
         elif not self._forward_next():  # straight on, without a round through the app
             app: Any = self
             app.post_message(self.KeyHandled())
