@@ -222,6 +222,29 @@ async def test_keys_after_page_down_wait_for_the_next_items_fields(tmp_path: Pat
 
 
 @async_test
+async def test_three_items_typed_in_one_burst(tmp_path: Path) -> None:
+    """Items 1–4 of a new report typed without a pause, as in the tmux walk:
+    new editors are mounted on the way (Tab must not skip them)."""
+    report_id = new_report(tmp_path / "data")
+    async with wizard_at(tmp_path, report_id) as (app, pilot, wizard):
+        burst(app, "enter", "enter", "enter", "enter", "ctrl+a", "ctrl+k", "2026-01-08", "enter", "enter")
+        burst(app, "enter", "市直机关工委", "enter", "关于加强", "enter", "全市机关", "pagedown", "tab", "党组会议",
+              "enter", "理论学习", "pagedown", "24", "enter", "12", "enter", "2", "enter", "研究部署", "tab", "y",
+              "enter", "n", "enter")
+        await keys_done(pilot)
+        answers, drafts = wizard.session.answers, wizard.session.drafts
+        assert drafts == {}
+        assert answers["basics.date"] == "2026-01-08" and answers["mandate.guide"] == "市直机关工委"
+        assert answers["mandate.documents"] == ["关于加强", "全市机关"]
+        assert answers["theory.ways"] == ["党组会议", "理论学习"]
+        assert (answers["leading.party_group"], answers["leading.organ_committee"], answers["leading.members_congress"]) == (
+            24, 12, 2)
+        assert answers["leading.matters"] == ["研究部署"]
+        assert answers["leading.conveyed"] is True and answers["leading.heard"] is False
+        assert wizard.item.id == "documents"
+
+
+@async_test
 async def test_ctrl_q_right_after_typing_keeps_every_key(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
     async with wizard_at(tmp_path, report_id, "leading") as (app, pilot, wizard):

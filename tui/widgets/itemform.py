@@ -151,23 +151,19 @@ class ItemView(VerticalScroll):
         return None
 
     def focus_first(self, attempts: int = 8, done: "Callable[[], None] | None" = None) -> None:
-        """Focus the first field's input; an editor still being mounted has
-        none yet, so try again after a refresh rather than skip it.
-        ``done`` is called once the focus is there (or it cannot be)."""
-        if self.readonly:
-            if done is not None:
-                done()
+        """Focus the first field's input once every editor of the item is
+        mounted (new ones take a refresh or two; Tab would skip them), and
+        then call ``done``, also when that cannot be (after a few tries)."""
+        if not self.readonly and attempts > 0 and not all(editor.ready for editor in self.editors):
+            self.call_after_refresh(self.focus_first, attempts - 1, done)
             return
-        for editor in self.editors:
-            if editor.first_focusable() is not None:
-                # Keep the question in view; scroll only if the input is out of sight.
-                editor.focus_input(scroll_visible=False)
-                self.call_after_refresh(self._reveal, editor)
-                break
-            if attempts > 0:
-                self.call_after_refresh(self.focus_first, attempts - 1, done)
-                return
-            break
+        if not self.readonly:
+            for editor in self.editors:
+                if editor.first_focusable() is not None:
+                    # Keep the question in view; scroll only if the input is out of sight.
+                    editor.focus_input(scroll_visible=False)
+                    self.call_after_refresh(self._reveal, editor)
+                    break
         if done is not None:
             done()
 
