@@ -198,7 +198,7 @@ async def test_final_export_with_pending_items_offers_a_draft(tmp_path: Path) ->
         await wait_screen(pilot, "WizardScreen")
         await pilot.press("f3")
         dialog = await wait_screen(pilot, "ExportDialog")
-        dialog.query_one("#fmt-txt").value = True
+        dialog.choose_format("txt")
         await pilot.pause()
         assert dialog.selected_format() == "txt"
         await pilot.click("#export-final")

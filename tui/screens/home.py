@@ -88,6 +88,7 @@ class HomeScreen(Screen[None]):
         self._progress_cache: "ProgressCache | None" = None
         self._workflow_names: dict[str, str] = {}
         self._last_deleted: str | None = None
+        self._marked: str | None = None  # the row shown with ▸
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,16 +160,10 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#reports", DataTable)
         current = select or self.selected_id()
         table.clear()
+        self._marked = None
         for meta in self.metas:
-            title = Text(meta.title, overflow="ellipsis", no_wrap=True)
-            if meta.deleted:
-                title = Text("［已删除］", style="red") + title
-            elif meta.problem:
-                title = Text("［无法读取］", style="red") + title
-            elif meta.locked_by is not None:
-                title = Text("［编辑中］", style="yellow") + title
             table.add_row(
-                title,
+                self._title_cell(meta),
                 self._workflow_names.get(meta.workflow_id, meta.workflow_id),
                 str(meta.year or ""),
                 self._progress.get(meta.id, "…"),
@@ -188,6 +183,31 @@ class HomeScreen(Screen[None]):
         else:
             table.focus()
         self._update_status()
+
+    @staticmethod
+    def _title_cell(meta: "ReportMeta", current: bool = False) -> Text:
+        """A report's title; ▸ marks the selected one (readable without colour)."""
+        title = Text(meta.title)
+        if meta.deleted:
+            title = Text("［已删除］", style="red") + title
+        elif meta.problem:
+            title = Text("［无法读取］", style="red") + title
+        elif meta.locked_by is not None:
+            title = Text("［编辑中］", style="yellow") + title
+        title = Text("▸ " if current else "  ", style="bold") + title
+        title.overflow = "ellipsis"
+        title.no_wrap = True
+        return title
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        table = event.data_table
+        new = event.row_key.value if event.row_key is not None else None
+        for report_id, current in ((self._marked, False), (new, True)):
+            meta = next((m for m in self.metas if m.id == report_id), None)
+            if meta is not None and report_id in table.rows:
+                table.update_cell(report_id, "title", self._title_cell(meta, current))
+        self._marked = new
 
     def _update_status(self) -> None:
         status = self.query_one("#home-status", Static)

@@ -78,15 +78,28 @@ class NewReportScreen(Screen["str | None"]):
         options = self.query_one("#workflow-list", OptionList)
         options.display = True
         for wf in workflows:
-            prompt = Text(wf.title, style="bold")
-            if wf.description:
-                prompt.append("\n" + tidy(wf.description), style="dim")
-            options.add_option(Option(prompt, id=wf.id))
+            options.add_option(Option(self._prompt(wf, False), id=wf.id))
         if not workflows:
             self.app.show_error("没有可用的工作流", "没有找到任何可用的工作流文件。")
             return
         options.highlighted = 0
         options.focus()
+
+    @staticmethod
+    def _prompt(wf: "Workflow", current: bool) -> Text:
+        """A workflow in the list; ▸ marks the highlighted one (readable without colour)."""
+        prompt = Text("▸ " if current else "  ", style="bold")
+        prompt.append(wf.title, style="bold")
+        if wf.description:
+            prompt.append("\n  " + tidy(wf.description), style="dim")
+        return prompt
+
+    @on(OptionList.OptionHighlighted, "#workflow-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        options = event.option_list
+        for index, wf in enumerate(self.workflows):
+            options.replace_option_prompt_at_index(index, self._prompt(wf, index == event.option_index))
 
     @on(OptionList.OptionSelected, "#workflow-list")
     async def _chosen(self, event: OptionList.OptionSelected) -> None:
