@@ -717,6 +717,9 @@ def test_answers_prints_drafts_as_comments_and_fill_reads_it_back(cli: Cli, tmp_
     assert filled.code == 0, filled  # the round trip the README promises
     check = cli("check", report_id, "--json").json()
     assert any(p["field"] == "leading.party_group" and p["severity"] == "error" for p in check["problems"])
+    # ask shows the draft and asks for the field again.
+    ask = cli("ask", report_id, "--pending", input="\n" * 9)
+    assert "［草稿：两次" in ask.out and "不是整数" in ask.out, ask
     # Uncommenting a corrected draft line makes it an answer.
     path.write_text(dumped.out.replace("# leading.party_group: 两次", "leading.party_group: 2"), encoding="utf-8")
     assert cli("fill", report_id, str(path)).code == 0

@@ -151,6 +151,12 @@ class Asker:
         suffix = ""
         if current:
             suffix = f"［当前：{current}" + (f"，沿用{unconfirmed[f.path]}年，回车确认" if carried else "") + "］"
+        draft = self.session.drafts.get(f.path)
+        if draft is not None:
+            from workflows.values import validate
+
+            shown = str(draft).replace("\n", " ")[:40]
+            suffix = f"［草稿：{shown}，{validate(f, draft)[1] or '未通过校验'}；请重新填写］"
         prompt = f"  {f.label}（{self.hint(f)}）{suffix}："
         while True:
             action, raw = self.raw_value(f, prompt)
