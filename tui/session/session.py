@@ -182,7 +182,10 @@ class Session:
         self._handle = handle
         self.workflow = workflow
         self.today = today
-        self._values, self._drafts = split_answers(workflow, handle.answers, handle.drafts)
+        # As stored; split into valid values and drafts on first use (a
+        # cached check of an unchanged report never needs it).
+        self._raw: tuple[dict[str, Any], dict[str, Any]] | None = (handle.answers, handle.drafts)
+        self._split: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
         self._from_year: dict[str, int] = handle.unconfirmed()
         self._last_item: str | None = handle.last_item
         # Queued for the next write: path -> ("value" | "draft", data).
@@ -236,6 +239,23 @@ class Session:
 
     # ------------------------------------------------------------ reading
 
+    def _ensure_split(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        if self._raw is not None:
+            stored, drafts = self._raw
+            self._raw = None
+            self._split = split_answers(self.workflow, stored, drafts)
+        return self._split
+
+    @property
+    def _values(self) -> dict[str, Any]:
+        """Field path -> valid value (explicit None: emptied)."""
+        return self._ensure_split()[0]
+
+    @property
+    def _drafts(self) -> dict[str, Any]:
+        """Field path -> what was typed that does not validate."""
+        return self._ensure_split()[1]
+
     @property
     def answers(self) -> dict[str, Any]:
         """The valid answers (a copy): field path -> canonical value; an
@@ -256,6 +276,8 @@ class Session:
 
     def _stored(self) -> dict[str, Any]:
         """Every field holding a value or a draft (the drafts as typed)."""
+        if self._raw is not None:  # the same, before the split
+            return {**self._raw[0], **self._raw[1]}
         return {**self._values, **self._drafts}
 
     def values(self) -> dict[str, Any]:
@@ -365,7 +387,7 @@ class Session:
         """Read (``value`` None) or write what is derived from the answers.
 
         Kept per report in the cache folder (see ``enable_caches``), keyed by
-        the answers, drafts and copied marks, the workflow, the engine's code
+        the answers and drafts, the copied marks, the workflow, the engine's code
         and the date, so ``shuzhi check`` or ``preview`` of an unchanged
         report neither assembles it nor imports Jinja. The key is that
         material itself, compared in full (exact, and no hashlib to import).
@@ -380,7 +402,7 @@ class Session:
             return None
         today = (self.today or _dt.date.today()).isoformat()
         key = json.dumps(  # ASCII (\u escapes), so that any text in an answer can be written out
-            [self._values, self._drafts, self._from_year, wf_key, _code_stamp(), today], sort_keys=True, default=str,
+            [self._stored(), self._from_year, wf_key, _code_stamp(), today], sort_keys=True, default=str,
         )
         cache_file = folder / "reports" / f"{self.report_id}.json"
         try:
