@@ -205,7 +205,7 @@ class HomeScreen(Screen[None]):
         new = event.row_key.value if event.row_key is not None else None
         for report_id, current in ((self._marked, False), (new, True)):
             meta = next((m for m in self.metas if m.id == report_id), None)
-            if meta is not None and report_id in table.rows:
+            if meta is not None and report_id is not None and report_id in table.rows:
                 table.update_cell(report_id, "title", self._title_cell(meta, current))
         self._marked = new
 

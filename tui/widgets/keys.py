@@ -133,7 +133,7 @@ class KeyQueue:
         the focus is not on an editor."""
         app: Any = self
         focused = app.focused
-        if not isinstance(focused, OrderedKeys):
+        if not isinstance(focused, OrderedKeys) or not isinstance(focused, Widget):
             return False
         self._key_holder = focused
         self._key_since = time.monotonic()
