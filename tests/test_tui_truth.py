@@ -55,7 +55,7 @@ def burst(app: Any, *keys: str) -> None:
 async def keys_done(pilot: Any) -> None:
     """Until every key of a burst is handled."""
     app = pilot.app
-    await wait_for(pilot, lambda: not app._key_backlog and app._key_holder is None, what="keys handled")
+    await wait_for(pilot, lambda: not app.keys_pending, what="keys handled")
     await pilot.pause()
 
 
