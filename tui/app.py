@@ -186,6 +186,7 @@ class ShuzhiApp(KeyQueue, App[None]):
         if (
             isinstance(event, (events.Key, events.Paste))
             and not event.is_forwarded
+            and self.screen_stack  # none while the app shuts down
             and self.screen.maximized is None
             and await self._queue_input(event)
         ):

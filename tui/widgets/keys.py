@@ -113,6 +113,9 @@ class KeyQueue:
 
     async def _hand_on(self) -> None:
         app: Any = self
+        if not app.screen_stack:  # the app is shutting down
+            self._key_backlog.clear()
+            return
         if self._key_holds:
             if time.monotonic() - self._key_hold_since < KEY_TIMEOUT * 2:
                 return
@@ -132,7 +135,7 @@ class KeyQueue:
         they cannot move the focus) to the editor focused now; False when
         the focus is not on an editor."""
         app: Any = self
-        focused = app.focused
+        focused = app.focused if app.screen_stack else None
         if not isinstance(focused, OrderedKeys) or not isinstance(focused, Widget):
             return False
         self._key_holder = focused
@@ -210,6 +213,8 @@ class OrderedKeys:
         event.stop()
         event.prevent_default()  # the base classes' handlers run from here, or not at all
         try:
+            if not app.screen_stack:  # the app is shutting down
+                return
             if app.focused is not self:
                 # Not for this widget any more (the focus moved before it
                 # was handled): as a key that has just arrived.
@@ -229,7 +234,7 @@ class OrderedKeys:
         """A paste that reached this widget after the focus moved on goes
         to the widget focused now; True when it was handed on."""
         assert isinstance(self, Widget)
-        if self.app.focused is self:
+        if not self.app.screen_stack or self.app.focused is self:
             return False
         event.stop()
         event.prevent_default()
