@@ -215,7 +215,7 @@ def make_store(root: Path, count: int) -> tuple[str, Any]:
     """A data directory with ``count`` reports: the demo report (the
     built-in workflow filled with its sample answers) and copies of it."""
     from store.core import Store
-    from tui.service import create_demo_report
+    from tui.session import create_demo_report
 
     store = Store(root)
     meta = create_demo_report(store)
@@ -341,7 +341,7 @@ def bench_save(tmp: Path, stores: dict[int, tuple[str, Path]]) -> list[Row]:
     from tinydb import TinyDB
 
     from store.core import Store
-    from tui.service import open_session
+    from tui.session import open_session
 
     n = 80
     os.sync()

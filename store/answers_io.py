@@ -50,7 +50,9 @@ def parse_answers(workflow: Any, text: str, fmt: str, source: str = "") -> dict[
     return dict(answers)
 
 
-def export_answers(workflow: Any, answers: Mapping[str, Any], fmt: str = "yaml") -> str:
+def export_answers(
+    workflow: Any, answers: Mapping[str, Any], fmt: str = "yaml", drafts: Mapping[str, Any] | None = None
+) -> str:
     from workflows.answers import dump_answers
 
-    return dump_answers(workflow, answers, _check_fmt(fmt))
+    return dump_answers(workflow, answers, _check_fmt(fmt), drafts)

@@ -68,7 +68,7 @@ def _is_answered(value: Any) -> bool:
 def _count(answers_table: Mapping[str, dict]) -> tuple[int, int]:
     answered = unconfirmed = 0
     for doc in answers_table.values():
-        if _is_answered(doc.get("value")):
+        if doc.get("draft") is None and _is_answered(doc.get("value")):
             answered += 1
             if doc.get("from_year") is not None:
                 unconfirmed += 1
@@ -89,7 +89,7 @@ class ReportMeta:
     updated: str
     deleted: bool = False
     deleted_at: str | None = None
-    answered: int = 0  # answers with a non-empty value
+    answered: int = 0  # answers with a non-empty value (drafts are not answers)
     unconfirmed: int = 0  # of those, copied from an earlier year and not yet confirmed
     from_report: str | None = None  # the earlier report this one started from
     from_year: int | None = None
@@ -229,9 +229,26 @@ class ReportHandle:
 
     @property
     def answers(self) -> dict[str, Any]:
-        """Field path -> value (a copy)."""
+        """Field path -> value (a copy). Drafts are not answers: see :attr:`drafts`."""
         with self._mutex:
-            return {d["path"]: copy.deepcopy(d["value"]) for d in self._storage.data["answers"].values()}
+            return {
+                d["path"]: copy.deepcopy(d["value"])
+                for d in self._storage.data["answers"].values()
+                if d.get("draft") is None
+            }
+
+    @property
+    def drafts(self) -> dict[str, Any]:
+        """Field path -> what the user typed that did not validate (a copy).
+
+        A draft is kept so that nothing typed is lost, but it is no answer:
+        it has no value and is not in :attr:`answers`."""
+        with self._mutex:
+            return {
+                d["path"]: copy.deepcopy(d["draft"])
+                for d in self._storage.data["answers"].values()
+                if d.get("draft") is not None
+            }
 
     @property
     def field_meta(self) -> dict[str, dict[str, Any]]:
@@ -242,10 +259,16 @@ class ReportHandle:
                 for d in self._storage.data["answers"].values()
             }
 
+    @property
+    def last_item(self) -> str | None:
+        """The checklist item the user last had on screen (None if never recorded)."""
+        value = self._storage.data["report"]["1"].get("last_item")
+        return value if isinstance(value, str) else None
+
     def get(self, path: str, default: Any = None) -> Any:
         with self._mutex:
             for d in self._storage.data["answers"].values():
-                if d["path"] == path:
+                if d["path"] == path and d.get("draft") is None:
                     return copy.deepcopy(d["value"])
             return default
 
@@ -294,8 +317,12 @@ class ReportHandle:
             raise ReadOnlyError(self._storage.readonly_message)
 
     @contextmanager
-    def _write(self) -> Iterator[str]:
-        """One durable write of everything done inside; yields the time stamp."""
+    def _write(self, touch: bool = True) -> Iterator[str]:
+        """One durable write of everything done inside; yields the time stamp.
+
+        ``touch`` (the default) records the time as the report's update
+        time; a change of reading state only (the item last shown) does not
+        count as an update of the report."""
         with self._mutex:
             self._writable()
             if not self._dirty_marked:
@@ -305,7 +332,8 @@ class ReportHandle:
             now = _fs.iso()
             with self._storage.batch():
                 yield now
-                self._report.update({"updated": now}, doc_ids=[1])
+                if touch:
+                    self._report.update({"updated": now}, doc_ids=[1])
             self._after_commit()
 
     def _after_commit(self) -> None:
@@ -318,9 +346,20 @@ class ReportHandle:
         self._last_backup = time.monotonic()
         self._changed_since_backup = False
 
-    def _put(self, path: str, value: Any, now: str, from_year: int | None = None) -> None:
+    def _put(self, path: str, value: Any, now: str, from_year: int | None = None, draft: Any = None) -> None:
+        """Set one answer document as a whole (a value replaces a draft and
+        the other way round)."""
         doc = {"path": path, "value": value, "updated": now, "from_year": from_year}
-        self._answers.upsert(doc, _Q.path == path)
+        if draft is not None:
+            doc["value"] = None
+            doc["draft"] = draft
+
+        def replace_doc(current: Any) -> None:
+            current.clear()
+            current.update(doc)
+
+        if not self._answers.update(replace_doc, _Q.path == path):
+            self._answers.insert(doc)
 
     def _remove(self, path: str) -> None:
         self._answers.remove(_Q.path == path)
@@ -336,19 +375,55 @@ class ReportHandle:
         with self._write() as now:
             self._put(path, value, now)
 
-    def set_answers(self, answers: Mapping[str, Any]) -> None:
-        """Save several answers in one write: all or nothing."""
-        if not isinstance(answers, Mapping):
+    def set_answers(
+        self,
+        answers: Mapping[str, Any],
+        drafts: Mapping[str, Any] | None = None,
+        *,
+        last_item: str | None = None,
+    ) -> None:
+        """Save several answers in one write: all or nothing.
+
+        ``drafts`` are saved as drafts (what the user typed that does not
+        validate: kept, but no answer; None or "" drops nothing and is
+        refused). ``last_item`` records the item last shown in the same write.
+        """
+        if not isinstance(answers, Mapping) or not isinstance(drafts or {}, Mapping):
             raise InvalidValueError("答案应为“字段路径: 值”的映射。")
         checked = {}
         for path, value in answers.items():
             path = _check_path(path)
             checked[path] = _check_value(path, value)
-        if not checked:
+        kept = {}
+        for path, raw in (drafts or {}).items():
+            path = _check_path(path)
+            if raw is None:
+                raise InvalidValueError(f"字段“{path}”的草稿不能为空。")
+            kept[path] = _check_value(path, raw)
+        both = set(checked) & set(kept)
+        if both:
+            raise InvalidValueError(f"字段“{min(both)}”不能同时是答案和草稿。")
+        if not checked and not kept:
+            if last_item is not None:
+                self.set_last_item(last_item)
             return
         with self._write() as now:
             for path, value in checked.items():
                 self._put(path, value, now)
+            for path, raw in kept.items():
+                self._put(path, None, now, draft=raw)
+            if last_item is not None:
+                self._report.update({"last_item": _check_path(last_item)}, doc_ids=[1])
+
+    def set_last_item(self, item_id: str) -> None:
+        """Record the item the user last had on screen (not an update of the
+        report: its update time stays)."""
+        item_id = _check_path(item_id)
+        with self._mutex:
+            if self.last_item == item_id:
+                return
+            with self._write(touch=False):
+                self._report.update({"last_item": item_id}, doc_ids=[1])
 
     def clear_answer(self, path: str) -> None:
         """Forget the answer to ``path`` entirely (its default applies again)."""
@@ -429,7 +504,7 @@ class ReportHandle:
             checked[path] = _check_value(path, value)
         keep = set(keep)
         with self._write() as now:
-            for old in list(self.answers):
+            for old in list(self.field_meta):  # drafts too
                 if old not in checked and old not in keep:
                     self._remove(old)
             for path, value in checked.items():
@@ -437,9 +512,10 @@ class ReportHandle:
 
     # -- answers files ----------------------------------------------------------
     def export_answers(self, workflow: Any, fmt: str = "yaml") -> str:
+        """The answers as an answers file; drafts as comments (YAML) only."""
         from .answers_io import export_answers
 
-        return export_answers(workflow, self.answers, fmt)
+        return export_answers(workflow, self.answers, fmt, self.drafts)
 
     def import_answers(self, text: str, fmt: str, workflow: Any, *, replace_all: bool = False) -> dict[str, Any]:
         """Validate an answers file against ``workflow`` and save it in one write.
@@ -453,17 +529,25 @@ class ReportHandle:
 
         self._writable()
         imported = parse_answers(workflow, text, fmt)
-        with self._mutex:
-            self._backup()  # the state before the import can be restored
-            if replace_all:
-                from .answers_io import field_paths
+        if replace_all:
+            from .answers_io import field_paths
 
+            with self._mutex:
+                self._backup()  # the state before the import can be restored
                 known = field_paths(workflow)
                 keep = set(self.orphans(known)) if known is not None else set()
                 self.replace_answers(imported, keep=keep)
-            else:
-                self.set_answers(imported)
+        else:
+            self.save_import(imported)
         return imported
+
+    def save_import(self, answers: Mapping[str, Any]) -> None:
+        """Save validated imported answers in one write, after a backup of
+        the state before (so that an import can be undone from the backups)."""
+        self._writable()
+        with self._mutex:
+            self._backup()
+            self.set_answers(answers)
 
     # -- life cycle ---------------------------------------------------------------
     def close(self) -> None:

@@ -10,6 +10,11 @@ each a JSON object of documents keyed by document id). Every file has a
                        "updated": "2025-12-01T10:00:00+08:00",
                        "from_year": null}, ...}}
 
+An answer document may instead hold a ``draft`` (what the user typed that
+does not validate yet) with ``value`` null; files without drafts are the
+same as before, and older readers see a draft as an empty answer. The
+report document may hold ``last_item``, the item last shown.
+
 The index (``index.json``) has the format ``shuzhi-index`` and a ``reports``
 table with one document per report (see ``INDEX_FIELDS``).
 
@@ -242,6 +247,13 @@ def check_report(data: dict, report_id: str | None = None) -> list[str]:
             bad = json_problem(doc["value"])
             if bad:
                 problems.append(f"{where}：{bad}")
+        draft = doc.get("draft")
+        if draft is not None:
+            bad = json_problem(draft, "草稿")
+            if bad:
+                problems.append(f"{where}：{bad}")
+            elif doc.get("value") is not None:
+                problems.append(f"{where}既有值又有草稿")
         if not isinstance(doc.get("updated"), str):
             problems.append(f"{where}缺少更新时间")
         fy = doc.get("from_year")

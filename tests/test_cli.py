@@ -662,6 +662,80 @@ def test_open_without_terminal_falls_back_to_ask(cli: Cli) -> None:
     assert store_answers(cli, report_id)["basics"]["name"] == "赵六"
 
 
+def test_open_at_an_item_and_unknown_items(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "personal-summary")
+    bad = cli("open", report_id, "--item", "nosuch")
+    assert bad.code == 1, bad
+    assert "没有条目“nosuch”" in bad.err and "workflow show personal-summary" in bad.err and "Traceback" not in bad.err
+    payload = cli("workflow", "show", "personal-summary", "--json").json()
+    second = payload["sections"][0]["items"][1] if len(payload["sections"][0]["items"]) > 1 else (
+        payload["sections"][1]["items"][0])
+    result = cli("open", report_id, "--item", second["id"], input="")  # no terminal: ask from that item on
+    assert result.code == 0, result
+    assert second["question"] in result.out and payload["sections"][0]["items"][0]["question"] not in result.out
+
+
+# ----------------------------------------------------------- defaults, drafts
+
+
+def test_check_lists_unconfirmed_defaults_and_fill_confirms_them(cli: Cli, tmp_path: Path) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "某局", "--name", "张三", "--year", "2025")
+    assert "mandate" not in store_answers(cli, report_id)  # defaults are not answers
+    result = cli("check", report_id)
+    assert result.code == 1, result  # pending answers, as before: proposals never change the code
+    assert "待确认 5 项" in result.out and "待确认  封面信息 › 上级党委与依据（mandate）" in result.out
+    payload = cli("check", report_id, "--json").json()
+    assert "mandate" in payload["unconfirmed_items"]
+    answers = tmp_path / "a.yaml"
+    answers.write_text("mandate:\n  superior: 县委\n", encoding="utf-8")
+    assert cli("fill", report_id, str(answers)).code == 0
+    stored = store_answers(cli, report_id)["mandate"]
+    assert stored["superior"] == "县委" and stored["judgement"] == "较好地完成"  # the item is accepted
+    assert "mandate" not in cli("check", report_id, "--json").json()["unconfirmed_items"]
+    # A complete report with proposals left still checks out (exit 0) and says so.
+    demo = cli("demo", "-o", str(tmp_path / "demo"))
+    assert demo.code == 0, demo
+
+
+def test_answers_prints_drafts_as_comments_and_fill_reads_it_back(cli: Cli, tmp_path: Path) -> None:
+    from store import Store
+
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "某局")
+    with Store(cli.data_dir).open(report_id) as handle:  # what the app saves for 两次 typed in a count
+        handle.set_answers({"leading.organ_committee": 4}, {"leading.party_group": "两次"})
+    dumped = cli("answers", report_id)
+    assert dumped.code == 0, dumped
+    assert "organ_committee: 4" in dumped.out
+    assert "\n# leading.party_group: 两次\n" in dumped.out and "\n  party_group: 两次" not in dumped.out
+    assert "草稿" in dumped.out and "不是整数" in dumped.out
+    assert "leading.party_group" in dumped.err and "草稿" in dumped.err
+    as_json = cli("answers", report_id, "--format", "json")
+    assert "两次" not in as_json.out and "JSON 不能带注释" in as_json.err
+    path = tmp_path / "dump.yaml"
+    path.write_text(dumped.out, encoding="utf-8")
+    filled = cli("fill", report_id, str(path))
+    assert filled.code == 0, filled  # the round trip the README promises
+    check = cli("check", report_id, "--json").json()
+    assert any(p["field"] == "leading.party_group" and p["severity"] == "error" for p in check["problems"])
+    # ask shows the draft and asks for the field again.
+    ask = cli("ask", report_id, "--pending", input="\n" * 9)
+    assert "［草稿：两次" in ask.out and "不是整数" in ask.out, ask
+    # Uncommenting a corrected draft line makes it an answer.
+    path.write_text(dumped.out.replace("# leading.party_group: 两次", "leading.party_group: 2"), encoding="utf-8")
+    assert cli("fill", report_id, str(path)).code == 0
+    assert store_answers(cli, report_id)["leading"]["party_group"] == 2
+
+
+def test_ask_accepts_the_defaults_of_each_item_it_walks(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "某局", "--name", "张三", "--year", "2025")
+    # basics: six Enters keep what is there; then mandate's first field, and end of input.
+    result = cli("ask", report_id, input="\n" * 6)
+    assert result.code == 0, result
+    assert "本项的默认内容已确认" in result.out
+    stored = store_answers(cli, report_id)
+    assert stored["basics"]["position"] == "党组书记" and "mandate" not in stored
+
+
 # ----------------------------------------------------------------- locking
 
 

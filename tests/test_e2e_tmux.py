@@ -225,3 +225,87 @@ def _only_report(data_dir: Path) -> str:
         store.close()
     assert len(reports) == 1
     return reports[0].id
+
+
+def _report_free(data_dir: Path, report_id: str) -> dict | None:
+    """The report's answers once no process holds it any more (else None)."""
+    from store.core import Store
+
+    store = Store(data_dir)
+    try:
+        handle = store.open(report_id)
+        try:
+            return None if handle.readonly else handle.answers
+        finally:
+            handle.close()
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("how,runs", [("hangup", 10), ("terminate", 3)])
+def test_an_answer_typed_survives_the_terminal_going_away(tmp_path, how, runs):
+    """The SSH connection drops (SIGHUP: the tmux session is killed) 0.15 s
+    after an answer is typed, well inside the save delay: the answer is on
+    disk, 10 times out of 10. The same for SIGTERM. The apps run at once in
+    one tmux server, each on its own report."""
+    import signal
+
+    from store.core import Store
+    from tui.session import NewReport, create_report
+    from workflows.loader import load_builtin
+
+    data_dir = tmp_path / "data"
+    store = Store(data_dir)
+    wf = load_builtin("dangjian-shuzhi")
+    ids = [create_report(store, NewReport(wf, year=2025, name="王五")).id for _ in range(runs)]
+    store.close()
+
+    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color",
+               XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path))
+    env.pop("TMUX", None)
+    socket = Path("/tmp") / f"shuzhi-hup-{uuid.uuid4().hex[:8]}.sock"
+
+    def tmux(*args: str, check: bool = True) -> str:
+        result = subprocess.run([TMUX, "-u", "-S", str(socket), *args], capture_output=True, text=True,
+                                env=env, timeout=30)
+        if check and result.returncode != 0:
+            raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr}")
+        return result.stdout
+
+    try:
+        for n, report_id in enumerate(ids):
+            tmux("new-session", "-d", "-s", f"s{n}", "-x", "80", "-y", "24", "-c", str(tmp_path),
+                 f"exec {shuzhi_command(data_dir)} open {report_id}")
+        tmux("set-option", "-s", "escape-time", "10")
+        deadline = time.monotonic() + WAIT
+        pending = set(range(runs))
+        while pending and time.monotonic() < deadline:
+            for n in sorted(pending):
+                if "第 1/28 项" in tmux("capture-pane", "-p", "-t", f"s{n}", check=False) and "单位名称" in tmux(
+                        "capture-pane", "-p", "-t", f"s{n}", check=False):
+                    pending.discard(n)
+            time.sleep(0.2)
+        assert not pending, f"the wizard did not open in sessions {sorted(pending)}"
+        time.sleep(0.3)  # the first field has the focus
+        for n in range(runs):
+            pid = int(tmux("display-message", "-p", "-t", f"s{n}", "#{pane_pid}").strip())
+            tmux("send-keys", "-t", f"s{n}", "-l", f"测试单位{n}")
+            time.sleep(0.15)
+            if how == "hangup":
+                tmux("kill-session", "-t", f"s{n}")  # the terminal goes away: SIGHUP
+            else:
+                os.kill(pid, signal.SIGTERM)
+        kept = 0
+        for n, report_id in enumerate(ids):
+            deadline = time.monotonic() + WAIT
+            answers = None
+            while answers is None and time.monotonic() < deadline:
+                answers = _report_free(data_dir, report_id)
+                if answers is None:
+                    time.sleep(0.2)
+            assert answers is not None, f"report {n} still held"
+            kept += answers.get("basics.unit") == f"测试单位{n}"
+        assert kept == runs, f"kept {kept} of {runs}"
+    finally:
+        tmux("kill-server", check=False)
+        socket.unlink(missing_ok=True)

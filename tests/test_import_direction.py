@@ -1,5 +1,7 @@
 """Layering: workflows/ (domain) imports none of textual, tinydb, store, tui;
-store/ imports no textual or tui. Checked on the source (AST) and at run time."""
+store/ imports no textual or tui; the session layer (tui/session) imports no
+textual. Screens and widgets never touch the store's report handle: they go
+through the session. Checked on the source (AST) and at run time."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
     "workflows": {"textual", "tinydb", "store", "tui"},
     "store": {"textual", "tui"},
+    "tui/session": {"textual", "tinydb"},
 }
 
 
@@ -65,6 +68,69 @@ def test_checker_sees_every_import_form():
     assert sorted(imported_modules(ast.parse(src))) == [
         (1, "textual"), (2, "tinydb"), (3, "tui"), (5, "importlib"),
         (6, "textual"), (7, "store"), (9, "store"),
+    ]
+
+
+def test_importing_the_session_layer_loads_no_ui():
+    code = (
+        "import sys, tui.session, tui.session.session, tui.session.reports, tui.session.workflows, tui.ask\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('tui.screens')"
+        " or m.startswith('tui.widgets') or m == 'tui.app')\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+# What only a report handle (store.core.ReportHandle) offers: a screen or a
+# widget using any of these goes around the session layer.
+HANDLE_ONLY = {
+    "handle", "_handle", "set_answers", "confirm_all", "clear_answer", "replace_answers", "update_meta",
+    "field_meta", "save_import", "import_answers", "set_last_item", "_sync_meta", "_put", "_write",
+}
+
+
+def handle_uses(path: Path) -> list[str]:
+    """Where a screen or widget file reaches for the store's report handle:
+    its attributes (HANDLE_ONLY), ``X.open(...)`` on a store, or importing
+    ``store.core`` / ``ReportHandle``."""
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in HANDLE_ONLY:
+            found.append(f"{node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "open":
+            owner = node.func.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if "store" in name.lower():
+                found.append(f"{node.lineno}: {name}.open(...)")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("store"):
+            names = {alias.name for alias in node.names}
+            if node.module == "store.core" or "ReportHandle" in names:
+                found.append(f"{node.lineno}: from {node.module} import {', '.join(sorted(names))}")
+    return sorted(found)
+
+
+@pytest.mark.parametrize("folder", ["tui/screens", "tui/widgets"])
+def test_screens_and_widgets_never_touch_the_store_handle(folder):
+    files = sorted((ROOT / folder).rglob("*.py"))
+    assert files
+    bad = [f"{path.relative_to(ROOT)}:{use}" for path in files for use in handle_uses(path)]
+    assert bad == []
+
+
+def test_handle_checker_sees_the_ways_around_the_session(tmp_path):
+    path = tmp_path / "screen.py"
+    path.write_text(
+        "from store.core import Store\n"
+        "def f(self, app):\n"
+        "    self.session.handle.confirm_all(['a'])\n"
+        "    h = app.store.open('x', readonly=True)\n"
+        "    self.session._sync_meta(set())\n"
+        "    self.session.confirm_copied(['a'])\n",
+        encoding="utf-8",
+    )
+    assert handle_uses(path) == [
+        "1: from store.core import Store", "3: .confirm_all", "3: .handle", "4: store.open(...)", "5: ._sync_meta",
     ]
 
 

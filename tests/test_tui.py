@@ -190,7 +190,7 @@ async def test_final_export_with_pending_items_offers_a_draft(tmp_path: Path) ->
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_screen(pilot, "HomeScreen")
-        from tui.service import NewReport, create_report
+        from tui.session import NewReport, create_report
         from workflows.loader import load_builtin
 
         meta = create_report(app.store, NewReport(load_builtin("dangjian-shuzhi"), year=2025, unit="某局", name="王五"))
@@ -198,7 +198,7 @@ async def test_final_export_with_pending_items_offers_a_draft(tmp_path: Path) ->
         await wait_screen(pilot, "WizardScreen")
         await pilot.press("f3")
         dialog = await wait_screen(pilot, "ExportDialog")
-        dialog.query_one("#fmt-txt").value = True
+        dialog.choose_format("txt")
         await pilot.pause()
         assert dialog.selected_format() == "txt"
         await pilot.click("#export-final")
@@ -263,7 +263,7 @@ async def test_copy_from_earlier_year_marks_answers_until_confirmed(tmp_path: Pa
         wizard = await wait_screen(pilot, "WizardScreen")
         assert wizard.session.report_id != first
         assert wizard.session.answers["basics.year"] == 2026
-        assert wizard.session.unconfirmed  # copied answers wait for confirmation
+        assert wizard.session.unconfirmed()  # copied answers wait for confirmation
         await wizard.go_to("leading")
         await pilot.pause(0.3)
         tree = wizard.query_one("#checklist")
@@ -273,7 +273,7 @@ async def test_copy_from_earlier_year_marks_answers_until_confirmed(tmp_path: Pa
         await pilot.press("ctrl+g")
         await pilot.pause(0.3)
         assert tree._states["leading"] != "copied"
-        assert not any(p.startswith("leading.") for p in wizard.session.unconfirmed)
+        assert not any(p.startswith("leading.") for p in wizard.session.unconfirmed())
         # Changing a copied answer confirms it too.
         await wizard.go_to("documents")
         await pilot.pause()
@@ -370,7 +370,7 @@ async def test_preview_marker_leads_to_its_item(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_screen(pilot, "HomeScreen")
-        from tui.service import NewReport, create_report
+        from tui.session import NewReport, create_report
         from workflows.loader import load_builtin
 
         meta = create_report(app.store, NewReport(load_builtin("dangjian-shuzhi"), year=2025, unit="某局", name="王五"))
@@ -395,7 +395,7 @@ async def test_group_entries_added_filled_and_deleted(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_screen(pilot, "HomeScreen")
-        from tui.service import NewReport, create_report
+        from tui.session import NewReport, create_report
         from workflows.loader import load_builtin
 
         meta = create_report(app.store, NewReport(load_builtin("dangjian-shuzhi"), year=2025, unit="某局", name="王五"))
@@ -408,8 +408,7 @@ async def test_group_entries_added_filled_and_deleted(tmp_path: Path) -> None:
         await pilot.press("enter")  # the focused “＋ 添加一条”
         await pilot.pause(0.2)
         await pilot.press(*"作风建设专项整治")
-        await pilot.press("tab")  # 本人亲自牵头: 是
-        await pilot.press("enter")
+        await pilot.press("tab", "y")  # 本人亲自牵头: 是
         await pilot.press("tab", *"制定实施方案", "enter", *"召开推进会3次")
         await pilot.pause(0.2)
         assert wizard.session.answers["key_tasks.tasks"] == [
@@ -438,8 +437,8 @@ async def test_group_entries_added_filled_and_deleted(tmp_path: Path) -> None:
 
 @async_test
 async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
-    from tui.service import enable_caches
-    import tui.service
+    from tui.session import enable_caches
+    import tui.session
     import workflows.cache
 
     report_id = demo_report(tmp_path / "data")
@@ -459,5 +458,5 @@ async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
         saved = list((tmp_path / "cache" / "progress").glob("*.json"))
         assert len(saved) == 1
     finally:
-        tui.service._CACHE_DIR = None
+        tui.session.disable_caches()
         workflows.cache.set_cache_dir(None)

@@ -45,7 +45,7 @@ def test_home_empty(snap_compare, tmp_path: Path, steady: None) -> None:
 def test_home_with_reports(snap_compare, tmp_path: Path, steady: None) -> None:
     demo_report(tmp_path / "data")
     from store.core import Store
-    from tui.service import NewReport, create_report
+    from tui.session import NewReport, create_report
     from workflows.loader import load_builtin
 
     create_report(
@@ -93,6 +93,31 @@ def test_export_dialog(snap_compare, tmp_path: Path, steady: None) -> None:
         await wait_screen(pilot, "WizardScreen")
         await pilot.press("f3")
         await wait_screen(pilot, "ExportDialog")
+        await _settle(pilot)
+
+    assert snap_compare(_app(tmp_path, report_id), terminal_size=SIZE, run_before=run_before)
+
+
+def test_wizard_yes_no_unanswered_after_answered(snap_compare, tmp_path: Path, steady: None) -> None:
+    """An unanswered yes/no right after an answered one: ○ 是 ○ 否 未选择."""
+    from store.core import Store
+    from tui.session import NewReport, create_report
+    from workflows.loader import load_builtin
+
+    from test_tui_support import FIXED_TODAY
+
+    report_id = create_report(
+        Store(tmp_path / "data"),
+        NewReport(load_builtin("dangjian-shuzhi"), year=2025, unit="青山市自然资源和规划局", name="苏晓岚"),
+        today=FIXED_TODAY,
+    ).id
+
+    async def run_before(pilot) -> None:
+        wizard = await wait_screen(pilot, "WizardScreen")
+        await wizard.go_to("duty_system")
+        await pilot.press("y", "enter", *"6", "enter", *"12", "enter")  # on to 支部书记履职
+        await wizard.go_to("review")
+        await wait_for(pilot, lambda: wizard._check_timer is None and wizard._save_state == "saved", what="saved")
         await _settle(pilot)
 
     assert snap_compare(_app(tmp_path, report_id), terminal_size=SIZE, run_before=run_before)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as _dt
 import functools
 from pathlib import Path
@@ -31,6 +32,19 @@ def make_app(tmp_path: Path, report_id: str | None = None, **options: Any) -> Sh
     options.setdefault("export_dir", tmp_path / "out")
     (tmp_path / "out").mkdir(exist_ok=True)
     return create_app(tmp_path / "data", report_id, **options)
+
+
+@contextlib.asynccontextmanager
+async def wizard_at(tmp_path: Path, report_id: str, item_id: str | None = None, **options: Any) -> Any:
+    """The app at 80×24 with a report open in the wizard (at ``item_id``):
+    yields ``(app, pilot, wizard)``."""
+    app = make_app(tmp_path, report_id, **options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await wait_screen(pilot, "WizardScreen")
+        if item_id is not None:
+            await wizard.go_to(item_id)
+            await pilot.pause()
+        yield app, pilot, wizard
 
 
 def fix_clock(monkeypatch: Any) -> None:
@@ -71,7 +85,7 @@ async def wait_saved(pilot: Any) -> None:
     screen = pilot.app.screen
     await wait_for(
         pilot,
-        lambda: screen._save_timer is None and not screen.saver.dirty and screen._save_state == "saved",
+        lambda: screen._save_timer is None and not screen.session.dirty and screen._save_state == "saved",
         what="autosave",
     )
 
@@ -92,6 +106,6 @@ def demo_report(data_dir: Path) -> str:
     """A demo report (complete sample answers); returns its id."""
     from store.core import Store
 
-    from tui.service import create_demo_report
+    from tui.session import create_demo_report
 
     return create_demo_report(Store(data_dir)).id

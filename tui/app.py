@@ -8,23 +8,28 @@ to a bare Textual app; the store is opened on mount, and nothing heavy
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
+import signal
 import sys
-from typing import Iterable
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
+
+from .widgets.keys import KeyQueue
 
 if TYPE_CHECKING:  # pragma: no cover
     from store.core import Store
 
-    from .screens.session import EditSession
+    from .session import Session
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -48,7 +53,7 @@ def terminal_encoding_problem(environ: "os._Environ[str] | dict[str, str] | None
     )
 
 
-class ShuzhiApp(App[None]):
+class ShuzhiApp(KeyQueue, App[None]):
     """Walks the user through a workflow's checklist and exports the report."""
 
     TITLE = "述职"
@@ -73,10 +78,17 @@ class ShuzhiApp(App[None]):
         cursor_blink: bool = True,
         environ: dict[str, str] | None = None,
         export_dir: Path | str | None = None,
+        start_item: str | None = None,
+        handle_signals: bool = False,
     ) -> None:
         super().__init__()
+        self._key_queue_init()
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.initial_report_id = report_id
+        self.initial_item = start_item
+        self.handle_signals = handle_signals
+        self._signalled = False
+        self._exiting_on_signal = False
         self.store: "Store | None" = store
         self.today = today
         self.cursor_blink = cursor_blink
@@ -99,13 +111,98 @@ class ShuzhiApp(App[None]):
         if problem:
             self.notify(problem, title="编码提醒", severity="warning", timeout=15)
         self.call_after_refresh(lambda: self._check_size(self.size.width, self.size.height))
+        if self.handle_signals:
+            self._install_signal_handlers()
         if self.initial_report_id is not None:
-            self.open_report(self.initial_report_id)
+            self.open_report(self.initial_report_id, self.initial_item)
+
+    # ------------------------------------------------------------ the way out
+
+    def _install_signal_handlers(self) -> None:
+        """SIGHUP (the terminal or the SSH connection went away) and SIGTERM
+        write what is queued and close the reports before the app exits."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self._on_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signal
+                pass
+
+    class SignalQuit(Message):
+        """SIGHUP or SIGTERM arrived (queued behind the input received before it)."""
+
+        def __init__(self, signum: int) -> None:
+            super().__init__()
+            self.signum = signum
+
+    def _on_signal(self, signum: int) -> None:
+        """Save, then exit with 128 + the signal number (as a shell reports a
+        process ended by a signal). The keys received before the signal are
+        handled first (for a moment at most), so that they are saved too.
+        Should the app be stuck, or the exit hang on a terminal that is gone,
+        the process saves and ends a little later anyway."""
+        if self._signalled:
+            return
+        self._signalled = True
+        self.post_message(self.SignalQuit(signum))
+        if self.handle_signals:  # the process is ours (not a test's)
+
+            def last_resort() -> None:
+                if not self._exiting_on_signal:
+                    with contextlib.suppress(Exception):
+                        self.close_sessions(force=True)
+                time.sleep(1.0)
+                os._exit(128 + signum)
+
+            timer = threading.Timer(2.0, last_resort)
+            timer.daemon = True
+            timer.start()
+
+    def on_shuzhi_app_signal_quit(self, message: "ShuzhiApp.SignalQuit") -> None:
+        message.stop()
+        signum = message.signum
+        self.after_keys(lambda: self._save_and_exit(signum))
+        self.set_timer(1.0, lambda: self._save_and_exit(signum))  # at the latest
+
+    def _save_and_exit(self, signum: int) -> None:
+        if self._exiting_on_signal:
+            return
+        self._exiting_on_signal = True
+        self.close_sessions(force=True)
+        self.exit(return_code=128 + signum)
+
+    def panic(self, *renderables: Any) -> None:
+        """The terminal failed (e.g. it was closed while reading keys): save first."""
+        with contextlib.suppress(Exception):  # saving is best effort here
+            self.close_sessions(force=True)
+        super().panic(*renderables)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes for an editor's input go to it one at a time, each
+        # to the widget focused once the one before is handled, priority
+        # bindings included (see tui.widgets.keys).
+        if (
+            isinstance(event, (events.Key, events.Paste))
+            and not event.is_forwarded
+            and self.screen_stack  # none while the app shuts down
+            and self.screen.maximized is None
+            and await self._queue_input(event)
+        ):
+            self.app_focus = True
+            return
+        await super().on_event(event)
+
+    async def _textual_input(self, event: events.Key | events.Paste) -> None:
+        """An input event the key queue hands back: Textual's own handling."""
+        await super().on_event(event)
 
     # ------------------------------------------------------------- reports
 
     def open_report(self, report_id: str, start_item: str | None = None) -> None:
-        """Open a report in the wizard (the workflow loads in a thread)."""
+        """Open a report in the wizard (the workflow loads in a thread), at
+        ``start_item`` or else where the user left it."""
         store = self.get_store()
         if store is None:
             return
@@ -116,10 +213,10 @@ class ShuzhiApp(App[None]):
         from store.errors import StoreError
         from workflows.loader import WorkflowError
 
-        from .screens.session import open_session
+        from .session import open_session
 
         try:
-            session = open_session(store, report_id, self.today)
+            session = open_session(store, report_id, today=self.today)
         except (StoreError, WorkflowError) as exc:
             self.call_from_thread(self.show_error, "无法打开报告", str(exc))
             return
@@ -128,28 +225,31 @@ class ShuzhiApp(App[None]):
             return
         self.call_from_thread(self._show_wizard, session, start_item)
 
-    def _show_wizard(self, session: "EditSession", start_item: str | None) -> None:
+    def _show_wizard(self, session: "Session", start_item: str | None) -> None:
         from .screens.wizard import WizardScreen
 
         if session.readonly:
-            self.notify(session.handle.notice or "报告以只读方式打开。", title="只读", severity="warning", timeout=10)
-        elif session.handle.notice:
-            self.notify(session.handle.notice, timeout=8)
+            self.notify(session.notice or "报告以只读方式打开。", title="只读", severity="warning", timeout=10)
+        elif session.notice:
+            self.notify(session.notice, timeout=8)
         self.push_screen(WizardScreen(session, start_item))
 
-    def close_sessions(self) -> bool:
-        """Save and close every open report; False if something could not be saved."""
+    def close_sessions(self, force: bool = False) -> bool:
+        """Save and close every open report; False if something could not be
+        saved (``force``: closed all the same)."""
+        if "tui.screens.wizard" not in sys.modules:
+            return True
         from .screens.wizard import WizardScreen
 
         ok = True
         for screen in self.screen_stack:
             if isinstance(screen, WizardScreen):
-                ok = screen.close_session() and ok
+                ok = screen.close_session(force=force) and ok
         return ok
 
     async def action_quit(self) -> None:
         """Save everything, release the reports, then exit."""
-        if "tui.screens.wizard" in sys.modules and not self.close_sessions():
+        if not self.close_sessions():
             from .screens.dialogs import ConfirmDialog
 
             def answer(leave: bool | None) -> None:
@@ -244,7 +344,7 @@ class ShuzhiApp(App[None]):
         file and the user sees a short Chinese message instead of a
         traceback (set SHUZHI_DEBUG=1 to see it)."""
         try:
-            self.close_sessions()
+            self.close_sessions(force=True)
         except Exception:  # noqa: BLE001 - saving is best effort here
             pass
         super()._handle_exception(error)
@@ -291,6 +391,8 @@ def create_app(
     cursor_blink: bool = True,
     environ: dict[str, Any] | None = None,
     export_dir: Path | str | None = None,
+    start_item: str | None = None,
+    handle_signals: bool = False,
 ) -> ShuzhiApp:
     """The app for ``shuzhi`` (no arguments: the home screen) and
     ``shuzhi open REPORT`` (``report_id``: straight into its wizard).
@@ -298,7 +400,10 @@ def create_app(
     ``store`` replaces the store opened from ``data_dir`` (tests);
     ``today`` fixes the date used for defaults; ``cursor_blink=False``
     gives a steady cursor (snapshot tests); ``export_dir`` is the folder
-    the export dialog offers first (default: the current directory).
+    the export dialog offers first (default: the current directory);
+    ``start_item`` is the item the wizard opens at (default: where the user
+    left the report); ``handle_signals`` (the ``shuzhi`` command) saves and
+    exits on SIGHUP and SIGTERM.
     """
     return ShuzhiApp(
         Path(data_dir) if data_dir is not None else None,
@@ -308,4 +413,6 @@ def create_app(
         cursor_blink=cursor_blink,
         environ=environ,
         export_dir=export_dir,
+        start_item=start_item,
+        handle_signals=handle_signals,
     )

@@ -6,7 +6,7 @@ example, then each field with a type hint. The same validation as the app
 (``workflows.values.coerce``); each answer is saved the moment it is given.
 
 At a prompt: Enter keeps the current value (and confirms an answer carried
-over from last year), "-" clears the field, several lines (longtext, lists)
+over from last year; a default shown is accepted once the item is done), "-" clears the field, several lines (longtext, lists)
 end with a line holding only ".", choices accept their number. End of input
 (Ctrl+D) stops cleanly with a summary. No escape codes, no cursor movement.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from tui.service import field_hint
+from tui.session import field_hint
 from workflows.values import AnswerError, display_value, is_empty
 
 END_MARK = "."
@@ -151,6 +151,12 @@ class Asker:
         suffix = ""
         if current:
             suffix = f"［当前：{current}" + (f"，沿用{unconfirmed[f.path]}年，回车确认" if carried else "") + "］"
+        draft = self.session.drafts.get(f.path)
+        if draft is not None:
+            from workflows.values import validate
+
+            shown = str(draft).replace("\n", " ")[:40]
+            suffix = f"［草稿：{shown}，{validate(f, draft)[1] or '未通过校验'}；请重新填写］"
         prompt = f"  {f.label}（{self.hint(f)}）{suffix}："
         while True:
             action, raw = self.raw_value(f, prompt)
@@ -251,7 +257,7 @@ class Asker:
                 self.say(f"    输入有误：{exc.message}。请重新输入。")
 
     # -- the walk ----------------------------------------------------------
-    def run(self, only_pending: bool = False) -> int:
+    def run(self, only_pending: bool = False, start_item: str | None = None) -> int:
         session = self.session
         if session.readonly:  # pragma: no cover - open_session(write=True) prevents it
             self.say(session.notice or "报告只读，不能修改。")
@@ -266,8 +272,10 @@ class Asker:
             todo = {p.item_id for p in result.problems if p.severity in ("pending", "error")}
         ended = False
         try:
+            started = start_item is None
             for number, item in enumerate(items, 1):
-                if todo is not None and item.id not in todo:
+                started = started or item.id == start_item
+                if not started or (todo is not None and item.id not in todo):
                     continue
                 self.say()
                 self.say(f"第{number}项，共{len(items)}项：{sections.get(item.section_id, '')} › {item.title}")
@@ -280,6 +288,8 @@ class Asker:
                 unconfirmed = session.unconfirmed()
                 for f in item.fields:
                     self.ask_field(f, values, unconfirmed)
+                if session.confirm_item(item.id):
+                    self.say("  本项的默认内容已确认。")
                 for p in session.check().for_item(item.id):
                     if p.severity == "warning":
                         self.say(f"  提醒：{p.message}" + (f"（依据：{p.source}）" if p.source else ""))
@@ -304,6 +314,9 @@ class Asker:
             self.say(f"所有必填项都已填写，可以导出：shuzhi export {self.session.report_id}")
 
 
-def run_ask(session: Any, inp: IO[str], out: IO[str], only_pending: bool = False) -> int:
-    """Walk the report's checklist with plain prompts; returns the exit code."""
-    return Asker(session, inp, out).run(only_pending)
+def run_ask(
+    session: Any, inp: IO[str], out: IO[str], only_pending: bool = False, start_item: str | None = None
+) -> int:
+    """Walk the report's checklist with plain prompts (from ``start_item``
+    on, when given); returns the exit code."""
+    return Asker(session, inp, out).run(only_pending, start_item)

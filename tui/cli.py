@@ -248,7 +248,7 @@ def _data_dir_if_exists(args: argparse.Namespace) -> Any:
 
 
 def _session(args: argparse.Namespace, *, write: bool = False, readonly: bool = False) -> Any:
-    from tui.service import open_session
+    from tui.session import open_session
 
     return open_session(_store(args), args.report, write=write, readonly=readonly)
 
@@ -275,27 +275,40 @@ def cmd_app(args: argparse.Namespace) -> int:
     return _run_app(args, None)
 
 
-def _run_app(args: argparse.Namespace, report_id: str | None) -> int:
+def _run_app(args: argparse.Namespace, report_id: str | None, item: str | None = None) -> int:
     from store.paths import data_dir
     from tui.app import create_app
 
-    create_app(data_dir=data_dir(getattr(args, "data_dir", None)), report_id=report_id).run()
-    return EXIT_OK
+    app = create_app(
+        data_dir=data_dir(getattr(args, "data_dir", None)), report_id=report_id, start_item=item, handle_signals=True,
+    )
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def cmd_open(args: argparse.Namespace) -> int:
     store = _store(args)
     meta = store.find(args.report)
+    item = getattr(args, "item", None)
+    if item is not None:
+        from tui.session import find_workflow
+
+        wf = find_workflow(meta.workflow_id, store.root)
+        if wf.item(item) is None:
+            known = "、".join(i.id for i in wf.items())
+            raise CliError(
+                f"工作流“{wf.id}”中没有条目“{item}”（条目编号见 shuzhi workflow show {wf.id}；可用：{known}）"
+            )
     if not _full_screen_possible():
         _err("（无法使用全屏界面，改用逐行问答。）")
         args.report = meta.id
         args.pending = False
         return cmd_ask(args)
-    return _run_app(args, meta.id)
+    return _run_app(args, meta.id, item)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from tui.service import NewReport, create_report, find_workflow, resolve_workflow_ref
+    from tui.session import NewReport, create_report, find_workflow, resolve_workflow_ref
 
     store = _store(args)
     previous = store.find(args.from_report) if args.from_report else None
@@ -319,7 +332,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def _field_total(store: Any, workflow_id: str, cache: dict[str, int | None]) -> int | None:
     if workflow_id not in cache:
-        from tui.service import find_workflow
+        from tui.session import find_workflow
         from workflows.loader import WorkflowError
 
         try:
@@ -396,6 +409,11 @@ def cmd_fill(args: argparse.Namespace) -> int:
 def cmd_answers(args: argparse.Namespace) -> int:
     with _session(args, readonly=True) as session:
         sys.stdout.write(session.export_answers(args.format))
+        drafts = session.drafts
+    if drafts:
+        where = "已作为注释附在末尾" if args.format == "yaml" else "JSON 不能带注释，未输出"
+        listing = "、".join(sorted(drafts))
+        _err(f"注意：{len(drafts)} 个字段的输入未通过校验，是草稿而不是答案（{where}）：{listing}")
     return EXIT_OK
 
 
@@ -403,7 +421,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from tui.ask import run_ask
 
     with _session(args, write=True) as session:
-        return run_ask(session, sys.stdin, sys.stdout, only_pending=getattr(args, "pending", False))
+        return run_ask(
+            session, sys.stdin, sys.stdout,
+            only_pending=getattr(args, "pending", False), start_item=getattr(args, "item", None),
+        )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -431,10 +452,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             ],
             "items": result.item_states,
             "unconfirmed": unconfirmed,
+            "unconfirmed_items": result.proposed_items,
         })
         return EXIT_OK if ready else EXIT_FAILED
     _out(f"报告“{title}”（{report_id}）检查结果：")
-    _out(f"待填 {counts['pending']} 处，错误 {counts['error'] + len(extra)} 处，提醒 {counts['warning']} 条。")
+    confirm = f"，待确认 {len(result.proposed_items)} 项" if result.proposed_items else ""
+    _out(f"待填 {counts['pending']} 处，错误 {counts['error'] + len(extra)} 处，提醒 {counts['warning']} 条{confirm}。")
     sections = {s.id: s.title for s in wf.sections}
     for item in wf.items():
         problems = result.for_item(item.id)
@@ -454,6 +477,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         _out("【报告其他部分】")
         for b in loose:
             _out(f"  错误  {b.where or ''}{'：' if b.where else ''}{b.message}")
+    if result.proposed_items:
+        _out()
+        _out(f"待确认 {len(result.proposed_items)} 项（用的是默认内容，尚未确认；不影响导出，请核对）：")
+        for item_id in result.proposed_items:
+            item = wf.item(item_id)
+            if item is not None:
+                _out(f"  待确认  {sections.get(item.section_id, '')} › {item.title}（{item.id}）")
+        _out(f"  （在界面中看过本项后翻到下一项，或用 shuzhi ask {report_id} 逐项回车，即为确认）")
     if unconfirmed:
         years = "、".join(str(y) for y in sorted(set(unconfirmed.values())))
         _out()
@@ -498,7 +529,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_workflows(args: argparse.Namespace) -> int:
-    from tui.service import workflow_choices
+    from tui.session import workflow_choices
     from workflows.loader import builtin_ids
 
     builtin = set(builtin_ids())
@@ -527,7 +558,7 @@ def cmd_workflows(args: argparse.Namespace) -> int:
 
 
 def cmd_workflow_show(args: argparse.Namespace) -> int:
-    from tui.service import field_hint, find_workflow
+    from tui.session import field_hint, find_workflow
     from workflows.loader import WorkflowError, load_workflow
 
     try:
@@ -570,7 +601,7 @@ def cmd_workflow_validate(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from tui.service import DEMO_WORKFLOW, create_demo_report, open_session
+    from tui.session import DEMO_WORKFLOW, create_demo_report, open_session
 
     folder = Path(args.output).expanduser() if args.output else Path.cwd()
     if folder.exists() and not folder.is_dir():
@@ -628,6 +659,8 @@ def build_parser(only: str | None = None) -> Parser:
 
     if p := command("open", "打开全屏界面并直接进入这份报告的填写向导（输出不是终端时改为逐行问答）", cmd_open):
         p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("--item", metavar="条目",
+                       help="从这个条目开始（条目编号见 shuzhi workflow show）；默认从上次看到的条目继续")
 
     if p := command("new", "新建报告，输出新报告的编号", cmd_new):
         p.add_argument("--workflow", metavar="工作流", help="工作流编号（见 shuzhi workflows）或工作流文件路径")
@@ -741,12 +774,12 @@ def _exit_code(exc: BaseException) -> int | None:
         return EXIT_REPORT
     if isinstance(exc, StoreError):
         return EXIT_FAILED
-    from tui.service import ServiceError
+    from tui.session import SessionError
     from workflows.answers import AnswersFileError
     from workflows.loader import WorkflowError
     from workflows.values import AnswerError
 
-    if isinstance(exc, (ServiceError, AnswersFileError, WorkflowError, AnswerError)):
+    if isinstance(exc, (SessionError, AnswersFileError, WorkflowError, AnswerError)):
         return EXIT_FAILED
     if "workflows.export" in sys.modules:
         from workflows.export import ExportError
@@ -767,7 +800,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as exc:
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
     try:
-        from tui.service import enable_caches
+        from tui.session import enable_caches
 
         enable_caches()
         return args.func(args)

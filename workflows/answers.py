@@ -1,8 +1,17 @@
-"""Answers: defaults, and answers files (YAML / JSON) in and out.
+"""Answers: defaults, drafts, and answers files (YAML / JSON) in and out.
 
 Answers are a flat mapping ``"item.field" -> canonical value`` (see
 values.py). An explicit ``None`` means the user cleared the field: its
 default no longer applies.
+
+Drafts are a second mapping ``"item.field" -> what was typed`` for input
+that does not validate yet: kept and shown with its message, counted as an
+error by the checks, never a value. A stored value that no longer
+validates (the workflow changed) is a draft too (:func:`split_answers`).
+
+Defaults (``default``, ``default_by_year``, ``default_rule``) are
+*proposals*: used for a field never answered, but its item waits for the
+user to accept them (:func:`proposed`), which stores them as answers.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from typing import Any, Mapping
 
 from .errors import ProblemsError
 from .model import Field, Workflow
-from .values import AnswerError, coerce, is_empty
+from .values import AnswerError, coerce, is_empty, validate
 
 FORMATS = ("yaml", "json")
 
@@ -66,6 +75,54 @@ def effective_answers(
         else:
             out[f.path] = field_default(f, year, today)
     return out
+
+
+def split_answers(
+    wf: Workflow, stored: Mapping[str, Any], drafts: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Stored answers as ``(values, drafts)``: every value canonical, and
+    every stored value that does not validate (any more) moved to the drafts.
+    Answers to fields the workflow does not have are kept as they are."""
+    values: dict[str, Any] = {}
+    out = dict(drafts or {})
+    for path, value in stored.items():
+        f = wf.field(path)
+        if f is None or value is None:
+            values[path] = value
+            continue
+        try:
+            values[path] = coerce(f, value)
+        except AnswerError:
+            out[path] = value
+    return values, out
+
+
+def proposed(
+    wf: Workflow,
+    stored: Mapping[str, Any],
+    item_ids: Any = None,
+    today: _dt.date | None = None,
+) -> dict[str, Any]:
+    """Defaults still only proposed: field path -> default, for the fields
+    (of the items ``item_ids``, default all) that have a default and neither
+    an answer nor a draft in ``stored``. Accepting an item stores these."""
+    year = report_year(wf, stored, today)
+    out: dict[str, Any] = {}
+    for item in wf.items():
+        if item_ids is not None and item.id not in item_ids:
+            continue
+        for f in item.fields:
+            if f.path in stored:
+                continue
+            value = field_default(f, year, today)
+            if not is_empty(value):
+                out[f.path] = value
+    return out
+
+
+def proposed_items(wf: Workflow, stored: Mapping[str, Any], today: _dt.date | None = None) -> list[str]:
+    """Items (in workflow order) whose defaults the user has not accepted yet."""
+    return list(dict.fromkeys(wf.item_of(path) for path in proposed(wf, stored, None, today)))
 
 
 def initial_answers(
@@ -191,7 +248,16 @@ def nest_answers(wf: Workflow, answers: Mapping[str, Any]) -> dict[str, dict[str
     return nested
 
 
-def dump_answers(wf: Workflow, answers: Mapping[str, Any], fmt: str = "yaml") -> str:
+DRAFTS_HEAD = "草稿：以下输入未通过校验，不是答案，shuzhi fill 不会读入；改正后删去行首的“# ”即可读入"
+
+
+def dump_answers(
+    wf: Workflow, answers: Mapping[str, Any], fmt: str = "yaml", drafts: Mapping[str, Any] | None = None
+) -> str:
+    """An answers file of the valid ``answers``: what it prints reads back
+    with :func:`load_answers_text`. ``drafts`` are written as YAML comments
+    after the answers, each with its problem; JSON has no comments, so a
+    JSON file leaves them out (the caller says so)."""
     nested = nest_answers(wf, answers)
     if fmt == "json":
         return json.dumps(nested, ensure_ascii=False, indent=2) + "\n"
@@ -199,6 +265,18 @@ def dump_answers(wf: Workflow, answers: Mapping[str, Any], fmt: str = "yaml") ->
         import yaml
 
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        body = yaml.dump(nested, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
-        return f"# shuzhi 答案文件：{wf.title}（{wf.id}，第{wf.version}版）\n" + body
+
+        def dump(data: Any) -> str:
+            return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+        body = dump(nested) if nested else ""
+        text = f"# shuzhi 答案文件：{wf.title}（{wf.id}，第{wf.version}版）\n" + body
+        shown = [(f, raw) for f in wf.fields() for path, raw in (drafts or {}).items() if path == f.path]
+        if shown:
+            text += f"\n# {DRAFTS_HEAD}\n"
+            for f, raw in shown:
+                _value, problem = validate(f, raw)
+                text += f"# 问题：{problem or '未通过校验'}\n"
+                text += "".join(f"# {line}\n" for line in dump({f.path: raw}).splitlines())
+        return text
     raise AnswersFileError([f"不支持的格式“{fmt}”（可用：yaml、json）"])

@@ -11,13 +11,40 @@ from typing import Iterator, Literal
 
 BlockKind = Literal["heading", "paragraph"]
 
-# Marker shown in place of an unanswered required field.
+# The markers the report text may hold, defined here only: every renderer,
+# check and screen that looks for them uses these. 【待填：…】 stands in for
+# an unanswered required field, 【模板出错：…】 for an item whose template
+# failed on the answers.
 PENDING_OPEN = "【待填："
+TEMPLATE_ERROR_OPEN = "【模板出错："
 PENDING_CLOSE = "】"
+MARKER_OPENS = (PENDING_OPEN, TEMPLATE_ERROR_OPEN)
 
 
 def pending_marker(label: str) -> str:
     return f"{PENDING_OPEN}{label}{PENDING_CLOSE}"
+
+
+def template_error_marker(label: str) -> str:
+    return f"{TEMPLATE_ERROR_OPEN}{label}{PENDING_CLOSE}"
+
+
+def marker_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every complete marker in ``text``."""
+    spans = []
+    for opening in MARKER_OPENS:
+        start = text.find(opening)
+        while start != -1:
+            end = text.find(PENDING_CLOSE, start)
+            if end == -1:
+                break
+            spans.append((start, end + 1))
+            start = text.find(opening, end)
+    return sorted(spans)
+
+
+def has_marker(text: str) -> bool:
+    return any(opening in text for opening in MARKER_OPENS)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ count -> int, or "20余" when approximate; text/longtext/choice -> str;
 list/titles/multi -> list[str]; bool -> bool; date -> "YYYY-MM-DD";
 year -> int; group -> list of {field_id: canonical value}. ``None`` means
 "no answer".
+
+What the user typed is either such a value or, when it does not validate
+(:func:`validate`), a *draft*: kept as typed and shown with its message,
+but never used as a value (see ``workflows.answers``).
 """
 
 from __future__ import annotations
@@ -371,6 +375,18 @@ def coerce(f: Field, raw: Any, path: str | None = None) -> Any:
 
 def is_empty(value: Any) -> bool:
     return value is None or value == [] or value == ""
+
+
+def validate(f: Field, raw: Any, path: str | None = None) -> tuple[Any, str | None]:
+    """What the user entered, checked: ``(canonical value, None)`` when it
+    validates, else ``(raw, Chinese message)``; ``raw`` is then a draft.
+
+    The one rule for every interface: the editors show the message as the
+    user types, and the session saves a draft instead of a value."""
+    try:
+        return coerce(f, raw, path), None
+    except AnswerError as exc:
+        return raw, exc.message
 
 
 # ------------------------------------------------------- template values

@@ -18,14 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, LoadingIndicator, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ..widgets.fields import LineInput
+from ..widgets.options import OptionPicker
 
 if TYPE_CHECKING:  # pragma: no cover
     from workflows.export import Blocker
 
-    from .session import EditSession
+    from tui.session import Session
 
 # Format key -> label in the dialog.
 FORMAT_LABELS = {
@@ -50,7 +51,7 @@ class ExportDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
-    def __init__(self, session: "EditSession") -> None:
+    def __init__(self, session: "Session") -> None:
         super().__init__(classes="export-dialog")
         self.session = session
         self.report: Any = None
@@ -63,7 +64,7 @@ class ExportDialog(ModalScreen[None]):
             yield Label("导出报告", classes="dialog-title")
             with Horizontal(classes="export-row"):
                 yield Label("格式：", classes="export-label")
-                yield RadioSet(id="export-format", compact=True)
+                yield OptionPicker(id="export-format")
             with Horizontal(classes="export-row"):
                 yield Label("文件名：", classes="export-label")
                 yield LineInput("", id="export-name", compact=True)
@@ -90,9 +91,9 @@ class ExportDialog(ModalScreen[None]):
         last_format = getattr(self.app, "last_export_format", "docx")
         if last_format not in self.formats:
             last_format = "docx"
-        radio = self.query_one("#export-format", RadioSet)
-        radio.mount_all(
-            [RadioButton(FORMAT_LABELS[key], value=key == last_format, id=f"fmt-{key}") for key in self.formats]
+        # ● marks the format chosen, in characters (also without colour).
+        self.query_one("#export-format", OptionPicker).load(
+            [FORMAT_LABELS[key] for key in self.formats], [FORMAT_LABELS[last_format]]
         )
         name = default_filename(self.report, "txt")
         name_input = self.query_one("#export-name", Input)
@@ -109,14 +110,16 @@ class ExportDialog(ModalScreen[None]):
     # ------------------------------------------------------------- state
 
     def selected_format(self) -> str:
-        radio = self.query_one("#export-format", RadioSet)
-        button = radio.pressed_button
-        if button is None or not button.id:
-            return "docx"
-        return button.id.removeprefix("fmt-")
+        label = self.query_one("#export-format", OptionPicker).value
+        return next((key for key in self.formats if FORMAT_LABELS[key] == label), "docx")
 
-    @on(RadioSet.Changed, "#export-format")
-    def _format_changed(self, event: RadioSet.Changed) -> None:
+    def choose_format(self, fmt: str) -> None:
+        """Choose a format (as the user does with its number or Space)."""
+        picker = self.query_one("#export-format", OptionPicker)
+        picker.action_pick(self.formats.index(fmt))
+
+    @on(OptionPicker.Changed, "#export-format")
+    def _format_changed(self, event: OptionPicker.Changed) -> None:
         event.stop()
         self.query_one("#export-suffix", Label).update(f".{self.selected_format()}")
 
@@ -225,16 +228,13 @@ class ExportDialog(ModalScreen[None]):
         from store.errors import StoreError
         from workflows.export import ExportBlocked, ExportError
 
-        saver = self.session.saver
-        error = saver.flush() if saver is not None else None
-        if error:
-            self.app.call_from_thread(self._failed, f"有修改未能保存，先不导出：{error}")
-            return
+        from tui.session import SessionError
+
         try:
-            result = self.session.core.export(fmt, target, draft=draft)
+            result = self.session.export(fmt, target, draft=draft)  # what is queued is written first
         except ExportBlocked as exc:
             self.app.call_from_thread(self._blocked, exc.blockers)
-        except (ExportError, StoreError) as exc:
+        except (ExportError, StoreError, SessionError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
         except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a traceback
             self.app.call_from_thread(self._failed, f"导出时出现意外错误：{type(exc).__name__}: {exc}")

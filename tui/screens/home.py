@@ -17,7 +17,7 @@ from ..widgets.footer import KeyFooter
 from .commands import TargetsProvider
 
 if TYPE_CHECKING:  # pragma: no cover
-    from store.core import ReportMeta
+    from store import ReportMeta
 
     from .progress import ProgressCache
 
@@ -88,6 +88,7 @@ class HomeScreen(Screen[None]):
         self._progress_cache: "ProgressCache | None" = None
         self._workflow_names: dict[str, str] = {}
         self._last_deleted: str | None = None
+        self._marked: str | None = None  # the row shown with ▸
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,16 +160,10 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#reports", DataTable)
         current = select or self.selected_id()
         table.clear()
+        self._marked = None
         for meta in self.metas:
-            title = Text(meta.title, overflow="ellipsis", no_wrap=True)
-            if meta.deleted:
-                title = Text("［已删除］", style="red") + title
-            elif meta.problem:
-                title = Text("［无法读取］", style="red") + title
-            elif meta.locked_by is not None:
-                title = Text("［编辑中］", style="yellow") + title
             table.add_row(
-                title,
+                self._title_cell(meta),
                 self._workflow_names.get(meta.workflow_id, meta.workflow_id),
                 str(meta.year or ""),
                 self._progress.get(meta.id, "…"),
@@ -189,6 +184,31 @@ class HomeScreen(Screen[None]):
             table.focus()
         self._update_status()
 
+    @staticmethod
+    def _title_cell(meta: "ReportMeta", current: bool = False) -> Text:
+        """A report's title; ▸ marks the selected one (readable without colour)."""
+        title = Text(meta.title)
+        if meta.deleted:
+            title = Text("［已删除］", style="red") + title
+        elif meta.problem:
+            title = Text("［无法读取］", style="red") + title
+        elif meta.locked_by is not None:
+            title = Text("［编辑中］", style="yellow") + title
+        title = Text("▸ " if current else "  ", style="bold") + title
+        title.overflow = "ellipsis"
+        title.no_wrap = True
+        return title
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        table = event.data_table
+        new = event.row_key.value if event.row_key is not None else None
+        for report_id, current in ((self._marked, False), (new, True)):
+            meta = next((m for m in self.metas if m.id == report_id), None)
+            if meta is not None and report_id is not None and report_id in table.rows:
+                table.update_cell(report_id, "title", self._title_cell(meta, current))
+        self._marked = new
+
     def _update_status(self) -> None:
         status = self.query_one("#home-status", Static)
         if self.show_bin:
@@ -202,7 +222,7 @@ class HomeScreen(Screen[None]):
     def _compute_progress(self, metas: list["ReportMeta"]) -> None:
         """Items done per report, from each report's cached check (the
         command line keeps it too), computed only when the answers changed."""
-        from tui.service import Session, find_workflow
+        from tui.session import find_workflow, open_session
 
         store = self.app.store
         if store is None:
@@ -216,10 +236,9 @@ class HomeScreen(Screen[None]):
                 if wf is None:
                     wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root)
                     self.app.call_from_thread(self._set_workflow_name, wf.id, wf.title)
-                with Session(store, store.open(meta.id, readonly=True), wf) as session:
-                    states = session.full_check().item_states
-                done = sum(1 for state in states.values() if state in ("done", "warning"))
-                text = f"已完成 {done}/{len(states)}"
+                with open_session(store, meta.id, readonly=True, workflow=wf, today=self.app.today) as session:
+                    result = session.full_check()
+                text = f"已完成 {result.items_done()}/{len(result.item_states)}"
                 remembered[meta.id] = (meta.updated, text, wf.id, wf.title)
             except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
@@ -314,13 +333,13 @@ class HomeScreen(Screen[None]):
         from workflows.answers import AnswersFileError
         from workflows.loader import WorkflowError
 
-        from tui.service import ServiceError, create_demo_report
+        from tui.session import ServiceError, create_demo_report
 
         store = self.app.get_store()
         if store is None:
             return
         try:
-            meta = create_demo_report(store)
+            meta = create_demo_report(store, today=self.app.today)
         except (StoreError, WorkflowError, AnswersFileError, ServiceError) as exc:
             self.app.show_error("无法创建示例报告", str(exc))
             return
@@ -360,7 +379,7 @@ class HomeScreen(Screen[None]):
         from workflows.loader import WorkflowError
         from workflows.values import AnswerError
 
-        from tui.service import NewReport, ServiceError, create_report, find_workflow
+        from tui.session import NewReport, ServiceError, create_report, find_workflow
 
         store = self.app.get_store()
         if store is None:
@@ -491,11 +510,13 @@ class HomeScreen(Screen[None]):
         )
 
     def _import(self, meta: "ReportMeta", path: Path) -> None:
+        """Through the report's session, as ``shuzhi fill``: all or nothing,
+        the items written accepted, the listed unit, year and title updated."""
         from store.errors import AnswersImportError, StoreError
-        from workflows.answers import AnswersFileError, guess_format
+        from workflows.answers import AnswersFileError
         from workflows.loader import WorkflowError
 
-        from tui.service import find_workflow
+        from tui.session import SessionError, open_session
 
         from .dialogs import MessageDialog
 
@@ -503,16 +524,8 @@ class HomeScreen(Screen[None]):
         if store is None:
             return
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            self.app.show_error("无法导入", f"“{path}”不是 UTF-8 编码的文本。")
-            return
-        except OSError as exc:
-            self.app.show_error("无法导入", f"无法读取“{path}”：{exc.strerror or exc}")
-            return
-        try:
-            wf = find_workflow(meta.workflow_id, store.root)
-            imported = store.import_answers(meta.id, text, guess_format(path.name), wf)
+            with open_session(store, meta.id, write=True, today=self.app.today) as session:
+                imported = session.import_answers_file(path)
         except (AnswersImportError, AnswersFileError) as exc:
             problems = getattr(exc, "problems", [])
             detail = "\n".join(f"· {p}" for p in problems[:30]) or str(exc)
@@ -520,7 +533,7 @@ class HomeScreen(Screen[None]):
                 MessageDialog(f"答案文件有问题，没有导入任何内容：\n{detail}", title="无法导入", error=True)
             )
             return
-        except (StoreError, WorkflowError) as exc:
+        except (StoreError, WorkflowError, SessionError) as exc:
             self.app.show_error("无法导入", str(exc))
             return
         self.app.notify(f"已导入 {len(imported)} 个答案到“{meta.title}”。", timeout=5)

@@ -11,10 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Header, Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..widgets.fields import FieldEditor, LineEditor, check_value, tidy
+from workflows.values import validate
+
+from ..widgets.fields import FieldEditor, LineEditor, tidy
 from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,7 +65,7 @@ class NewReportScreen(Screen["str | None"]):
 
     @work(thread=True, exclusive=True)
     def _load_workflows(self) -> None:
-        from tui.service import workflow_choices
+        from tui.session import workflow_choices
 
         store = self.app.store
         root = store.root if store is not None else None
@@ -75,15 +78,28 @@ class NewReportScreen(Screen["str | None"]):
         options = self.query_one("#workflow-list", OptionList)
         options.display = True
         for wf in workflows:
-            prompt = Text(wf.title, style="bold")
-            if wf.description:
-                prompt.append("\n" + tidy(wf.description), style="dim")
-            options.add_option(Option(prompt, id=wf.id))
+            options.add_option(Option(self._prompt(wf, False), id=wf.id))
         if not workflows:
             self.app.show_error("没有可用的工作流", "没有找到任何可用的工作流文件。")
             return
         options.highlighted = 0
         options.focus()
+
+    @staticmethod
+    def _prompt(wf: "Workflow", current: bool) -> Text:
+        """A workflow in the list; ▸ marks the highlighted one (readable without colour)."""
+        prompt = Text("▸ " if current else "  ", style="bold")
+        prompt.append(wf.title, style="bold")
+        if wf.description:
+            prompt.append("\n  " + tidy(wf.description), style="dim")
+        return prompt
+
+    @on(OptionList.OptionHighlighted, "#workflow-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        options = event.option_list
+        for index, wf in enumerate(self.workflows):
+            options.replace_option_prompt_at_index(index, self._prompt(wf, index == event.option_index))
 
     @on(OptionList.OptionSelected, "#workflow-list")
     async def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -95,7 +111,7 @@ class NewReportScreen(Screen["str | None"]):
     async def _show_basics(self, wf: "Workflow") -> None:
         from workflows.answers import initial_answers
 
-        from tui.service import basics_field
+        from tui.session import basics_field
 
         self.workflow = wf
         defaults = initial_answers(wf, today=self.app.today)
@@ -119,16 +135,17 @@ class NewReportScreen(Screen["str | None"]):
         event.stop()
         self.values[event.path] = event.value
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    async def submit_from(self, widget: Widget) -> bool:
+        """Enter in a basics field: the next one (at once, so that keys typed
+        right after it land there), or create the report after the last."""
         inputs = list(self.query("#basics-form Input").results(Input))
-        # From where the focus is now: keys typed at once may all come from
-        # the input that had the focus when they were read.
-        current = self.focused if self.focused in inputs else event.input
-        if current not in inputs or current is inputs[-1]:
+        if widget not in inputs:
+            return False
+        if widget is inputs[-1]:
             self.action_create()
         else:
-            self.set_focus(inputs[inputs.index(current) + 1])
+            self.set_focus(inputs[inputs.index(widget) + 1])
+        return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -149,7 +166,7 @@ class NewReportScreen(Screen["str | None"]):
         from store.errors import StoreError
         from workflows.values import AnswerError
 
-        from tui.service import NewReport, ServiceError, create_report
+        from tui.session import NewReport, ServiceError, create_report
 
         wf = self.workflow
         if wf is None or self.query_one(ContentSwitcher).current != "step-basics":
@@ -157,7 +174,7 @@ class NewReportScreen(Screen["str | None"]):
         values: dict[str, Any] = {}
         first_bad: FieldEditor | None = None
         for editor in self._editors():
-            value, error = check_value(editor.field, editor.raw(), editor.path)
+            value, error = validate(editor.field, editor.raw(), editor.path)
             if error is None and value is None and editor.field.required:
                 error = f"请填写{editor.field.label}"
             if error:

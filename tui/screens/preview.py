@@ -16,12 +16,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from workflows.report import has_marker
+
 from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .session import EditSession
-
-_MARKERS = ("【待填：", "【模板出错：")
+    from tui.session import Session
 
 
 class PreviewLine(Static):
@@ -30,7 +30,7 @@ class PreviewLine(Static):
     can_focus = True
 
     def __init__(self, text: Text, item_id: str | None) -> None:
-        pending = any(marker in text.plain for marker in _MARKERS)
+        pending = has_marker(text.plain)
         classes = "preview-line" + (" -pending" if pending else "") + (" -blank" if not text.plain else "")
         if text.justify in ("center", "right"):
             classes += f" -{text.justify}"
@@ -53,7 +53,7 @@ class PreviewScreen(Screen["str | None"]):
         Binding("f2", "back", "返回", show=False),
     ]
 
-    def __init__(self, session: "EditSession") -> None:
+    def __init__(self, session: "Session") -> None:
         super().__init__(classes="preview")
         self.session = session
 

@@ -1,5 +1,11 @@
 """The wizard: the checklist on the left, one item at a time on the right,
-the paragraph it produces below, every change saved as the user types."""
+the paragraph it produces below, every change saved as the user types.
+
+Everything goes through the report's :class:`tui.session.Session`: the
+editors hand each change to ``Session.input`` as it happens (in the order
+typed), a short timer writes the queue in a thread, and every way out
+(Esc, Ctrl+Q, SIGHUP/SIGTERM through the app) writes what is left first.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +18,20 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
+from workflows.checks import CheckResult
 from workflows.model import Item
+from workflows.render.preview import item_text, visible
 
+from ..session import Session
 from ..widgets.checklist import ChecklistTree
 from ..widgets.fields import FieldEditor, GroupEditor, tidy
 from ..widgets.footer import KeyFooter
-from ..widgets.itemform import ItemView, ParagraphPanel, paragraph_renderable
+from ..widgets.itemform import ItemView, ParagraphPanel
 from ..widgets.titlebar import TitleBar
 from .commands import TargetsProvider
-from .session import Autosaver, EditSession
 
 SAVE_DELAY = 0.3  # seconds of quiet before a change is written
 CHECK_DELAY = 0.15  # seconds of quiet before the checklist states are recomputed
@@ -74,20 +83,20 @@ class WizardScreen(Screen[None]):
             super().__init__()
             self.error = error
 
-    def __init__(self, session: EditSession, start_item: str | None = None) -> None:
+    def __init__(self, session: Session, start_item: str | None = None) -> None:
         super().__init__(classes="wizard")
         self.session = session
         self.workflow = session.workflow
         self.items: list[Item] = list(self.workflow.items())
         self.section_titles = {i.id: s.title for s in self.workflow.sections for i in s.items}
         self.index = 0
-        if start_item is not None:
-            self.index = next((n for n, i in enumerate(self.items) if i.id == start_item), 0)
-        self.saver = Autosaver(session, lambda error: self.post_message(self.Saved(error)))
-        session.saver = self.saver
+        start = start_item or session.last_item
+        if start is not None:
+            self.index = next((n for n, i in enumerate(self.items) if i.id == start), 0)
+        session.on_saved = self._saved_in_thread
         self._save_timer: Timer | None = None
         self._check_timer: Timer | None = None
-        self._check_result = None
+        self._check_result: CheckResult | None = None
         # Not "_closed": that is Textual's own MessagePump flag (setting it made
         # Ctrl+Q hang for ever after a report was opened: the screen ignored Prune).
         self._session_closed = False
@@ -95,17 +104,21 @@ class WizardScreen(Screen[None]):
         # The live paragraph as plain text (what the panel shows).
         self.paragraph_plain = ""
 
+    def _saved_in_thread(self, error: str | None) -> None:
+        """A write of the queue finished (in the writer's thread)."""
+        self.post_message(self.Saved(error))
+
     # ----------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="titlebar")
         if self.session.readonly:
-            notice = self.session.handle.notice or "此报告以只读方式打开，不能修改。"
+            notice = self.session.notice or "此报告以只读方式打开，不能修改。"
             yield Static(f"只读：{notice}", id="readonly-banner", markup=False)
         with Horizontal(id="wizard-body"):
             yield ChecklistTree(self.workflow, id="checklist")
             with Vertical(id="wizard-main"):
-                yield ItemView(readonly=self.session.readonly, id="item-view")
+                yield ItemView(readonly=self.session.readonly, sink=self._input, id="item-view")
                 yield Static("", id="field-hint", markup=False)
                 yield ParagraphPanel(id="paragraph")
         yield KeyFooter()
@@ -124,20 +137,34 @@ class WizardScreen(Screen[None]):
         return self.query_one("#item-view", ItemView)
 
     async def show_item(self, index: int, *, focus: bool = True) -> None:
-        """Make item ``index`` current (answers are kept; pending saves go out)."""
+        """Make item ``index`` current. Moving on accepts the item left (its
+        defaults become answers); what is queued goes out."""
         index = max(0, min(index, len(self.items) - 1))
-        if index != self.index:
+        moved = index != self.index
+        if moved:
+            self.session.leave_item(self.item.id, self.items[index].id)
+            if self.session.dirty and not self.session.readonly:
+                self._save_state = "saving"
             self._flush_soon()
+        else:
+            self.session.last_item = self.items[index].id
         self.index = index
         view = self.form()
+        keys: Any = self.app
         with self.app.batch_update():
-            view.show(self.item, self.session.answers)
+            view.show(self.item, self.session.shown_values(self.item.id))
             self.query_one(ChecklistTree).show_item(self.item.id)
             self._update_paragraph()
             self._update_title()
             self._apply_notes(view)
             if focus:
-                view.focus_first()
+                # Keys typed meanwhile wait for the new item's first field.
+                hold = getattr(keys, "hold_keys", None)
+                if hold is not None:
+                    hold()
+                view.focus_first(done=getattr(keys, "release_keys", None))
+        if moved:
+            self._schedule_check()  # the item left is accepted: its state changes
 
     async def go_to(self, item_id: str) -> None:
         for index, item in enumerate(self.items):
@@ -151,45 +178,50 @@ class WizardScreen(Screen[None]):
         position = f"第 {self.index + 1}/{len(self.items)} 项"
         if self.session.readonly:
             state, style = "只读", "bold yellow"
-        elif self.saver.failed:
+        elif self.session.failed:
             state, style = "✖ 保存失败", "bold red"
         elif self._save_state == "saving":
             state, style = "保存中…", "dim"
         else:
             state, style = "✔ 已保存", "green"
-        self.title = f"{position} · {self.session.title}"
+        title = visible(self.session.title)
+        self.title = f"{position} · {title}"
         self.sub_title = state
-        self.query_one(TitleBar).show(position, self.session.title, state, style)
+        self.query_one(TitleBar).show(position, title, state, style)
 
     # ------------------------------------------------------------ changes
 
-    @on(FieldEditor.Changed)
-    def _field_changed(self, event: FieldEditor.Changed) -> None:
-        event.stop()
+    def _input(self, path: str, raw: Any) -> str | None:
+        """An editor's change, as it happens: into the session (held and
+        queued at once), then what shows it is brought up to date."""
+        error = self.session.input(path, raw)
         if self.session.readonly:
-            return
-        path = event.path
-        self.session.answers[path] = event.value
-        if self.session.unconfirmed.pop(path, None) is not None:
-            event.editor.set_notes(event.editor._notes, None)
-        self.saver.put(path, event.value)
+            return error
         self._save_state = "saving"
         self._update_title()
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self._flush_soon)
         self._update_paragraph()
+        self._schedule_check()
+        return error
+
+    @on(FieldEditor.Changed)
+    def _field_changed(self, event: FieldEditor.Changed) -> None:
+        event.stop()  # the session has it already (see _input)
+
+    def _schedule_check(self) -> None:
         if self._check_timer is not None:
             self._check_timer.stop()
         self._check_timer = self.set_timer(CHECK_DELAY, self._run_check)
 
     def _flush_soon(self) -> None:
-        """Write pending answers in a thread (the UI never waits for the disk)."""
+        """Write what is queued in a thread (the UI never waits for the disk)."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if self.saver.dirty:
-            self.saver.flush_in_thread()
+        if self.session.dirty:
+            self.session.flush_in_thread()
 
     def on_wizard_screen_saved(self, event: Saved) -> None:
         if event.error:
@@ -199,27 +231,25 @@ class WizardScreen(Screen[None]):
                 severity="error",
                 timeout=10,
             )
-        if not self.saver.dirty:
+        if not self.session.dirty:
             self._save_state = "saved"
         self._update_title()
 
     def flush_now(self) -> str | None:
-        """Write everything pending before leaving (blocks briefly)."""
+        """Write everything queued before leaving (blocks briefly)."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        error = self.saver.flush()
+        error = self.session.flush()
         if error is None:
             self._save_state = "saved"
         return error
 
     def _update_paragraph(self) -> None:
-        from workflows.assemble import render_item
-
         item = self.item
-        blocks = render_item(self.workflow, self.session.answers, item.id, self.session.today)
+        blocks = self.session.render_item(item.id)
         self.paragraph_plain = "\n".join(block.full_text for block in blocks)
-        self.query_one(ParagraphPanel).show(paragraph_renderable(item, blocks))
+        self.query_one(ParagraphPanel).show(item_text(item, blocks))
 
     def _run_check(self) -> None:
         self._check_timer = None
@@ -227,16 +257,18 @@ class WizardScreen(Screen[None]):
             return
         result = self.session.check()
         self._check_result = result
-        self.query_one(ChecklistTree).set_states(self.session.item_states(result))
+        self.query_one(ChecklistTree).set_states(self.session.states(result))
         self._apply_notes(self.form())
 
     def _apply_notes(self, form: ItemView) -> None:
         result = self._check_result
+        copied = self.session.unconfirmed()
+        proposed = self.session.proposed_paths(self.item.id)
         for editor in form.editors:
-            notes = []
+            notes: list[tuple[str, str]] = []
             if result is not None:
                 notes = [(p.severity, p.message) for p in result.for_field(editor.path)]
-            editor.set_notes(notes, self.session.unconfirmed.get(editor.path))
+            editor.set_notes(notes, copied.get(editor.path), editor.path in proposed)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The focused field's help, in the line under the form."""
@@ -263,12 +295,9 @@ class WizardScreen(Screen[None]):
 
     async def action_next_open(self) -> None:
         """The next item that is not done (wrapping around)."""
-        if self._check_timer is not None:
+        if self._check_timer is not None or self._check_result is None:
             self._run_check()
-        result = self._check_result
-        if result is None:
-            return
-        states = self.session.item_states(result)
+        states = self.session.states(self._check_result)
         count = len(self.items)
         for step in range(1, count + 1):
             index = (self.index + step) % count
@@ -288,26 +317,38 @@ class WizardScreen(Screen[None]):
         event.stop()
         await self.go_to(event.item_id)
 
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a one-line input: the next field, or the next item after the last."""
-        event.stop()
+    async def submit_from(self, widget: Widget) -> bool:
+        """Enter in a field: the next field, or the next item after the last
+        (at once, so that keys typed right after it land there)."""
         view = self.form()
-        # From where the focus is now: Enters typed at once all come from the
-        # input that had the focus when they were read.
-        source = self.focused if isinstance(self.focused, Input) else event.input
-        editor = next((a for a in source.ancestors if isinstance(a, FieldEditor)), None)
+        editor = next((a for a in widget.ancestors if isinstance(a, FieldEditor)), None)
         if editor is None or view not in editor.ancestors:
-            return
+            return False
         if editor not in view.editors:  # a field inside a group entry
             self.focus_next()
-            return
-        # Not the screen's focus chain: it may lag behind a rebind.
+            return True
         for following in view.editors[view.editors.index(editor) + 1 :]:
+            if not following.ready:  # still being mounted: keys wait for it
+                self._focus_when_ready(following)
+                return True
             if following.first_focusable() is not None:
                 following.focus_input()
                 following.scroll_visible(animate=False)
-                return
+                return True
         await self.action_next_item()
+        return True
+
+    def _focus_when_ready(self, editor: FieldEditor, attempts: int = 8) -> None:
+        keys: Any = self.app
+        if attempts == 8 and hasattr(keys, "hold_keys"):
+            keys.hold_keys()
+        if not editor.ready and attempts > 0:
+            self.call_after_refresh(self._focus_when_ready, editor, attempts - 1)
+            return
+        editor.focus_input()
+        editor.scroll_visible(animate=False)
+        if hasattr(keys, "release_keys"):
+            keys.release_keys()
 
     async def on_group_editor_delete_requested(self, event: GroupEditor.DeleteRequested) -> None:
         from .dialogs import ConfirmDialog
@@ -328,21 +369,19 @@ class WizardScreen(Screen[None]):
     def action_confirm_copied(self) -> None:
         if self.session.readonly:
             return
-        paths = [f.path for f in self.item.fields if f.path in self.session.unconfirmed]
+        copied = self.session.unconfirmed()
+        paths = [f.path for f in self.item.fields if f.path in copied]
         if not paths:
             self.app.notify("本项没有待确认的往年答案。", timeout=3)
             return
         from store.errors import StoreError
 
-        self.flush_now()
         try:
-            self.session.handle.confirm_all(paths)
-        except StoreError as exc:
+            count = self.session.confirm_copied(paths)
+        except (StoreError, OSError) as exc:
             self.app.show_error("确认失败", str(exc))
             return
-        for path in paths:
-            self.session.unconfirmed.pop(path, None)
-        self.app.notify(f"已确认本项 {len(paths)} 个沿用往年的答案。", timeout=3)
+        self.app.notify(f"已确认本项 {count} 个沿用往年的答案。", timeout=3)
         self._run_check()
 
     def action_preview(self) -> None:

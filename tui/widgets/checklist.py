@@ -18,15 +18,22 @@ STATES: dict[str, tuple[str, str, str]] = {
     "error": ("✖", "bold red", "有错误"),
     "warning": ("!", "bold yellow", "低于清单要求"),
     "copied": ("↺", "cyan", "沿用往年，待确认"),
+    "proposed": ("?", "cyan", "默认内容，待确认"),
 }
 
 
-def state_label(title: str, state: str) -> Text:
+# After the item on screen, so that it reads without the cursor's colour.
+CURRENT_MARK = "◂"
+
+
+def state_label(title: str, state: str, current: bool = False) -> Text:
     icon, style, _name = STATES.get(state, STATES["empty"])
     text = Text()
     text.append(icon, style=style)
     text.append(" ")
     text.append(title)
+    if current:
+        text.append(" " + CURRENT_MARK, style="bold")
     return text
 
 
@@ -49,6 +56,7 @@ class ChecklistTree(Tree[str]):
         self.workflow = workflow
         self.item_nodes: dict[str, TreeNode[str]] = {}
         self._states: dict[str, str] = {}
+        self._current: str | None = None
         self._titles = {item.id: item.title for item in workflow.items()}
         for section in workflow.sections:
             branch = self.root.add(Text(section.title, style="bold"), expand=True)
@@ -61,12 +69,22 @@ class ChecklistTree(Tree[str]):
             if self._states.get(item_id) == state:
                 continue
             self._states[item_id] = state
-            node = self.item_nodes.get(item_id)
-            if node is not None:
-                node.set_label(state_label(self._titles[item_id], state))
+            self._relabel(item_id)
+
+    def _relabel(self, item_id: str) -> None:
+        node = self.item_nodes.get(item_id)
+        if node is not None:
+            state = self._states.get(item_id, "empty")
+            node.set_label(state_label(self._titles[item_id], state, item_id == self._current))
 
     def show_item(self, item_id: str) -> None:
-        """Move the cursor to an item without choosing it again."""
+        """Mark the item on screen (◂) and move the cursor to it without
+        choosing it again."""
+        if item_id != self._current:
+            previous, self._current = self._current, item_id
+            if previous is not None:
+                self._relabel(previous)
+            self._relabel(item_id)
         node = self.item_nodes.get(item_id)
         if node is not None and self.cursor_node is not node:
             self.move_cursor(node, animate=False)

@@ -3,21 +3,25 @@
 Every editor is a :class:`FieldEditor`: a label line, the input widget(s)
 for its type, and a message line right under them (the live validation
 error, or what the checks say about the saved answer: still to fill, a
-norm warning, a copied answer to confirm). Editors post
-:class:`FieldEditor.Changed` with the value to save: the canonical value
-when it validates, otherwise what the user typed (kept, never lost, and
-shown as an error until corrected).
+norm warning, a copied answer to confirm, a default to accept).
+
+Every change is handed on the moment it happens, in the order typed, to
+the editor's ``sink`` (the session's ``input``: the value when it
+validates, else a draft, kept and shown as an error until corrected), and
+then announced with :class:`FieldEditor.Changed` for the screen to update
+what it shows.
 
 Editors are rebindable: :meth:`FieldEditor.bind` shows another field of
-the same kind in the same widgets, so moving from item to item updates a
-few widgets instead of mounting new ones (mounting is what makes a
-terminal UI feel slow).
+the same kind in the same widgets, fully reset to that field's answer, so
+moving from item to item updates a few widgets instead of mounting new ones
+(mounting is what makes a terminal UI feel slow).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import events, on
@@ -25,16 +29,23 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, SelectionList, TextArea
+from textual.widgets import Button, Input, Label, TextArea
 
 from workflows.model import Field
-from workflows.values import AnswerError, coerce
+from workflows.render.preview import visible
+from workflows.values import validate
+
+from .keys import OrderedKeys, submit_from
+from .options import OptionPicker
+
+# A change as it happens: (field path, what the widgets hold) -> error or None.
+Sink = Callable[[str, Any], "str | None"]
 
 # White space between two non-ASCII characters: left by YAML line folding
 # in Chinese text, where it would show as a stray gap and a bad line break.
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \t\r\n]+(?=[^\x00-\x7f])")
 
-_INPUTS = "Input, TextArea, Select, SelectionList, RadioSet, Button"
+_INPUTS = "Input, TextArea, OptionPicker, Button"
 
 
 def tidy(text: str) -> str:
@@ -53,30 +64,55 @@ def value_text(f: Field, value: Any) -> str:
     return str(value)
 
 
-def check_value(f: Field, raw: Any, path: str | None = None) -> tuple[Any, str | None]:
-    """(value to save, error message or None) for what the user entered."""
-    try:
-        return coerce(f, raw, path), None
-    except AnswerError as exc:
-        return raw, exc.message
+class LineInput(OrderedKeys, Input):
+    """A one-line input. Keys are handled in order (:mod:`tui.widgets.keys`);
+    Enter moves on at once; a paste stays here, its lines joined."""
 
-
-class LineInput(Input):
-    """A one-line input: pasting several lines joins them instead of dropping
-    all but the first."""
+    async def _type_key(self, event: events.Key) -> bool:
+        if event.is_printable:
+            await Input._on_key(self, event)
+            return True
+        return False
 
     def _on_paste(self, event: events.Paste) -> None:
-        if event.text and ("\n" in event.text or "\r" in event.text):
-            joined = "".join(line.strip() for line in event.text.splitlines())
+        try:
+            if self._reroute_paste(event):
+                return
             event.stop()
             event.prevent_default()
-            selection = self.selection
-            if selection.is_empty:
-                self.insert_text_at_cursor(joined)
-            else:
-                self.replace(joined, *selection)
-            return
-        super()._on_paste(event)
+            text = event.text or ""
+            if "\n" in text or "\r" in text:
+                text = "".join(line.strip() for line in text.splitlines())
+            if text:
+                selection = self.selection
+                if selection.is_empty:
+                    self.insert_text_at_cursor(text)
+                else:
+                    self.replace(text, *selection)
+        finally:
+            self._key_done()
+
+    async def action_submit(self) -> None:
+        if not await submit_from(self):
+            await super().action_submit()
+
+
+class BlockInput(OrderedKeys, TextArea):
+    """A multi-line input: keys handled in order; Enter is a new line."""
+
+    async def _type_key(self, event: events.Key) -> bool:
+        if event.is_printable or event.key == "enter":
+            await TextArea._on_key(self, event)
+            return True
+        return False
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        try:
+            if not self._reroute_paste(event):
+                event.prevent_default()  # TextArea's own handler, run here: line breaks and all
+                await TextArea._on_paste(self, event)
+        finally:
+            self._key_done()
 
 
 class FieldEditor(Vertical):
@@ -106,7 +142,8 @@ class FieldEditor(Vertical):
     KINDS: tuple[str, ...] = ()
 
     class Changed(Message):
-        """The user changed the field; ``value`` is what to save."""
+        """The user changed the field (already handed to the sink):
+        ``value`` is the canonical value, or what was typed when ``error``."""
 
         def __init__(self, editor: "FieldEditor", value: Any, error: str | None) -> None:
             super().__init__()
@@ -119,20 +156,32 @@ class FieldEditor(Vertical):
         def control(self) -> "FieldEditor":
             return self.editor
 
-    def __init__(self, field: Field, value: Any, *, path: str | None = None, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        field: Field,
+        value: Any,
+        *,
+        path: str | None = None,
+        readonly: bool = False,
+        sink: Sink | None = None,
+    ) -> None:
         super().__init__(classes="field")
         self.field = field
         self.path = path or field.path
         self.initial = value
         self.readonly = readonly
+        self.sink = sink
         self.error: str | None = None
-        # Filled by the wizard from the checks: [(severity, message)], copied-from year.
+        # Filled by the wizard from the checks: [(severity, message)],
+        # copied-from year, a default not accepted yet.
         self._notes: list[tuple[str, str]] = []
         self._from_year: int | None = None
-        # What the widgets held when last loaded or reported: change events
-        # that do not change it (e.g. those following a programmatic load)
-        # are not the user's and are ignored.
+        self._proposed = False
+        # What the widgets held when last loaded or reported: changes that
+        # do not change it are not the user's and are ignored.
         self._baseline: Any = None
+        self._loading = False
+        self._loaded = False  # its widgets hold the field's value (after the mount)
         self._message_shown: tuple[str, str] | None = None
 
     # ----------------------------------------------------------- layout
@@ -160,16 +209,27 @@ class FieldEditor(Vertical):
         yield from ()
 
     def on_mount(self) -> None:
+        for widget in self.children:  # this editor's own inputs (not those of entries)
+            if isinstance(widget, OrderedKeys):
+                widget.on_edit = self._edited_hook(widget)
         self._load()
 
-    def bind(self, field: Field, value: Any, *, path: str | None = None, readonly: bool = False) -> None:
-        """Show another field (of a kind this editor handles) in the same widgets."""
+    def _edited_hook(self, widget: Widget) -> Callable[[], None]:
+        return self.emit
+
+    def bind(
+        self, field: Field, value: Any, *, path: str | None = None, readonly: bool = False, sink: Sink | None = None
+    ) -> None:
+        """Show another field (of a kind this editor handles) in the same
+        widgets, reset to ``value``: nothing of the field shown before stays."""
         self.field = field
         self.path = path or field.path
         self.initial = value
         self.readonly = readonly
+        self.sink = sink
         self._notes = []
         self._from_year = None
+        self._proposed = False
         if self.is_mounted:
             self._load()
 
@@ -179,16 +239,21 @@ class FieldEditor(Vertical):
             self.set_classes(f"field field-{f.type}")
             self._message_shown = None  # its message class went with the others
         self.border_title = self.label_text()
-        self.fill(self.initial)
+        self._loading = True
+        try:
+            self.fill(self.initial)
+        finally:
+            self._loading = False
         for widget in self.query(_INPUTS):
             if isinstance(widget, TextArea):
                 widget.read_only = self.readonly
             elif not isinstance(widget, Button) or self.readonly:
                 widget.disabled = self.readonly
         self._baseline = self.raw()
-        # A stored value that does not validate (e.g. the workflow changed) shows its error.
+        self._loaded = True
+        # A stored value that does not validate (a draft) shows its error.
         if self.initial is not None:
-            _value, self.error = check_value(f, self.initial, self.path)
+            _value, self.error = validate(f, self.initial, self.path)
         else:
             self.error = None
         self._show_message()
@@ -196,7 +261,7 @@ class FieldEditor(Vertical):
     # ------------------------------------------------------------ values
 
     def fill(self, value: Any) -> None:
-        """Put ``value`` into the widgets; subclasses fill theirs."""
+        """Put ``value`` into the widgets, resetting them; subclasses fill theirs."""
 
     def raw(self) -> Any:
         """What the widgets hold now (text, list, bool…); subclasses read theirs."""
@@ -214,31 +279,52 @@ class FieldEditor(Vertical):
         if widget is not None:
             self.screen.set_focus(widget, scroll_visible=scroll_visible)
 
+    @property
+    def ready(self) -> bool:
+        """Mounted and showing its field (keys may go to it)."""
+        return self._loaded
+
     def first_focusable(self) -> Widget | None:
+        """The first input keys can go to; None while the editor is being
+        mounted (what is typed then would be replaced by the field's value)."""
+        if not self._loaded:
+            return None
         for widget in self.query(_INPUTS):
             if widget.focusable and widget.display:
                 return widget
         return None
 
     def emit(self) -> None:
-        """Validate what is shown and tell the form (if it really changed)."""
+        """What the widgets hold changed: validate it, hand it to the sink
+        at once (in the order typed) and tell the screen."""
+        if self._loading:
+            return
         raw = self.raw()
         if raw == self._baseline:
             return
         self._baseline = raw
-        value, self.error = check_value(self.field, raw, self.path)
+        value, error = validate(self.field, raw, self.path)
+        if self.sink is not None:
+            error = self.sink(self.path, raw) or error
+        self.error = error
+        self._proposed = False
+        self._from_year = None  # a changed answer is no longer a copy to confirm
         self._show_message()
-        self.post_message(self.Changed(self, value, self.error))
+        self.post_message(self.Changed(self, value if error is None else raw, error))
 
     # ---------------------------------------------------------- messages
 
-    def set_notes(self, notes: Iterable[tuple[str, str]], from_year: int | None = None) -> None:
-        """What the checks say about the saved answer, and its copied-from year."""
+    def set_notes(
+        self, notes: Iterable[tuple[str, str]], from_year: int | None = None, proposed: bool = False
+    ) -> None:
+        """What the checks say about the saved answer, its copied-from year,
+        and whether it shows a default not accepted yet."""
         notes = list(notes)
-        if notes == self._notes and from_year == self._from_year:
+        if notes == self._notes and from_year == self._from_year and proposed == self._proposed:
             return
         self._notes = notes
         self._from_year = from_year
+        self._proposed = proposed
         self._show_message()
 
     def extra_line(self) -> str:
@@ -258,9 +344,10 @@ class FieldEditor(Vertical):
 
     def _problem_lines(self) -> list[tuple[str, str]]:
         if self.error:
-            return [(f"✖ {self.error}", "field-error")]
+            return [(f"✖ {visible(self.error)}", "field-error")]
         lines: list[tuple[str, str]] = []
         for severity, note in self._notes:
+            note = visible(note)
             if severity == "pending":
                 plain = note == f"“{self.field.label}”尚未填写"
                 lines.append(("◌ 必填，尚未填写" if plain else f"◌ {note}", "field-pending"))
@@ -270,6 +357,8 @@ class FieldEditor(Vertical):
                 lines.append((f"! {note}", "field-warning"))
         if self._from_year is not None:
             lines.append((f"↺ 沿用{self._from_year}年的答案，请核对（修改或按 Ctrl+G 确认）", "field-copied"))
+        elif self._proposed:
+            lines.append(("? 默认内容，请核对；离开本项即视为确认", "field-copied"))
         return lines
 
     def _show_message(self) -> None:
@@ -305,18 +394,18 @@ class LineEditor(FieldEditor):
 
     def fill(self, value: Any) -> None:
         f = self.field
-        line = self.query_one(Input)
+        line = self.query_one(LineInput)
         line.placeholder = f.placeholder or self.PLACEHOLDERS.get(f.type, "")
         line.value = value_text(f, value)
         line.cursor_position = len(line.value)
+        line.scroll_to(0, animate=False)
 
     def raw(self) -> Any:
-        return self.query_one(Input).value
+        return self.query_one(LineInput).value
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.emit()
+        event.stop()  # handed on already, as it happened (LineInput.on_edit)
 
 
 class TextBlockEditor(FieldEditor):
@@ -329,7 +418,7 @@ class TextBlockEditor(FieldEditor):
     """
 
     def compose_input(self) -> ComposeResult:
-        yield TextArea(soft_wrap=True, compact=True)
+        yield BlockInput(soft_wrap=True, compact=True)
 
     def type_hint(self) -> str:
         f = self.field
@@ -342,7 +431,7 @@ class TextBlockEditor(FieldEditor):
         return "（可多行，可粘贴）"
 
     def extra_line(self) -> str:
-        return self._count_text(self.query_one(TextArea).text)
+        return self._count_text(self.query_one(BlockInput).text)
 
     def _count_text(self, text: str) -> str:
         if self.field.type == "longtext":
@@ -353,148 +442,145 @@ class TextBlockEditor(FieldEditor):
 
     def fill(self, value: Any) -> None:
         f = self.field
-        area = self.query_one(TextArea)
+        area = self.query_one(BlockInput)
         area.placeholder = f.placeholder or ("每行一条" if f.type != "longtext" else "")
-        text = value_text(f, value)
-        if area.text != text:
-            area.load_text(text)
+        area.load_text(value_text(f, value))  # a fresh document: no undo history
+        area.move_cursor(area.document.end)  # typing adds to what is there
 
     def raw(self) -> Any:
-        return self.query_one(TextArea).text
+        return self.query_one(BlockInput).text
 
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self.emit()
-        self._show_message()
+        self._show_message()  # the count of characters or entries
 
 
 class ChoiceEditor(FieldEditor):
-    """choice: a drop-down of the options, plus a line for another value when allowed."""
+    """choice: the options (● chosen, ○ not), plus a line for another value when allowed."""
 
     KINDS = ("choice",)
 
     DEFAULT_CSS = """
-    ChoiceEditor Select { width: 1fr; }
     ChoiceEditor .choice-custom { margin-top: 1; }
     """
 
     def compose_input(self) -> ComposeResult:
-        yield Select([], prompt="（请选择）", allow_blank=True, compact=True)
+        yield OptionPicker()
         yield LineInput(placeholder="或在这里填写其他内容", compact=True, classes="choice-custom")
+
+    def type_hint(self) -> str:
+        return "（数字键选择）"
 
     def fill(self, value: Any) -> None:
         f = self.field
         current = value if isinstance(value, str) else None
         in_options = current in f.options
-        select = self.query_one(Select)
-        select.set_options([(Text(option), option) for option in f.options])
-        select.value = current if in_options else Select.NULL
-        custom = self.query_one(Input)
+        self.query_one(OptionPicker).load(f.options, [current] if current is not None and in_options else [])
+        custom = self.query_one(LineInput)
         custom.display = f.custom
         custom.value = "" if in_options or current is None else current
+        custom.cursor_position = len(custom.value)
 
     def raw(self) -> Any:
         if self.field.custom:
-            custom = self.query_one(Input).value.strip()
+            custom = self.query_one(LineInput).value.strip()
             if custom:
                 return custom
-        selected = self.query_one(Select).value
-        return None if selected is Select.NULL else selected
+        return self.query_one(OptionPicker).value
 
-    @on(Select.Changed)
-    def _selected(self, event: Select.Changed) -> None:
-        event.stop()
-        if self.field.custom and event.value is not Select.NULL and self.raw() != event.value:
-            self.query_one(Input).value = ""  # a chosen option replaces another value
+    def _edited_hook(self, widget: Widget) -> Callable[[], None]:
+        return self._picked if isinstance(widget, OptionPicker) else self._typed
+
+    def _typed(self) -> None:
+        if self._loading:
+            return
+        picker = self.query_one(OptionPicker)
+        if self.query_one(LineInput).value.strip() and picker.chosen:
+            picker.unpick()  # another value replaces the option: the screen says so
         self.emit()
 
+    def _picked(self) -> None:
+        custom = self.query_one(LineInput)
+        if self.field.custom and custom.value:
+            self._loading = True  # a chosen option replaces another value: one change
+            try:
+                custom.value = ""
+            finally:
+                self._loading = False
+        self.emit()
+
+    @on(OptionPicker.Changed)
     @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
+    def _handed_on(self, event: Message) -> None:
         event.stop()
-        self.emit()
 
 
 class MultiEditor(FieldEditor):
-    """multi: tick options (Space), plus other entries one per line when allowed."""
+    """multi: tick options (☑ ticked, ☐ not), plus other entries one per line when allowed."""
 
     KINDS = ("multi",)
 
     DEFAULT_CSS = """
-    MultiEditor SelectionList { height: auto; max-height: 12; }
-    MultiEditor TextArea { height: auto; min-height: 2; max-height: 6; margin-top: 1; }
+    MultiEditor BlockInput { height: auto; min-height: 2; max-height: 6; margin-top: 1; }
     """
 
     def compose_input(self) -> ComposeResult:
-        yield SelectionList[str](compact=True)
-        yield TextArea(soft_wrap=True, compact=True, placeholder="其他（不在上列选项中的，每行一条）")
+        yield OptionPicker()
+        yield BlockInput(soft_wrap=True, compact=True, placeholder="其他（不在上列选项中的，每行一条）")
 
     def type_hint(self) -> str:
-        return "（空格键勾选）"
+        return "（数字键或空格勾选）"
 
     def fill(self, value: Any) -> None:
         f = self.field
-        chosen = list(value) if isinstance(value, list) else []
-        selection = self.query_one(SelectionList)
-        selection.clear_options()
-        selection.add_options([(Text(option), option, option in chosen) for option in f.options])
-        area = self.query_one(TextArea)
+        chosen = [str(v) for v in value] if isinstance(value, list) else []
+        self.query_one(OptionPicker).load(f.options, chosen, multi=True, vertical=True)
+        area = self.query_one(BlockInput)
         area.display = f.custom
-        extra = "\n".join(str(v) for v in chosen if v not in f.options)
-        if area.text != extra:
-            area.load_text(extra)
+        area.load_text("\n".join(v for v in chosen if v not in f.options))
 
     def raw(self) -> Any:
-        chosen = list(self.query_one(SelectionList).selected)
-        ordered = [option for option in self.field.options if option in chosen]
+        ordered = list(self.query_one(OptionPicker).value)
         if self.field.custom:
-            ordered += [line.strip() for line in self.query_one(TextArea).text.splitlines() if line.strip()]
+            ordered += [line.strip() for line in self.query_one(BlockInput).text.splitlines() if line.strip()]
         return ordered
 
-    @on(SelectionList.SelectedChanged)
-    def _ticked(self, event: SelectionList.SelectedChanged) -> None:
-        event.stop()
-        self.emit()
-
+    @on(OptionPicker.Changed)
     @on(TextArea.Changed)
-    def _typed(self, event: TextArea.Changed) -> None:
+    def _handed_on(self, event: Message) -> None:
         event.stop()
-        self.emit()
+
+
+BOOL_OPTIONS = ("是", "否")
 
 
 class BoolEditor(FieldEditor):
-    """bool: 是 / 否."""
+    """bool: 是 / 否 (● chosen, ○ not; 未选择 until answered)."""
 
     KINDS = ("bool",)
 
-    DEFAULT_CSS = """
-    BoolEditor RadioSet { layout: horizontal; height: auto; width: auto; }
-    BoolEditor RadioButton { width: auto; margin-right: 2; }
-    """
-
     def compose_input(self) -> ComposeResult:
-        with RadioSet(compact=True):
-            yield RadioButton("是")
-            yield RadioButton("否")
+        yield OptionPicker()
+
+    def type_hint(self) -> str:
+        return "（Y 是 / N 否）"
 
     def fill(self, value: Any) -> None:
-        yes, no = self.query(RadioButton)
-        if value is True:
-            yes.value = True
-        elif value is False:
-            no.value = True
-        else:
-            yes.value = False
-            no.value = False
+        chosen = [] if value is None else [BOOL_OPTIONS[0] if value is True else BOOL_OPTIONS[1]] if isinstance(
+            value, bool
+        ) else [str(value)]
+        self.query_one(OptionPicker).load(
+            BOOL_OPTIONS, chosen, numbered=False, keys={"y": 0, "n": 1, "1": 0, "2": 1}
+        )
 
     def raw(self) -> Any:
-        yes, no = self.query(RadioButton)
-        return True if yes.value else False if no.value else None
+        picked = self.query_one(OptionPicker).value
+        return None if picked is None else picked == BOOL_OPTIONS[0]
 
-    @on(RadioSet.Changed)
-    def _pressed(self, event: RadioSet.Changed) -> None:
+    @on(OptionPicker.Changed)
+    def _handed_on(self, event: OptionPicker.Changed) -> None:
         event.stop()
-        self.emit()
 
 
 class GroupEntry(Vertical):
@@ -507,13 +593,16 @@ class GroupEntry(Vertical):
     GroupEntry Button { min-width: 10; height: 1; border: none; }
     """
 
-    def __init__(self, group: Field, index: int, values: dict[str, Any], readonly: bool, path: str) -> None:
+    def __init__(
+        self, group: Field, index: int, values: dict[str, Any], readonly: bool, path: str, sink: Sink | None = None
+    ) -> None:
         super().__init__()
         self.group = group
         self.index = index
         self.values = values
         self.readonly = readonly
         self.path = path
+        self.sink = sink
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="entry-head"):
@@ -521,12 +610,12 @@ class GroupEntry(Vertical):
             yield Button("删除本条", classes="entry-delete", compact=True, disabled=self.readonly)
         for sub in self.group.fields:
             path = f"{self.path}[{self.index + 1}].{sub.id}"
-            yield make_editor(sub, self.values.get(sub.id), path=path, readonly=self.readonly)
+            yield make_editor(sub, self.values.get(sub.id), path=path, readonly=self.readonly, sink=self.sink)
 
     def raw(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for editor in self.query_children(FieldEditor).results(FieldEditor):
-            value, _error = check_value(editor.field, editor.raw(), editor.path)
+            value, _error = validate(editor.field, editor.raw(), editor.path)
             if value is not None and value != "" and value != []:
                 out[editor.field.id] = value
         return out
@@ -570,7 +659,7 @@ class GroupEditor(FieldEditor):
         container = self.query_one(".group-entries", Vertical)
         container.remove_children()
         container.mount_all(
-            [GroupEntry(self.field, i, v, self.readonly, self.path) for i, v in enumerate(values)]
+            [self._entry(i, v) for i, v in enumerate(values)]
         )
         self.query_one(".group-add", Button).disabled = self.readonly
 
@@ -581,6 +670,14 @@ class GroupEditor(FieldEditor):
             return [dict(v) for v in self._entry_values()]
         return [entry.raw() for entry in entries]
 
+    def _entry(self, index: int, values: dict[str, Any]) -> GroupEntry:
+        return GroupEntry(self.field, index, values, self.readonly, self.path, self._sub_changed)
+
+    def _sub_changed(self, path: str, raw: Any) -> str | None:
+        """A field of an entry changed (as it happened): the group changed."""
+        self.emit()
+        return None
+
     def entries(self) -> list[GroupEntry]:
         return list(self.query(GroupEntry))
 
@@ -588,17 +685,25 @@ class GroupEditor(FieldEditor):
         if self.field.max_items is not None and len(self.entries()) >= self.field.max_items:
             self.app.notify(f"“{self.field.label}”最多{self.field.max_items}条", severity="warning")
             return
-        entry = GroupEntry(self.field, len(self.entries()), {}, self.readonly, self.path)
+        entry = self._entry(len(self.entries()), {})
         self.query_one(".group-entries", Vertical).mount(entry)
+        hold = getattr(self.app, "hold_keys", None)  # keys typed meanwhile wait for the entry
+        if hold is not None:
+            hold()
         self.call_after_refresh(self._focus_entry, entry)
 
-    def _focus_entry(self, entry: GroupEntry, attempts: int = 3) -> None:
-        for editor in entry.query(FieldEditor):
+    def _focus_entry(self, entry: GroupEntry, attempts: int = 8) -> None:
+        editors = list(entry.query(FieldEditor))
+        if attempts > 0 and not (editors and editors[0].first_focusable() is not None):
+            self.call_after_refresh(self._focus_entry, entry, attempts - 1)  # still being mounted
+            return
+        for editor in editors:
             if editor.first_focusable() is not None:
                 editor.focus_input()
-                return
-        if attempts > 0:  # the entry's editors are still being mounted
-            self.call_after_refresh(self._focus_entry, entry, attempts - 1)
+                break
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            release()
 
     async def delete_entry(self, entry: GroupEntry) -> None:
         values = [e.raw() for e in self.entries() if e is not entry]
@@ -607,7 +712,7 @@ class GroupEditor(FieldEditor):
         await container.remove_children()
         # Rebuilt so that the entry numbers (and field paths) follow.
         await container.mount_all(
-            [GroupEntry(self.field, i, v, self.readonly, self.path) for i, v in enumerate(values)]
+            [self._entry(i, v) for i, v in enumerate(values)]
         )
         self.emit()
 
@@ -624,10 +729,8 @@ class GroupEditor(FieldEditor):
             self.post_message(self.DeleteRequested(self, entry))
 
     def on_field_editor_changed(self, event: FieldEditor.Changed) -> None:
-        if event.editor is self:
-            return
-        event.stop()
-        self.emit()
+        if event.editor is not self:
+            event.stop()  # handed on already, through _sub_changed
 
 
 EDITORS: tuple[type[FieldEditor], ...] = (
@@ -647,6 +750,8 @@ def editor_class(kind: str) -> type[FieldEditor]:
     raise ValueError(f"unknown field type {kind!r}")
 
 
-def make_editor(f: Field, value: Any, *, path: str | None = None, readonly: bool = False) -> FieldEditor:
+def make_editor(
+    f: Field, value: Any, *, path: str | None = None, readonly: bool = False, sink: Sink | None = None
+) -> FieldEditor:
     """A new editor for a field's type."""
-    return editor_class(f.type)(f, value, path=path, readonly=readonly)
+    return editor_class(f.type)(f, value, path=path, readonly=readonly, sink=sink)

@@ -8,7 +8,8 @@ rather than mounting a new form each time.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,44 +17,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from workflows.model import Item
-from workflows.render.preview import INDENT, STYLE_HEADING, STYLE_PENDING
-from workflows.report import PENDING_CLOSE, PENDING_OPEN, Block
 
-from .fields import FieldEditor, editor_class, tidy
-
-_MARKER_PREFIXES = (PENDING_OPEN, "【模板出错：")
-
-
-def highlight_markers(text: Text) -> Text:
-    """Style every 【待填：…】 / 【模板出错：…】 marker in ``text``."""
-    plain = text.plain
-    for prefix in _MARKER_PREFIXES:
-        start = plain.find(prefix)
-        while start != -1:
-            end = plain.find(PENDING_CLOSE, start)
-            if end == -1:
-                break
-            text.stylize(STYLE_PENDING, start, end + 1)
-            start = plain.find(prefix, end)
-    return text
-
-
-def paragraph_renderable(item: Item, blocks: list[Block]) -> Text:
-    """The paragraphs of one item as the report will print them."""
-    if not item.template:
-        return Text("（本项内容用于报告标题、开头或落款，不单独成段。）", style="dim")
-    if not blocks:
-        return Text("（尚无内容：按目前的填写，本项在报告中不出现。）", style="dim")
-    lines: list[Text] = []
-    if item.heading:
-        lines.append(Text(INDENT + item.heading, style=STYLE_HEADING))
-    for block in blocks:
-        line = Text(INDENT + block.full_text, style=STYLE_HEADING if block.is_heading else "")
-        if block.lead:
-            start = len(INDENT)
-            line.stylize(STYLE_HEADING, start, start + len(block.number) + len(block.lead))
-        lines.append(highlight_markers(line))
-    return Text("\n").join(lines)
+from .fields import FieldEditor, Sink, editor_class, tidy
 
 
 class ParagraphPanel(Static):
@@ -81,6 +46,9 @@ class ParagraphPanel(Static):
         self._text = Text()
 
     def show(self, text: Text) -> None:
+        """Show the item's paragraphs (from ``workflows.render.preview.item_text``,
+        the preview's own renderer: markers highlighted, control characters
+        made harmless)."""
         self._text = text
         self._fit()
 
@@ -120,9 +88,11 @@ class ItemView(VerticalScroll):
 
     can_focus = False
 
-    def __init__(self, *, readonly: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, readonly: bool = False, sink: Sink | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.readonly = readonly
+        # Where every change goes as it happens (the session's input).
+        self.sink = sink
         self.item: Item | None = None
         # The editors showing the current item's fields, in order.
         self.editors: list[FieldEditor] = []
@@ -133,7 +103,8 @@ class ItemView(VerticalScroll):
         yield Vertical(id="item-fields")
 
     def show(self, item: Item, answers: Mapping[str, Any]) -> None:
-        """Show ``item`` with its answers, reusing editors where possible."""
+        """Show ``item`` with what its fields hold (answers, drafts, defaults),
+        reusing editors where possible: each is bound afresh to its field."""
         self.item = item
         self.query_one("#item-intro", Static).update(intro_text(item))
 
@@ -150,10 +121,10 @@ class ItemView(VerticalScroll):
             value = answers.get(f.path)
             if spare:
                 editor = spare.pop(0)
-                editor.bind(f, value, readonly=self.readonly)
+                editor.bind(f, value, readonly=self.readonly, sink=self.sink)
                 editor.display = True
             else:
-                editor = cls(f, value, readonly=self.readonly)
+                editor = cls(f, value, readonly=self.readonly, sink=self.sink)
                 new.append(editor)
             editors.append(editor)
         for unused in pool.values():
@@ -179,20 +150,22 @@ class ItemView(VerticalScroll):
                 return editor
         return None
 
-    def focus_first(self, attempts: int = 3) -> None:
-        """Focus the first field's input; an editor still being mounted has
-        none yet, so try again after a refresh rather than skip it."""
-        if self.readonly:
+    def focus_first(self, attempts: int = 8, done: "Callable[[], None] | None" = None) -> None:
+        """Focus the first field's input once every editor of the item is
+        mounted (new ones take a refresh or two; Tab would skip them), and
+        then call ``done``, also when that cannot be (after a few tries)."""
+        if not self.readonly and attempts > 0 and not all(editor.ready for editor in self.editors):
+            self.call_after_refresh(self.focus_first, attempts - 1, done)
             return
-        for editor in self.editors:
-            if editor.first_focusable() is not None:
-                # Keep the question in view; scroll only if the input is out of sight.
-                editor.focus_input(scroll_visible=False)
-                self.call_after_refresh(self._reveal, editor)
-                return
-            if attempts > 0:
-                self.call_after_refresh(self.focus_first, attempts - 1)
-                return
+        if not self.readonly:
+            for editor in self.editors:
+                if editor.first_focusable() is not None:
+                    # Keep the question in view; scroll only if the input is out of sight.
+                    editor.focus_input(scroll_visible=False)
+                    self.call_after_refresh(self._reveal, editor)
+                    break
+        if done is not None:
+            done()
 
     def _reveal(self, editor: FieldEditor) -> None:
         widget = self.screen.focused

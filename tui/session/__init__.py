@@ -1,0 +1,101 @@
+"""The session layer: everything the interfaces do with reports, in one
+place and without Textual. The app (``tui.app``, ``tui.screens``), the
+line-by-line questions (``tui.ask``) and every ``shuzhi`` command go
+through it; screens and widgets never touch the store's report handle.
+
+* :mod:`tui.session.session` — :func:`open_session` and :class:`Session`:
+  a report opened read-write or read-only; read its answers, drafts,
+  defaults, checks and paragraphs; set one or many answers; confirm; import
+  and export answers files; export the report; close. The one validation
+  rule (``workflows.values.validate``), values vs drafts, defaults as
+  proposals, and the listed unit, year and title kept in step.
+* :mod:`tui.session.reports` — creating reports (:func:`create_report`,
+  :func:`create_demo_report`) and the basics (unit, name, position, year).
+* :mod:`tui.session.workflows` — finding, installing and caching workflows
+  (:func:`find_workflow`, :func:`enable_caches`).
+
+Every error raised here has a Chinese message (:class:`SessionError`,
+``store.errors.StoreError``, ``workflows.loader.WorkflowError``,
+``workflows.answers.AnswersFileError``, ``workflows.values.AnswerError``,
+``workflows.export.errors.ExportError``). Nothing heavy is imported at
+import time: the CLI's quick commands import this package.
+"""
+
+from .errors import ServiceError, SessionError
+from .reports import (
+    BASICS_NAMES,
+    DEMO_WORKFLOW,
+    NewReport,
+    basics_answers,
+    basics_field,
+    basics_item_id,
+    create_demo_report,
+    create_report,
+    default_title,
+    field_hint,
+    listed_basics,
+    report_year_of,
+    sample_answers,
+    title_for,
+    year_bound_paths,
+)
+from .session import (
+    STATE_COPIED,
+    STATE_PROPOSED,
+    ExtraBlocker,
+    ReportCheck,
+    Session,
+    answers_format,
+    open_session,
+    shown_states,
+)
+from .workflows import (
+    USER_WORKFLOWS_DIR,
+    cache_dir,
+    disable_caches,
+    enable_caches,
+    find_workflow,
+    install_workflow,
+    resolve_workflow_ref,
+    user_workflows_dir,
+    workflow_choices,
+    workflow_key,
+)
+
+__all__ = [
+    "BASICS_NAMES",
+    "DEMO_WORKFLOW",
+    "STATE_COPIED",
+    "STATE_PROPOSED",
+    "USER_WORKFLOWS_DIR",
+    "ExtraBlocker",
+    "NewReport",
+    "ReportCheck",
+    "ServiceError",
+    "Session",
+    "SessionError",
+    "answers_format",
+    "basics_answers",
+    "basics_field",
+    "basics_item_id",
+    "cache_dir",
+    "create_demo_report",
+    "create_report",
+    "default_title",
+    "disable_caches",
+    "enable_caches",
+    "field_hint",
+    "find_workflow",
+    "install_workflow",
+    "listed_basics",
+    "open_session",
+    "report_year_of",
+    "resolve_workflow_ref",
+    "sample_answers",
+    "shown_states",
+    "title_for",
+    "user_workflows_dir",
+    "workflow_choices",
+    "workflow_key",
+    "year_bound_paths",
+]
