@@ -62,10 +62,10 @@ def test_a_new_report_stores_only_what_was_given(store, wf) -> None:
 def test_input_keeps_a_draft_and_never_uses_it(store, wf) -> None:
     rid = make(store, wf)
     with open_session(store, rid, today=TODAY) as session:
-        assert session.input("leading.party_group", "两次") is not None
-        assert session.drafts == {"leading.party_group": "两次"}
+        assert session.input("leading.party_group", "两三回") is not None
+        assert session.drafts == {"leading.party_group": "两三回"}
         assert "leading.party_group" not in session.answers
-        assert session.shown("leading.party_group") == "两次"
+        assert session.shown("leading.party_group") == "两三回"
         assert session.input("leading.organ_committee", "4") is None
         assert session.dirty
         assert session.flush() is None and not session.dirty
@@ -74,9 +74,9 @@ def test_input_keeps_a_draft_and_never_uses_it(store, wf) -> None:
         assert [p.field_path for p in errors] == ["leading.party_group"]
         assert result.item_states["leading"] == "error"
         text = "".join(b.full_text for b in session.assemble().blocks)
-        assert "两次" not in text and "【待填：主持召开党组会议】" in text
+        assert "两三回" not in text and "【待填：主持召开党组会议】" in text
     with store.open(rid, readonly=True) as handle:
-        assert handle.drafts == {"leading.party_group": "两次"}
+        assert handle.drafts == {"leading.party_group": "两三回"}
         assert handle.answers["leading.organ_committee"] == 4
         assert "leading.party_group" not in handle.answers
         assert handle.meta.answered == 4  # a draft is no answer
