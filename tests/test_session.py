@@ -74,7 +74,7 @@ def test_input_keeps_a_draft_and_never_uses_it(store, wf) -> None:
         assert [p.field_path for p in errors] == ["leading.party_group"]
         assert result.item_states["leading"] == "error"
         text = "".join(b.full_text for b in session.assemble().blocks)
-        assert "两三回" not in text and "【待填：主持召开党组会议】" in text
+        assert "两三回" not in text and "【待填：主持召开党组（党委）会议】" in text
     with store.open(rid, readonly=True) as handle:
         assert handle.drafts == {"leading.party_group": "两三回"}
         assert handle.answers["leading.organ_committee"] == 4
