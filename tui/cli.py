@@ -529,14 +529,25 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_rollup(args: argparse.Namespace) -> int:
-    from tui.session.rollup import load_sources, missing_count, plan_lines, plan_rollup, rollup_workflow, written_summary
+    from tui.session.rollup import (
+        load_sources,
+        missing_count,
+        plan_lines,
+        plan_rollup,
+        rollup_workflow,
+        wrap,
+        written_summary,
+    )
     from workflows.render.preview import visible
 
-    def say(lines: Sequence[str], write: Callable[[str], None] = _out) -> None:
-        for line in lines:
-            write(visible(line))  # names and paths come from answers and files: no control characters
-
     width = max(60, min(_terminal_columns(), 100))
+
+    def say(lines: Sequence[str]) -> None:
+        for line in lines:
+            # Names and paths come from answers and files: no control characters.
+            for part in wrap(visible(line), width) if line else [""]:
+                _out(part)
+
     store = _store(args)
     with _session(args, write=not args.dry_run, readonly=args.dry_run) as session:
         branch = rollup_workflow(session)

@@ -110,10 +110,11 @@ class FieldTotal:
 
     @property
     def canonical(self) -> int | str | None:
-        """The value to store (``"32余"`` when approximate); None when no
-        branch gave one."""
+        """The value to store (``"32余"`` when approximate); 0 when the
+        ``when`` condition leaves every branch out (none of them holds such
+        meetings); None when some branch lacks a value and none gave one."""
         if not self.counted:
-            return None
+            return 0 if self.values and not self.missing else None
         return Count(self.total, self.approx).canonical()
 
     def display(self) -> str:

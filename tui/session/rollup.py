@@ -120,6 +120,7 @@ def load_sources(store: Any, branch: Workflow, refs: Iterable[str]) -> SourceSet
     of this store (id, id prefix or title prefix). A file that is missing,
     damaged or of another workflow goes to ``errors``; a report that is not
     found or ambiguous raises (``store.NotFound`` / ``store.Ambiguous``)."""
+    from store.errors import NotFound
     from workflows.answers import AnswersFileError
     from workflows.loader import WorkflowError
 
@@ -130,13 +131,15 @@ def load_sources(store: Any, branch: Workflow, refs: Iterable[str]) -> SourceSet
             try:
                 out.sources.append(load_branch_file(path.resolve(), branch))
             except AnswersFileError as exc:
-                out.errors.append(str(exc))
+                out.errors.append(f"文件 {exc.source or path} 不能汇总：" + "；".join(exc.problems))
             continue
         if path.is_dir():
             out.errors.append(f"“{ref}”是文件夹：请列出其中的答案文件（如 {ref.rstrip('/')}/*.yaml）")
             continue
         try:
             report_source(store, branch, ref, out)
+        except NotFound as exc:
+            raise NotFound(f"来源“{ref}”既不是文件，也不是本机的报告：{exc}") from None
         except WorkflowError as exc:
             out.errors.append(f"报告“{ref}”的工作流无法读取：{exc}")
     return out
@@ -285,9 +288,18 @@ def plan_lines(plan: RollupPlan, width: int = 80) -> list[str]:
     if approx:
         out += ["", "约数合计（有支部填的是约数，合计标为“余”）：", *approx]
     if result.notes:
-        out += ["", "注意：", *(line for note in result.notes for line in wrap(f"  · {note}", width))]
+        out += ["", "注意：", *bullets(result.notes, width)]
     if plan.errors:
-        out += ["", "不能汇总（未写入任何内容）：", *(line for e in plan.errors for line in wrap(f"  · {e}", width))]
+        out += ["", "不能汇总（未写入任何内容）：", *bullets(plan.errors, width)]
+    return out
+
+
+def bullets(messages: Iterable[str], width: int = 80) -> list[str]:
+    """Messages as a list ("  · …"), each wrapped (a message's own lines kept)."""
+    out: list[str] = []
+    for message in messages:
+        for n, line in enumerate(message.splitlines() or [""]):
+            out += wrap(("  · " if n == 0 else "    ") + line.strip(), width)
     return out
 
 
