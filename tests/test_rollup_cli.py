@@ -246,7 +246,7 @@ def test_a_hand_edit_is_flagged_by_check(cli, scene, tmp_path):
     assert flagged.code == clean.code == 0  # a 提醒: the exit code does not change
     line = next(line for line in flagged.out.splitlines() if "branch_duty.committee" in line)
     assert line.strip().startswith("提醒")
-    assert "“支部书记主持召开支委会”现在是41次" in line and "汇总" in line and "40次" in line
+    assert "“支部书记主持召开支委会”现为41次，与最近一次汇总的合计40次不一致" in line
     as_json = json.loads(cli("check", scene.bureau, "--json").out)
     (warning,) = [p for p in as_json["problems"] if p["field"] == "branch_duty.committee"]
     assert warning["severity"] == "warning" and as_json["items"]["branch_duty"] == "warning"
@@ -266,7 +266,7 @@ def test_provenance_survives_reopening_and_other_edits(cli, scene, tmp_path):
     assert cli("fill", scene.bureau, write(tmp_path / "name.yaml", "basics:\n  name: 王五\n")).code == 0
     with open_session(Store(scene.data()), scene.bureau, write=True) as session:
         assert session.rollups == first
-        note = session.rollup_note("branch_duty.committee", 60)
+        note = session.rollup_note("branch_duty.committee", 80)
         assert note.startswith("已汇总 3/12 个支部：第一党支部 14，第二党支部 12")
         assert session.rollup_note("standardisation.branch_count").startswith("已汇总 3/12 个支部（")
     raw = json.loads((scene.data() / "reports" / f"{scene.bureau}.json").read_text(encoding="utf-8"))

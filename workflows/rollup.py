@@ -488,19 +488,13 @@ def stale_rollups(wf: Workflow, stored: Mapping[str, Any], records: Mapping[str,
         n = len(record.get("sources", []))
         when = short_time(record.get("at", ""))
         unit = f.unit or ""
+        now = "已清空" if is_empty(current) else f"现为{current}{unit}"
         if total is None:
-            last = f"最近一次汇总（{when}，{n} 个支部）时各支部都没有这项数据"
+            last = f"最近一次汇总时各支部都没有这项数据（{when}，{n} 个支部）"
         else:
-            last = f"最近一次汇总（{when}，{n} 个支部）的合计是{total}{unit}"
-        now = "已清空" if is_empty(current) else f"现在是{current}{unit}"
-        out.append(
-            Problem(
-                "warning",
-                wf.item_of(path),
-                path,
-                f"“{f.label}”{now}，与汇总结果不一致：{last}；核实无误可保留，否则请重新汇总支部数据",
-            )
-        )
+            last = f"与最近一次汇总的合计{total}{unit}不一致（{when}，{n} 个支部）"
+        message = f"“{f.label}”{now}，{last}：核实无误可保留，否则请重新汇总支部数据"
+        out.append(Problem("warning", wf.item_of(path), path, message))
     return out
 
 
@@ -537,21 +531,29 @@ def clip(text: str, width: int) -> str:
 def provenance_line(record: Mapping[str, Any], width: int = 76, branch_count: int | None = None) -> str:
     """One line under a rolled-up field: "由 3 个支部汇总：第一党支部 32，
     第二党支部 20余，第三党支部 未填" (with the bureau's number of branches:
-    "已汇总 3/12 个支部：…"), cut after a branch ("…等 N 个") to fit
-    ``width`` terminal columns."""
+    "已汇总 3/12 个支部：…" where it fits), cut after a branch ("…等 N 个")
+    to fit ``width`` terminal columns."""
     sources = [s for s in record.get("sources", []) if isinstance(s, Mapping)]
     n = len(sources)
-    head = f"已汇总 {n}/{branch_count} 个支部：" if branch_count else f"由 {n} 个支部汇总："
-    parts = [f"{s.get('branch', '')} {branch_value_text(s)}" for s in sources]
+    parts = [f"{s.get('branch', '')} {branch_value_text(s)}" for s in sources if s.get("status") != EXCLUDED]
+    left_out = n - len(parts)
+    aside = f"，另 {left_out} 个不计入" if left_out and parts else (f"（{left_out} 个不计入）" if left_out else "")
+    heads = [f"由 {n} 个支部汇总："]
+    if branch_count:
+        heads.insert(0, f"已汇总 {n}/{branch_count} 个支部：")
     if not parts:
-        return _clip_cells(head.rstrip("："), width)
-    more = f"…等 {n} 个"
-    for shown in range(len(parts), 0, -1):
-        line = head + "，".join(parts[:shown]) + ("" if shown == len(parts) else more)
+        return clip(heads[0].rstrip("：") + aside, width)
+    for head in heads:  # everything, with the longer head first
+        line = head + "，".join(parts) + aside
         if cell_width(line) <= width:
             return line
-    tail = more if n > 1 else "…"
-    return _clip_cells(head + parts[0], max(0, width - cell_width(tail))) + tail
+    head = heads[-1]
+    more = f"…等 {len(parts)} 个" + aside
+    for shown in range(len(parts) - 1, 0, -1):
+        line = head + "，".join(parts[:shown]) + more
+        if cell_width(line) <= width:
+            return line
+    return clip(head + parts[0], max(0, width - cell_width(more)) + 1).rstrip("…") + more
 
 
 def branch_count_field(wf: Workflow) -> Field | None:
