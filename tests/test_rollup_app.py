@@ -10,6 +10,7 @@ from store import Store
 from tui.session import NewReport, create_report, open_session
 from tui.widgets.footer import shown_keys
 from workflows.loader import load_builtin, sample_answers_path
+from workflows.rollup import cell_width
 
 from test_tui_support import async_test, stored_answers, wait_for, wait_screen, wizard_at
 
@@ -60,7 +61,7 @@ async def test_rollup_action_picks_two_reports_confirms_and_shows_provenance(tmp
         # At 80 columns the line is cut after a branch; it fits the field's border.
         assert text.startswith(("Σ 由 2 个支部汇总：第一党支部 14", "Σ 由 2 个支部汇总：第二党支部 20余"))
         assert "，" in text or text.endswith("…等 2 个")
-        assert len(text) * 2 <= editor.size.width
+        assert cell_width(text) <= editor.size.width - 4
     answers = stored_answers(data, bureau)
     assert answers["branch_duty.committee"] == "34余"
     with open_session(Store(data), bureau, readonly=True) as session:
