@@ -311,7 +311,7 @@ def missing_count(plan: RollupPlan) -> int:
 def written_summary(written: dict[str, Any], plan: RollupPlan) -> str:
     """One sentence after the write."""
     skipped = [t.label for t in plan.result.totals if t.canonical is None]
-    text = f"已把 {len(written)} 项合计写入本报告（{plan.coverage}）"
+    text = f"已把 {len(written)} 项合计写入本报告，{plan.coverage}"
     if skipped:
         text += f"；{len(skipped)} 项各支部都没有数据，未改动：{'、'.join(skipped)}"
     return text + "。"
