@@ -234,11 +234,11 @@ class RollupScreen(ModalScreen["RollupOutcome | None"]):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._write(plan)
+                self._save(plan)
 
         self.app.push_screen(ConfirmDialog(question, title="写入汇总结果", yes="写入"), answer)
 
-    def _write(self, plan: RollupPlan) -> None:
+    def _save(self, plan: RollupPlan) -> None:
         from store.errors import StoreError
         from workflows.values import AnswerError
 

@@ -77,7 +77,7 @@ class WizardScreen(Screen[None]):
         Binding("f4", "focus_tree", "目录", show=False),
         Binding("f5", "next_open", "下个未完成", show=False),
         Binding("ctrl+g", "confirm_copied", "确认沿用", show=False),
-        Binding("f6", "rollup", "汇总支部"),  # shown only on a report with a roll-up
+        Binding("f6", "rollup", "汇总支部数据", show=False),  # in F1 help and the palette, on a report with a roll-up
         Binding("escape", "close", "返回"),
     ]
 
