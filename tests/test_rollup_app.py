@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_tui_support import (
+    async_test,
+    stored_answers,
+    wait_for,
+    wait_screen,
+    wizard_at,
+)
+
 from store import Store
-from tui.session import NewReport, create_report, open_session
 from tui.screens.wizard import ItemCommands
+from tui.session import NewReport, create_report, open_session
 from workflows.loader import load_builtin, sample_answers_path
 from workflows.rollup import cell_width
-
-from test_tui_support import async_test, stored_answers, wait_for, wait_screen, wizard_at
 
 
 def make_reports(data: Path) -> tuple[str, list[str]]:

@@ -85,10 +85,9 @@ class RollupScreen(ModalScreen["RollupOutcome | None"]):
 
     def on_mount(self) -> None:
         from store.errors import StoreError
-        from workflows.loader import WorkflowError
-
         from tui.session import SessionError
         from tui.session.rollup import branch_reports, rollup_workflow
+        from workflows.loader import WorkflowError
 
         try:
             self.branch = rollup_workflow(self.session)
@@ -188,10 +187,9 @@ class RollupScreen(ModalScreen["RollupOutcome | None"]):
 
     def action_compute(self) -> None:
         from store.errors import StoreError
-        from workflows.loader import WorkflowError
-
         from tui.session import SessionError
         from tui.session.rollup import load_sources, plan_lines, plan_rollup
+        from workflows.loader import WorkflowError
 
         if self.branch is None:
             return
@@ -240,10 +238,9 @@ class RollupScreen(ModalScreen["RollupOutcome | None"]):
 
     def _save(self, plan: RollupPlan) -> None:
         from store.errors import StoreError
-        from workflows.values import AnswerError
-
         from tui.session import SessionError
         from tui.session.rollup import written_summary
+        from workflows.values import AnswerError
 
         try:
             written = self.session.apply_rollup(plan)
