@@ -260,6 +260,14 @@ class ReportHandle:
             }
 
     @property
+    def rollups(self) -> dict[str, dict[str, Any]]:
+        """Field path -> the provenance of the last roll-up that wrote it (a
+        copy; see ``store.schema``): total, time, every branch's value."""
+        with self._mutex:
+            table = self._storage.data.get(schema.ROLLUPS_TABLE) or {}
+            return {d["path"]: copy.deepcopy(d) for d in table.values()}
+
+    @property
     def last_item(self) -> str | None:
         """The checklist item the user last had on screen (None if never recorded)."""
         value = self._storage.data["report"]["1"].get("last_item")
@@ -548,6 +556,38 @@ class ReportHandle:
         with self._mutex:
             self._backup()
             self.set_answers(answers)
+
+    def save_rollup(self, answers: Mapping[str, Any], records: Mapping[str, Mapping[str, Any]]) -> None:
+        """Save the totals of a roll-up and their provenance in one write
+        (all or nothing), after a backup of the state before (so that a
+        roll-up can be undone from the backups). ``records`` (field path ->
+        provenance) replace the records of those fields (an empty ``at`` is
+        the time of this write); ``answers`` are
+        saved as answers (a value replaces a draft; "from year" marks go)."""
+        self._writable()
+        checked = {}
+        for path, value in answers.items():
+            path = _check_path(path)
+            checked[path] = _check_value(path, value)
+        kept = {}
+        for path, record in records.items():
+            path = _check_path(path)
+            doc = {**_check_value(path, dict(record)), "path": path}
+            problems = schema.check_rollups({"1": doc})
+            if problems:
+                raise InvalidValueError(f"汇总记录无法保存：{problems[0]}。")
+            kept[path] = doc
+        with self._mutex:
+            self._backup()
+            table = self._db.table(schema.ROLLUPS_TABLE, cache_size=0)
+            with self._write() as now:
+                for path, value in checked.items():
+                    self._put(path, value, now)
+                for doc in kept.values():
+                    doc["at"] = doc.get("at") or now
+                if kept:
+                    table.remove(_Q.path.one_of(list(kept)))
+                    table.insert_multiple(kept.values())
 
     # -- life cycle ---------------------------------------------------------------
     def close(self) -> None:

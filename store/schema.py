@@ -15,6 +15,21 @@ does not validate yet) with ``value`` null; files without drafts are the
 same as before, and older readers see a draft as an empty answer. The
 report document may hold ``last_item``, the item last shown.
 
+A report may hold a ``rollups`` table: the provenance of answers a roll-up
+of branch reports wrote (``shuzhi rollup``), one document per field::
+
+    "rollups": {"1": {"path": "branch_duty.committee", "total": 96,
+                      "from": "zhibu-shuzhi", "at": "2025-12-01T10:00:00+08:00",
+                      "sources": [{"branch": "第一党支部", "status": "counted",
+                                   "value": 32, "kind": "report",
+                                   "origin": "3fa2c1d0", "title": "..."}, ...]}}
+
+It is optional and additive, like drafts: files without it are the same as
+before (no migration: schema version 1 still), and an older reader keeps
+the table as it is (TinyDB writes back every table) and simply does not
+use it. The answer itself stays in ``answers``: a hand edit changes the
+answer, not its provenance, which is how ``check`` sees it.
+
 The index (``index.json``) has the format ``shuzhi-index`` and a ``reports``
 table with one document per report (see ``INDEX_FIELDS``).
 
@@ -259,6 +274,49 @@ def check_report(data: dict, report_id: str | None = None) -> list[str]:
         fy = doc.get("from_year")
         if fy is not None and not _is_type(fy, (int,)):
             problems.append(f"{where}的“from_year”应为整数")
+    problems += check_rollups(data.get(ROLLUPS_TABLE))
+    return problems
+
+
+ROLLUPS_TABLE = "rollups"
+ROLLUP_STATUSES = ("counted", "missing", "excluded")
+
+
+def check_rollups(table: Any) -> list[str]:
+    """Problems in a report's ``rollups`` table (empty if valid or absent)."""
+    if table is None:
+        return []
+    problems = []
+    seen: set[str] = set()
+    for doc_id, doc in table.items():
+        path = doc.get("path")
+        if not isinstance(path, str) or not path:
+            problems.append(f"汇总记录（文档 {doc_id}）缺少字段路径")
+            continue
+        where = f"汇总记录“{path}”"
+        if path in seen:
+            problems.append(f"{where}重复")
+        seen.add(path)
+        if not isinstance(doc.get("at"), str):
+            problems.append(f"{where}缺少汇总时间")
+        total = doc.get("total")
+        if total is not None and not _is_type(total, (int, str)):
+            problems.append(f"{where}的合计应为整数或文本")
+        sources = doc.get("sources")
+        if not isinstance(sources, list):
+            problems.append(f"{where}缺少来源列表")
+            continue
+        for n, source in enumerate(sources, 1):
+            if not isinstance(source, dict):
+                problems.append(f"{where}的第 {n} 个来源格式错误")
+                continue
+            if not isinstance(source.get("branch"), str) or not isinstance(source.get("origin"), str):
+                problems.append(f"{where}的第 {n} 个来源缺少支部名称或出处")
+            elif source.get("status") not in ROLLUP_STATUSES:
+                problems.append(f"{where}的第 {n} 个来源状态无效：{source.get('status')!r}")
+            value = source.get("value")
+            if value is not None and not _is_type(value, (int, str)):
+                problems.append(f"{where}的第 {n} 个来源的值应为整数或文本")
     return problems
 
 

@@ -528,6 +528,51 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rollup(args: argparse.Namespace) -> int:
+    from tui.session.rollup import (
+        load_sources,
+        missing_count,
+        plan_lines,
+        plan_rollup,
+        rollup_workflow,
+        wrap,
+        written_summary,
+    )
+    from workflows.render.preview import visible
+
+    width = max(60, min(_terminal_columns(), 100))
+
+    def say(lines: Sequence[str]) -> None:
+        for line in lines:
+            # Names and paths come from answers and files: no control characters.
+            for part in wrap(visible(line), width) if line else [""]:
+                _out(part)
+
+    store = _store(args)
+    with _session(args, write=not args.dry_run, readonly=args.dry_run) as session:
+        branch = rollup_workflow(session)
+        found = load_sources(store, branch, args.sources)
+        plan = plan_rollup(session, found, allow_year_mismatch=args.year_mismatch_ok)
+        say([f"汇总支部数据到报告“{session.title}”（{session.report_id}）", ""])
+        say(plan_lines(plan, width))
+        if not plan.ok:
+            return EXIT_FAILED
+        gaps = missing_count(plan)
+        _out()
+        if args.strict and gaps:
+            say([f"有 {gaps} 处缺少支部数据（见上）；使用了 --strict，未写入任何内容。"])
+            return EXIT_FAILED
+        if args.dry_run:
+            say(["试算（--dry-run）：未写入任何内容。去掉 --dry-run 即写入本报告。"])
+            return EXIT_OK
+        written = session.apply_rollup(plan)
+        say([written_summary(written, plan)])
+        if gaps:
+            say([f"有 {gaps} 处缺少支部数据（见上），补齐后可重新汇总（再次汇总会替换这些合计）。"])
+        say([f"检查：shuzhi check {session.report_id}；预览：shuzhi preview {session.report_id}"])
+    return EXIT_OK
+
+
 def cmd_workflows(args: argparse.Namespace) -> int:
     from tui.session import workflow_choices
     from workflows.loader import builtin_ids
@@ -714,6 +759,30 @@ def build_parser(only: str | None = None) -> Parser:
         p.add_argument("--draft", action="store_true", help="导出草稿：允许有待填项，待填处保留标记")
         p.add_argument("--profile", choices=("standard", "line28"), default="standard", metavar="版式",
                        help="standard（默认，每行28字、每页22行）或 line28")
+
+    if p := command(
+        "rollup", "把各党支部的报告或答案文件中的数字汇总到本单位报告（合计写入报告，记录来源）", cmd_rollup,
+        description=(
+            "把各党支部的数字汇总到本单位（机关党委、局党组）的述职报告：按工作流中 rollup 的规定，"
+            "逐项相加各支部的支委会、党员大会、党课、主题党日等次数，一次写入报告，并记录每个合计来自哪些支部。\n"
+            "来源可以是本机的支部报告（编号或标题开头），也可以是支部用 shuzhi answers 导出的答案文件。\n"
+            "有任何来源不能汇总（工作流不对、同一支部出现两次、年度不一致、文件损坏）时，什么都不写入。"
+        ),
+        epilog=(
+            "示例：\n"
+            "  shuzhi rollup 2025年机关党建 第一党支部 第二党支部 三支部.yaml\n"
+            "  shuzhi rollup 3fa2 支部答案/*.yaml --dry-run\n"
+            "\n再次汇总会替换上次的合计和来源记录；汇总后手工改过的合计，shuzhi check 会提醒。\n"
+            + EXIT_CODES_HELP
+        ),
+    ):
+        p.add_argument("report", metavar="报告", help="本单位的报告：" + report_help)
+        p.add_argument("sources", metavar="来源", nargs="+",
+                       help="支部报告（编号或标题开头）或支部的答案文件（.yaml/.yml/.json），可列多个")
+        p.add_argument("--dry-run", action="store_true", help="只计算并显示合计，不写入报告")
+        p.add_argument("--strict", action="store_true", help="有任何支部缺少数据时不写入，退出码为 1")
+        p.add_argument("--year-mismatch-ok", action="store_true",
+                       help="允许来源的述职年度与本报告不同（照常汇总，并提示）")
 
     if p := command("workflows", "列出可用的工作流", cmd_workflows):
         p.add_argument("--json", action="store_true", help="以 JSON 输出")

@@ -110,10 +110,11 @@ class FieldTotal:
 
     @property
     def canonical(self) -> int | str | None:
-        """The value to store (``"32余"`` when approximate); None when no
-        branch gave one."""
+        """The value to store (``"32余"`` when approximate); 0 when the
+        ``when`` condition leaves every branch out (none of them holds such
+        meetings); None when some branch lacks a value and none gave one."""
         if not self.counted:
-            return None
+            return 0 if self.values and not self.missing else None
         return Count(self.total, self.approx).canonical()
 
     def display(self) -> str:
@@ -389,3 +390,197 @@ def compute_rollup(
         errors=tuple(errors),
         notes=tuple(notes),
     )
+
+
+# ------------------------------------------------------------ provenance
+#
+# What a roll-up wrote, kept with the bureau report (the store's
+# ``rollups`` table, one record per rolled-up field): the total, when, and
+# every branch's value with where it came from. The check compares a
+# field's value with its record (:func:`stale_rollups`); the wizard shows
+# the record under the field (:func:`provenance_line`).
+
+BRANCH_COUNT_FIELD = "branch_count"  # the bureau's count of its branches (已汇总 9/12 个支部)
+
+
+def provenance_records(
+    result: RollupResult, at: str, titles: Mapping[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The provenance of every total of ``result``, as the store keeps it:
+    bureau "item.field" -> record. ``at`` is the time of the roll-up (ISO);
+    ``titles`` names the reports among the sources (report id -> title)."""
+    titles = titles or {}
+    kinds = {(s.label, s.origin): s.kind for s in result.sources}
+    records: dict[str, dict[str, Any]] = {}
+    for t in result.totals:
+        sources = []
+        for v in t.values:
+            kind = kinds.get((v.label, v.origin), KIND_FILE)
+            entry: dict[str, Any] = {
+                "branch": v.label,
+                "status": v.status,
+                "value": v.value,
+                "kind": kind,
+                "origin": v.origin,
+            }
+            if kind == KIND_REPORT and v.origin in titles:
+                entry["title"] = titles[v.origin]
+            if v.note:
+                entry["note"] = v.note
+            sources.append(entry)
+        records[t.target] = {
+            "path": t.target,
+            "total": t.canonical,
+            "from": result.source_id,
+            "at": at,
+            "sources": sources,
+        }
+    return records
+
+
+def _comparable(value: Any) -> Any:
+    """A count as (number, approximate), anything else as it is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return (value, False)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("余") and text[:-1].isdigit():
+            return (int(text[:-1]), True)
+        if text.isdigit():
+            return (int(text), False)
+        return text
+    return value
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Two stored counts are the same (``32`` and ``"32"``; ``"20余"``)."""
+    return _comparable(a) == _comparable(b)
+
+
+def short_time(iso: str) -> str:
+    """"2025-12-01T10:00:05+08:00" -> "2025-12-01 10:00"."""
+    return iso[:16].replace("T", " ") if isinstance(iso, str) else ""
+
+
+def record_branches(record: Mapping[str, Any]) -> list[str]:
+    return [s.get("branch", "") for s in record.get("sources", []) if isinstance(s, Mapping)]
+
+
+def stale_rollups(wf: Workflow, stored: Mapping[str, Any], records: Mapping[str, Mapping[str, Any]]) -> list[Any]:
+    """A 提醒 (warning) for every rolled-up field whose value is no longer
+    the last roll-up's total (edited by hand, or cleared): the check adds
+    them (``workflows.checks.Problem``, severity "warning")."""
+    from .checks import Problem
+
+    out = []
+    for path, record in records.items():
+        f = wf.field(path)
+        if f is None:
+            continue
+        total = record.get("total")
+        current = stored.get(path)
+        if is_empty(current) and total is None:
+            continue
+        if total is not None and not is_empty(current) and same_value(current, total):
+            continue
+        n = len(record.get("sources", []))
+        when = short_time(record.get("at", ""))
+        unit = f.unit or ""
+        now = "已清空" if is_empty(current) else f"现为{current}{unit}"
+        if total is None:
+            last = f"最近一次汇总时各支部都没有这项数据（{when}，{n} 个支部）"
+        else:
+            last = f"与最近一次汇总的合计{total}{unit}不一致（{when}，{n} 个支部）"
+        message = f"“{f.label}”{now}，{last}：核实无误可保留，否则请重新汇总支部数据"
+        out.append(Problem("warning", wf.item_of(path), path, message))
+    return out
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns of ``text`` (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def branch_value_text(source: Mapping[str, Any], unit: str = "") -> str:
+    status = source.get("status")
+    if status == COUNTED:
+        return f"{source.get('value')}{unit}"
+    if status == EXCLUDED:
+        return "不计入"
+    return "未填"
+
+
+def _clip_cells(text: str, width: int) -> str:
+    out = ""
+    for ch in text:
+        if cell_width(out + ch) > width:
+            break
+        out += ch
+    return out
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal columns, "…" marking the cut."""
+    if cell_width(text) <= width:
+        return text
+    return _clip_cells(text, max(0, width - 1)) + "…"
+
+
+def provenance_line(record: Mapping[str, Any], width: int = 76, branch_count: int | None = None) -> str:
+    """One line under a rolled-up field: "由 3 个支部汇总：第一党支部 32，
+    第二党支部 20余，第三党支部 未填" (with the bureau's number of branches:
+    "已汇总 3/12 个支部：…" where it fits), cut after a branch ("…等 N 个")
+    to fit ``width`` terminal columns."""
+    sources = [s for s in record.get("sources", []) if isinstance(s, Mapping)]
+    n = len(sources)
+    parts = [f"{s.get('branch', '')} {branch_value_text(s)}" for s in sources if s.get("status") != EXCLUDED]
+    left_out = n - len(parts)
+    aside = f"，另 {left_out} 个不计入" if left_out and parts else (f"（{left_out} 个不计入）" if left_out else "")
+    heads = [f"由 {n} 个支部汇总："]
+    if branch_count:
+        heads.insert(0, f"已汇总 {n}/{branch_count} 个支部：")
+    if not parts:
+        return clip(heads[0].rstrip("：") + aside, width)
+    for head in heads:  # everything, with the longer head first
+        line = head + "，".join(parts) + aside
+        if cell_width(line) <= width:
+            return line
+    head = heads[-1]
+    more = f"…等 {len(parts)} 个" + aside
+    for shown in range(len(parts) - 1, 0, -1):
+        line = head + "，".join(parts[:shown]) + more
+        if cell_width(line) <= width:
+            return line
+    return clip(head + parts[0], max(0, width - cell_width(more)) + 1).rstrip("…") + more
+
+
+def branch_count_field(wf: Workflow) -> Field | None:
+    """The bureau's field for its number of branches (id ``branch_count``)."""
+    for f in wf.fields():
+        if f.id == BRANCH_COUNT_FIELD and f.type == "count":
+            return f
+    return None
+
+
+def branch_count(wf: Workflow, values: Mapping[str, Any]) -> int | None:
+    """The bureau report's number of branches, when it gives one."""
+    f = branch_count_field(wf)
+    if f is None:
+        return None
+    try:
+        count = parse_count(values.get(f.path), f, f.path) if not is_empty(values.get(f.path)) else None
+    except AnswerError:
+        return None
+    return count.value if count is not None and count.value > 0 else None
+
+
+def coverage_text(branches: int, of: int | None) -> str:
+    """"已汇总 9/12 个支部", or "已汇总 9 个支部" when the count is unknown."""
+    if of:
+        text = f"已汇总 {branches}/{of} 个支部"
+        if branches > of:
+            text += f"（多于本报告填写的所属党支部数 {of}，请核对）"
+        return text
+    return f"已汇总 {branches} 个支部"

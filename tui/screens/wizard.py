@@ -55,6 +55,10 @@ class ItemCommands(TargetsProvider):
             ("导出报告", screen.action_export, "导出 Word、Markdown、文本或 PDF"),
             ("跳到下一个未完成的条目", screen.action_next_open, "未填、部分填写、有错误或待确认的条目"),
             ("确认本项沿用的往年答案", screen.action_confirm_copied, "核对无误后去掉“沿用往年”标记"),
+        ]
+        if screen.workflow.rollup is not None:
+            out.append(("汇总支部数据", screen.action_rollup, "把各党支部的报告或答案文件中的数字汇总到本报告（F6）"))
+        out += [
             ("回到报告列表", screen.action_close, "保存并关闭本报告"),
         ]
         return out
@@ -73,6 +77,7 @@ class WizardScreen(Screen[None]):
         Binding("f4", "focus_tree", "目录", show=False),
         Binding("f5", "next_open", "下个未完成", show=False),
         Binding("ctrl+g", "confirm_copied", "确认沿用", show=False),
+        Binding("f6", "rollup", "汇总支部数据", show=False),  # in F1 help and the palette, on a report with a roll-up
         Binding("escape", "close", "返回"),
     ]
 
@@ -264,11 +269,13 @@ class WizardScreen(Screen[None]):
         result = self._check_result
         copied = self.session.unconfirmed()
         proposed = self.session.proposed_paths(self.item.id)
+        rolled = bool(self.session.rollups)
         for editor in form.editors:
             notes: list[tuple[str, str]] = []
             if result is not None:
                 notes = [(p.severity, p.message) for p in result.for_field(editor.path)]
-            editor.set_notes(notes, copied.get(editor.path), editor.path in proposed)
+            origin = self.session.rollup_note(editor.path, max(30, editor.size.width - 6)) if rolled else ""
+            editor.set_notes(notes, copied.get(editor.path), editor.path in proposed, origin)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The focused field's help, in the line under the form."""
@@ -383,6 +390,29 @@ class WizardScreen(Screen[None]):
             return
         self.app.notify(f"已确认本项 {count} 个沿用往年的答案。", timeout=3)
         self._run_check()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rollup":
+            return self.workflow.rollup is not None and not self.session.readonly
+        return True
+
+    def action_rollup(self) -> None:
+        """汇总支部数据: pick branch reports and/or answers files, see the
+        totals, write them (tui.screens.rollup)."""
+        if self.workflow.rollup is None or self.session.readonly:
+            return
+        from .rollup import RollupOutcome, RollupScreen
+
+        self.flush_now()
+
+        async def done(outcome: RollupOutcome | None) -> None:
+            if outcome is None:
+                return
+            await self.show_item(self.index, focus=True)  # the totals and their provenance
+            self._run_check()
+            self.app.notify(outcome.summary, title="汇总完成", timeout=8)
+
+        self.app.push_screen(RollupScreen(self.session), done)
 
     def action_preview(self) -> None:
         from .preview import PreviewScreen

@@ -187,6 +187,8 @@ class Session:
         self._raw: tuple[dict[str, Any], dict[str, Any]] | None = (handle.answers, handle.drafts)
         self._split: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
         self._from_year: dict[str, int] = handle.unconfirmed()
+        # Field path -> provenance of the last roll-up that wrote it (store.schema).
+        self._rollups: dict[str, dict[str, Any]] = handle.rollups
         self._last_item: str | None = handle.last_item
         # Queued for the next write: path -> ("value" | "draft", data).
         self._pending: dict[str, tuple[str, Any]] = {}
@@ -328,10 +330,96 @@ class Session:
 
     def check(self) -> CheckResult:
         """The checks of what the session holds now: drafts are errors (with
-        their message), missing required answers pending, norms warnings."""
+        their message), missing required answers pending, norms warnings;
+        and a warning for each rolled-up answer that is no longer the last
+        roll-up's total (``workflows.rollup.stale_rollups``)."""
         from workflows.checks import check
 
-        return check(self.workflow, self._stored(), self.today)
+        stored = self._stored()
+        result = check(self.workflow, stored, self.today)
+        if self._rollups:
+            from workflows.rollup import stale_rollups
+
+            for problem in stale_rollups(self.workflow, stored, self._rollups):
+                result.problems.append(problem)
+                if result.item_states.get(problem.item_id) == "done":
+                    result.item_states[problem.item_id] = "warning"
+        return result
+
+    # ------------------------------------------------------------ roll-up
+
+    @property
+    def rollups(self) -> dict[str, dict[str, Any]]:
+        """Field path -> the provenance of the last roll-up that wrote it
+        (a copy): ``total``, ``at``, ``from`` and ``sources`` (branch,
+        status, value, kind "report"/"file", origin, title)."""
+        import copy
+
+        return copy.deepcopy(self._rollups)
+
+    def rollup_note(self, path: str, width: int = 76) -> str:
+        """The line the wizard shows under a field: where its rolled-up value
+        came from ("已汇总 3/12 个支部：第一党支部 32，…"), or, under the
+        bureau's number of branches, how many the last roll-up covered."""
+        from workflows.rollup import (
+            BRANCH_COUNT_FIELD,
+            branch_count,
+            clip,
+            coverage_text,
+            provenance_line,
+            short_time,
+        )
+
+        if not self._rollups:
+            return ""
+        of = branch_count(self.workflow, self.values())
+        record = self._rollups.get(path)
+        if record is not None:
+            return provenance_line(record, width, of)
+        f = self.workflow.field(path)
+        if f is not None and f.id == BRANCH_COUNT_FIELD:
+            latest = max(self._rollups.values(), key=lambda r: r.get("at", ""))
+            text = f"{coverage_text(len(latest.get('sources', [])), of)}（{short_time(latest.get('at', ''))}）"
+            return clip(text, width)
+        return ""
+
+    def apply_rollup(self, plan: Any) -> dict[str, Any]:
+        """Write a roll-up (``tui.session.rollup.RollupPlan``): every total
+        some branch gave, and the provenance of every total, in one durable
+        write (all or nothing, after a backup); the totals' items are
+        accepted (their defaults stored too). A total no branch gave leaves
+        the answer as it is. Returns the totals written. Raises SessionError
+        when the plan has refusals, AnswerError when a total does not fit
+        its field (nothing saved)."""
+        from workflows.rollup import provenance_records
+
+        self._writable()
+        if plan.errors:
+            raise SessionError("汇总有错误，未写入：" + "；".join(plan.errors))
+        result = plan.result
+        if result.workflow_id != self.workflow.id:
+            raise SessionError(f"这是工作流“{result.workflow_id}”的汇总，不是本报告“{self.workflow.id}”的")
+        checked: dict[str, Any] = {}
+        for path, raw in result.answers().items():
+            value, error = validate(self._field(path), raw, path)
+            if error is not None:
+                raise AnswerError(error, path)
+            checked[path] = value
+        records = provenance_records(result, "", plan.titles)  # the store dates them
+        self._write_queue(raise_errors=True)
+        stored = {**self._stored(), **checked}
+        extra = proposed(self.workflow, stored, {self.workflow.item_of(p) for p in checked}, self.today)
+        changes = {**extra, **checked}
+        with self._write_lock:
+            before = self._meta_view() if self._touches_meta(changes) else None
+            self._handle.save_rollup(changes, records)
+            self._sync_meta(before)
+        for path, value in changes.items():
+            self._values[path] = value
+            self._drafts.pop(path, None)
+            self._from_year.pop(path, None)
+        self._rollups.update(self._handle.rollups)
+        return checked
 
     def states(self, result: CheckResult | None = None) -> dict[str, str]:
         """Item id -> state as the checklist shows it (see :func:`shown_states`)."""
@@ -402,7 +490,8 @@ class Session:
             return None
         today = (self.today or _dt.date.today()).isoformat()
         key = json.dumps(  # ASCII (\u escapes), so that any text in an answer can be written out
-            [self._stored(), self._from_year, wf_key, _code_stamp(), today], sort_keys=True, default=str,
+            [self._stored(), self._from_year, self._rollups, wf_key, _code_stamp(), today],
+            sort_keys=True, default=str,
         )
         cache_file = folder / "reports" / f"{self.report_id}.json"
         try:

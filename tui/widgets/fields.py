@@ -177,6 +177,7 @@ class FieldEditor(Vertical):
         self._notes: list[tuple[str, str]] = []
         self._from_year: int | None = None
         self._proposed = False
+        self._origin = ""  # where a rolled-up value came from
         # What the widgets held when last loaded or reported: changes that
         # do not change it are not the user's and are ignored.
         self._baseline: Any = None
@@ -230,6 +231,7 @@ class FieldEditor(Vertical):
         self._notes = []
         self._from_year = None
         self._proposed = False
+        self._origin = ""
         if self.is_mounted:
             self._load()
 
@@ -315,16 +317,19 @@ class FieldEditor(Vertical):
     # ---------------------------------------------------------- messages
 
     def set_notes(
-        self, notes: Iterable[tuple[str, str]], from_year: int | None = None, proposed: bool = False
+        self, notes: Iterable[tuple[str, str]], from_year: int | None = None, proposed: bool = False,
+        origin: str = "",
     ) -> None:
         """What the checks say about the saved answer, its copied-from year,
-        and whether it shows a default not accepted yet."""
+        whether it shows a default not accepted yet, and where a rolled-up
+        value came from (``origin``: "由 3 个支部汇总：…")."""
         notes = list(notes)
-        if notes == self._notes and from_year == self._from_year and proposed == self._proposed:
+        if (notes, from_year, proposed, origin) == (self._notes, self._from_year, self._proposed, self._origin):
             return
         self._notes = notes
         self._from_year = from_year
         self._proposed = proposed
+        self._origin = origin
         self._show_message()
 
     def extra_line(self) -> str:
@@ -359,6 +364,8 @@ class FieldEditor(Vertical):
             lines.append((f"↺ 沿用{self._from_year}年的答案，请核对（修改或按 Ctrl+G 确认）", "field-copied"))
         elif self._proposed:
             lines.append(("? 默认内容，请核对；离开本项即视为确认", "field-copied"))
+        if self._origin:
+            lines.append((f"Σ {visible(self._origin)}", "field-pending"))
         return lines
 
     def _show_message(self) -> None:
