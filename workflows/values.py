@@ -189,7 +189,14 @@ class Entry:
 def _clean_text(raw: Any, path: str) -> str:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise AnswerError("应为文字", path)
-    return str(raw)
+    text = str(raw)
+    from .safeparse import find_surrogate
+
+    bad = find_surrogate(text)
+    if bad is not None:
+        # A lone surrogate cannot be written as UTF-8: refused here, never stored.
+        raise AnswerError(f"第{bad + 1}个字符（U+{ord(text[bad]):04X}）不是有效的字符，请删去后重新输入", path)
+    return text
 
 
 def parse_count(raw: Any, f: Field, path: str = "") -> Count:

@@ -57,8 +57,12 @@ _DONE_STATES = ("done", "warning")
 
 
 def _read_text_file(path: Path, what: str) -> str:
+    from workflows.safeparse import ParseLimitError, decode_text, located, read_bounded
+
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return decode_text(read_bounded(path))
+    except ParseLimitError as exc:
+        raise SessionError("；".join(located(f"{what}“{path}”", p) for p in exc.problems)) from None
     except FileNotFoundError:
         raise SessionError(f"找不到{what}“{path}”") from None
     except IsADirectoryError:

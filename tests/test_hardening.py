@@ -1,0 +1,150 @@
+"""Issue 14 (hardening): hostile files from tests/data/hostile and other
+hostile inputs are refused with a precise Chinese message, in bounded time
+and memory, and nothing already saved is lost."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cli_support import Cli, command
+
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def cli(tmp_path: Path, cache_dir: Path) -> Cli:
+    work = tmp_path / "work"
+    work.mkdir()
+    return Cli(tmp_path / "data", cache_dir, work)
+
+
+def run_limited(cli: Cli, *args: str, memory_mb: int = 1024, seconds: int = 20) -> subprocess.CompletedProcess:
+    """The command under an address-space and CPU limit: a file that blows
+    either up kills the process instead of passing."""
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024, memory_mb * 1024 * 1024))
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+
+    return subprocess.run(
+        [*command(), *args], capture_output=True, text=True, encoding="utf-8",
+        cwd=cli.cwd, env=cli.env(), preexec_fn=limits, timeout=60,
+    )
+
+
+def answers_of(cli: Cli, report_id: str) -> dict:
+    result = cli("answers", report_id, "--format", "json")
+    assert result.code == 0, result
+    return result.json()
+
+
+# ------------------------------------------------------- 1. bounded parsing
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("alias_bomb.yaml", "第6行：展开别名后超过"),
+        ("recursive_alias.yaml", "第2行：别名指向自身"),
+        ("deep.yaml", "第1行：嵌套过深"),
+    ],
+)
+def test_hostile_workflow_is_refused_in_bounded_memory(cli: Cli, name: str, fragment: str) -> None:
+    proc = run_limited(cli, "workflow", "validate", str(HOSTILE / name))
+    assert proc.returncode == 1, proc
+    assert "Traceback" not in proc.stderr
+    assert name in proc.stderr and fragment in proc.stderr, proc.stderr
+
+
+def test_oversized_workflow_is_refused_before_reading(cli: Cli, tmp_path: Path) -> None:
+    from workflows.safeparse import MAX_FILE_BYTES
+
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    result = cli("workflow", "validate", str(big))
+    assert result.code == 1, result
+    assert "文件太大" in result.err and "big.yaml" in result.err, result
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("alias_bomb_answers.yaml", "第8行：展开别名后超过"),
+        ("deep.json", "第1行：嵌套过深"),
+        ("deep.yaml", "第1行：嵌套过深"),
+    ],
+)
+def test_hostile_answers_file_is_refused_and_nothing_saved(cli: Cli, name: str, fragment: str) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    before = answers_of(cli, report_id)
+    proc = run_limited(cli, "fill", report_id, str(HOSTILE / name))
+    assert proc.returncode == 1, proc
+    assert "Traceback" not in proc.stderr
+    assert fragment in proc.stderr and "未保存任何内容" in proc.stderr, proc.stderr
+    assert answers_of(cli, report_id) == before
+
+
+def test_alias_within_budget_still_works() -> None:
+    from workflows.safeparse import parse_yaml
+
+    assert parse_yaml("a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
+
+
+# ------------------------------------------------------- 8. duplicate keys
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("dup_keys.yaml", "第4行：键“basics”重复出现（第1行已有）"),
+        ("dup_keys.json", "第3行：键“basics”重复出现（第2行已有）"),
+    ],
+)
+def test_duplicate_keys_name_the_key_and_both_lines(cli: Cli, name: str, fragment: str) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    before = answers_of(cli, report_id)
+    result = cli("fill", report_id, str(HOSTILE / name))
+    assert result.code == 1, result
+    assert fragment in result.err and "未保存任何内容" in result.err, result
+    assert answers_of(cli, report_id) == before
+
+
+def test_duplicate_nested_key_in_yaml_is_refused() -> None:
+    from workflows.safeparse import ParseLimitError, parse_yaml
+
+    with pytest.raises(ParseLimitError) as info:
+        parse_yaml("basics:\n  unit: 甲\n  unit: 乙\n")
+    assert "第3行：键“unit”重复出现（第2行已有）" in info.value.problems[0]
+
+
+# ------------------------------------------------------- 7. precise messages
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("bad_date.yaml", "第3行 basics.date：日期“2025-02-30”不存在（这个月没有这一天）"),
+        ("huge_count.yaml", "第2行 leading.party_group：数字太长（5000 位"),
+        ("huge_count.json", "第1行：数字太长（5000 位"),
+        ("surrogate.json", "basics.unit：第1个字符（U+D800）不是有效的字符"),
+        ("gbk.yaml", "看起来是 GBK/GB18030 编码；请另存为 UTF-8"),
+    ],
+)
+def test_precise_message_for_bad_answers_file(cli: Cli, name: str, fragment: str) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    before = answers_of(cli, report_id)
+    result = cli("fill", report_id, str(HOSTILE / name))
+    assert result.code == 1, result
+    assert fragment in result.err, result
+    assert "意外错误" not in result.err
+    assert answers_of(cli, report_id) == before
