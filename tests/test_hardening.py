@@ -148,3 +148,75 @@ def test_precise_message_for_bad_answers_file(cli: Cli, name: str, fragment: str
     assert fragment in result.err, result
     assert "意外错误" not in result.err
     assert answers_of(cli, report_id) == before
+
+
+def run_bytes(cli: Cli, *args: str, stdin: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run([*command(), *args], input=stdin, capture_output=True, cwd=cli.cwd, env=cli.env(), timeout=60)
+
+
+def test_gbk_on_fill_stdin_names_the_encoding(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    before = answers_of(cli, report_id)
+    proc = run_bytes(cli, "fill", report_id, "-", stdin="basics:\n  unit: 某某局\n".encode("gbk"))
+    err = proc.stderr.decode("utf-8")
+    assert proc.returncode == 1, err
+    assert "标准输入第2行：不是 UTF-8 编码的文本，看起来是 GBK/GB18030 编码" in err and "未保存任何内容" in err
+    assert answers_of(cli, report_id) == before
+
+
+def test_gbk_typed_into_ask_is_reported_and_skipped(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    proc = run_bytes(cli, "ask", report_id, stdin="某某局\n".encode("gbk") + "乙局\n".encode("utf-8"))
+    err = proc.stderr.decode("utf-8")
+    assert proc.returncode == 0, err
+    assert "看起来是 GBK/GB18030 编码；请把终端的字符编码设为 UTF-8" in err
+    assert answers_of(cli, report_id)["basics"]["unit"] == "乙局"
+
+
+def test_export_name_too_long(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    result = cli("export", report_id, "-o", "长" * 100 + ".md")
+    assert result.code == 1, result
+    assert "文件名或路径太长" in result.err and "意外错误" not in result.err, result
+
+
+def test_reports_folder_replaced_by_a_file(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    reports = cli.data_dir / "reports"
+    reports.rename(cli.data_dir / "reports.moved")
+    reports.write_text("not a folder")
+    for args in (("list",), ("fill", report_id, str(HOSTILE / "dup_keys.yaml"))):
+        result = cli(*args)
+        assert result.code == 1, result
+        assert f"“{reports}”应是文件夹，现在却是一个文件" in result.err, result
+    assert reports.read_text() == "not a folder"
+
+
+def test_disk_full_says_what_was_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import errno
+    import os
+
+    from tui import cli as cli_module
+
+    monkeypatch.setenv("SHUZHI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SHUZHI_DEBUG", raising=False)
+    assert cli_module.main(["new", "--workflow", "dangjian-shuzhi", "--unit", "甲局"]) == 0
+    report_id = capsys.readouterr().out.strip()
+    answers = tmp_path / "a.yaml"
+    answers.write_text("basics:\n  unit: 乙局\n", encoding="utf-8")
+    real_write = os.write
+
+    def full(fd: int, data) -> int:
+        if len(data) > 200:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    code = cli_module.main(["fill", report_id, str(answers)])
+    monkeypatch.setattr(os, "write", real_write)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "磁盘空间不足" in err and "这次的修改没有写入" in err and "意外错误" not in err, err
+    assert cli_module.main(["answers", report_id, "--format", "json"]) == 0
+    assert '"甲局"' in capsys.readouterr().out

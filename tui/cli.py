@@ -392,7 +392,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_fill(args: argparse.Namespace) -> int:
     with _session(args, write=True) as session:
         if args.file == "-":
-            text = sys.stdin.read()
+            text = _read_stdin_text()
             fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
             imported = session.import_answers_text(text, fmt, "标准输入")
         else:
@@ -422,7 +422,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     with _session(args, write=True) as session:
         return run_ask(
-            session, sys.stdin, sys.stdout,
+            session, _Utf8Lines(sys.stdin), sys.stdout,
             only_pending=getattr(args, "pending", False), start_item=getattr(args, "item", None),
         )
 
@@ -759,6 +759,73 @@ def _usage(parser: Parser) -> int:
     return EXIT_USAGE
 
 
+# ------------------------------------------------------------- hardening
+
+
+def _read_stdin_text() -> str:
+    """Standard input as UTF-8 text; other encodings are named with a hint."""
+    from workflows.safeparse import ParseLimitError, decode_text, read_bounded
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text stream handed in (tests)
+        return sys.stdin.read()
+    try:
+        return decode_text(read_bounded(buffer))
+    except ParseLimitError as exc:
+        raise CliError("标准输入" + "；".join(exc.problems) + "。未保存任何内容。") from None
+
+
+class _Utf8Lines:
+    """Lines of a stream decoded as UTF-8 one at a time: a line in another
+    encoding is reported (with a hint) and skipped, not fatal."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.buffer = getattr(stream, "buffer", None)
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def readline(self) -> str:
+        if self.buffer is None:
+            return self.stream.readline()
+        from workflows.safeparse import encoding_hint
+
+        while True:
+            raw = self.buffer.readline()
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                _err(f"\n这一行输入{encoding_hint(raw, typed=True)}。这一行未保存，请重新输入。")
+
+
+def _os_error_message(exc: OSError) -> str | None:
+    """A Chinese message for an OSError the user can act on, or None."""
+    import errno
+
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
+        where = f"写入“{name}”时" if name else "写入时"
+        return (f"磁盘空间不足，{where}失败：这次的修改没有写入，已保存的内容保持上一次成功保存时的样子，"
+                "备份也未受影响。请清理磁盘空间后重试。")
+    if exc.errno == errno.ENAMETOOLONG:
+        shown = name if len(name) <= 60 else name[:40] + "…" + name[-12:]
+        return f"文件名或路径太长：“{shown}”（一个文件名最多 255 字节，约 85 个汉字）。请换一个短一些的名字。"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and name:
+        from pathlib import Path
+
+        path = Path(name)
+        for candidate in (path, *path.parents):
+            if candidate.exists() and not candidate.is_dir():
+                return (f"“{candidate}”应是文件夹，现在却是一个文件（可能被误替换）。"
+                        "请把它改名移开，或换用别的位置，然后重试；其他已保存的内容未受影响。")
+    if exc.errno in (errno.EACCES, errno.EPERM) and name:
+        return f"没有权限访问“{name}”。"
+    if exc.errno == errno.EROFS:
+        return f"“{name}”所在的磁盘是只读的，无法写入。"
+    return None
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -817,6 +884,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except Exception as exc:  # noqa: BLE001 - mapped to a Chinese message below
         code = _exit_code(exc)
+        if code is None and isinstance(exc, OSError):
+            message = _os_error_message(exc)
+            if message is not None:
+                _err(f"{PROG}：{message}")
+                return EXIT_FAILED
         if code is None:
             if os.environ.get(DEBUG_ENV):
                 raise

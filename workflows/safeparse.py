@@ -56,8 +56,11 @@ def check_size(size: int) -> None:
 def read_bounded(path: Any) -> bytes:
     """The bytes of ``path``, refusing anything over the size cap without
     reading it whole (OSError passes through for the caller's message)."""
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_FILE_BYTES + 1)
+    if hasattr(path, "read"):  # an open binary stream (standard input)
+        raw = path.read(MAX_FILE_BYTES + 1)
+    else:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     check_size(len(raw))
     return raw
 
@@ -71,8 +74,9 @@ def decode_text(raw: bytes) -> str:
         raise ParseLimitError([f"第{line}行：{encoding_hint(raw)}"]) from None
 
 
-def encoding_hint(raw: bytes) -> str:
-    """Why ``raw`` is not accepted, and how to convert it."""
+def encoding_hint(raw: bytes, typed: bool = False) -> str:
+    """Why ``raw`` is not accepted, and how to convert it (``typed``: it
+    came from a terminal, whose encoding is to be changed)."""
     guess = ""
     for name, label in (("utf-16", "UTF-16"), ("gb18030", "GBK/GB18030"), ("big5", "Big5")):
         if name == "utf-16" and not raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -83,6 +87,10 @@ def encoding_hint(raw: bytes) -> str:
             continue
         guess = label
         break
+    if typed:
+        found = f"，看起来是 {guess} 编码" if guess else ""
+        return (f"不是 UTF-8 编码的文字{found}；请把终端的字符编码设为 UTF-8"
+                "（如 PuTTY：窗口 › 转换 › UTF-8；Linux 终端：export LANG=zh_CN.UTF-8）")
     if guess:
         src = {"UTF-16": "UTF-16", "GBK/GB18030": "GB18030", "Big5": "BIG5"}[guess]
         return (
