@@ -220,3 +220,23 @@ def test_disk_full_says_what_was_kept(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "磁盘空间不足" in err and "这次的修改没有写入" in err and "意外错误" not in err, err
     assert cli_module.main(["answers", report_id, "--format", "json"]) == 0
     assert '"甲局"' in capsys.readouterr().out
+
+
+# ------------------------------------------------------- 10. terminal output
+
+HOSTILE_UNIT = "AB\x1b]0;HACKED\x07\x1b[2J\x9b31m局"
+
+
+def test_control_characters_never_reach_the_terminal(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", HOSTILE_UNIT)
+    outputs = [
+        cli("list"),
+        cli("check", report_id),
+        cli("preview", report_id),
+        cli("fill", report_id, str(HOSTILE / "dup_keys.yaml")),  # an error message naming the report
+        cli("open", "AB\x1b[2J"),  # an unknown report named in the message
+    ]
+    for result in outputs:
+        for stream in (result.out, result.err):
+            assert "\x1b" not in stream and "\x07" not in stream and "\x9b" not in stream, result
+    assert "AB␛]0;HACKED␇␛[2J" in outputs[0].out, outputs[0]

@@ -180,11 +180,15 @@ def version() -> str:
 
 
 def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    from workflows.render.controls import visible
+
+    sys.stdout.write(visible(text, lines=True) + "\n")
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    from workflows.render.controls import visible
+
+    sys.stderr.write(visible(text, lines=True) + "\n")
 
 
 def _width(text: str) -> int:
@@ -501,7 +505,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     with _session(args, readonly=True) as session:
         if not _is_tty(sys.stdout) or _dumb_terminal():
-            sys.stdout.write(session.plain_text())  # no escape codes, nothing paged
+            from workflows.render.controls import visible
+
+            sys.stdout.write(visible(session.plain_text(), lines=True))  # no escape codes, nothing paged
             return EXIT_OK
         report = session.assemble()
     from rich.console import Console
