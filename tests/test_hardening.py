@@ -240,3 +240,96 @@ def test_control_characters_never_reach_the_terminal(cli: Cli) -> None:
         for stream in (result.out, result.err):
             assert "\x1b" not in stream and "\x07" not in stream and "\x9b" not in stream, result
     assert "AB␛]0;HACKED␇␛[2J" in outputs[0].out, outputs[0]
+
+
+# ------------------------------------------------------- 3. export targets
+
+
+def _special_targets(folder: Path) -> dict[str, tuple[Path, str]]:
+    import os
+    import socket
+    import stat
+
+    made: dict[str, tuple[Path, str]] = {}
+    fifo = folder / "fifo.md"
+    os.mkfifo(fifo)
+    made["fifo"] = (fifo, "命名管道（FIFO）")
+    device = folder / "null.md"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+        made["device"] = (device, "字符设备")
+    except (PermissionError, OSError):
+        pass
+    sock_path = folder / "sock.md"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    sock.close()
+    made["socket"] = (sock_path, "套接字")
+    (folder / "dir.md").mkdir()
+    made["folder"] = (folder / "dir.md", "是一个文件夹")
+    (folder / "link-fifo.md").symlink_to(fifo)
+    made["link to fifo"] = (folder / "link-fifo.md", "是指向命名管道（FIFO）的链接")
+    (folder / "link-dir.md").symlink_to(folder / "dir.md")
+    made["link to folder"] = (folder / "link-dir.md", "是指向文件夹的链接")
+    return made
+
+
+def test_export_refuses_special_files(cli: Cli, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    folder = tmp_path / "targets"
+    folder.mkdir()
+    targets = _special_targets(folder)
+    if "device" not in targets:
+        pytest.skip("mknod needs CAP_MKNOD")  # pragma: no cover - the rest is checked below anyway
+    from workflows.export.atomic import check_target
+    from workflows.export.errors import ExportError
+
+    for what, (target, fragment) in targets.items():
+        with pytest.raises(ExportError) as info:
+            check_target(target)
+        assert fragment in str(info.value), what
+        if "folder" in what:
+            continue  # the CLI's -o FOLDER means "in this folder, under the usual name"
+        mode_before = os.lstat(target).st_mode
+        result = cli("export", report_id, "--draft", "-o", str(target))
+        assert result.code == 1, (what, result)
+        assert fragment in result.err, (what, result)
+        assert os.lstat(target).st_mode == mode_before, what
+    assert stat.S_ISFIFO(os.stat(folder / "fifo.md").st_mode)
+    assert not [p for p in os.listdir(folder) if p.endswith(".tmp")]
+
+
+def test_export_writes_through_a_link_to_a_regular_file(cli: Cli, tmp_path: Path) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    real = tmp_path / "real.md"
+    real.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    result = cli("export", report_id, "--draft", "-f", "md", "-o", str(link))
+    assert result.code == 0, result
+    assert link.is_symlink() and "甲局" in real.read_text(encoding="utf-8")
+
+
+def test_export_temp_file_removed_on_failure_and_stale_ones_cleaned(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from workflows.export import atomic
+    from workflows.export.errors import ExportError
+
+    target = tmp_path / "out.md"
+    dead = tmp_path / ".out.md.999999999.abcd.tmp"  # left by a killed export (no such pid)
+    dead.write_text("x")
+    real_replace = os.replace
+
+    def failing(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(ExportError) as info:
+        atomic.atomic_write(target, b"data")
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert "磁盘空间不足" in str(info.value)
+    assert os.listdir(tmp_path) == []
