@@ -333,3 +333,67 @@ def test_export_temp_file_removed_on_failure_and_stale_ones_cleaned(tmp_path: Pa
     monkeypatch.setattr(os, "replace", real_replace)
     assert "磁盘空间不足" in str(info.value)
     assert os.listdir(tmp_path) == []
+
+
+# ------------------------------------------------------- 4. data and cache folders
+
+
+@pytest.mark.parametrize("mode", [0o1777, 0o555, 0o750])
+def test_existing_data_folder_keeps_its_mode(tmp_path: Path, cache_dir: Path, mode: int) -> None:
+    import os
+
+    data = tmp_path / "shared"
+    data.mkdir()
+    os.chmod(data, mode)
+    cli = Cli(data, cache_dir, tmp_path)
+    result = cli("list")
+    assert os.stat(data).st_mode & 0o7777 == mode
+    if mode & 0o044:
+        assert f"权限是 {mode:04o}" in result.err and "chmod 700" in result.err, result
+    else:
+        assert "权限是" not in result.err, result
+
+
+def test_new_data_folder_is_private(tmp_path: Path, cache_dir: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        cli = Cli(tmp_path / "a" / "data", cache_dir, tmp_path)
+        cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    finally:
+        os.umask(old)
+    assert os.stat(tmp_path / "a" / "data").st_mode & 0o777 == 0o700
+    assert "权限是" not in cli("list").err
+
+
+def test_cache_folder_and_files_are_private(tmp_path: Path) -> None:
+    import os
+
+    cache = tmp_path / "cache"
+    cli = Cli(tmp_path / "data", cache, tmp_path)
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    assert cli("check", report_id).code in (0, 1)
+    assert cli("workflow", "validate", str(Path(__file__).resolve().parent.parent / "workflows" / "builtin" / "zhibu-shuzhi.yaml")).code == 0
+    root = cache / "shuzhi"
+    paths = [root, *root.rglob("*")]
+    assert len(paths) > 2
+    for path in paths:
+        mode = os.stat(path).st_mode & 0o777
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_crash_log_is_private_and_not_in_tmp(tmp_path: Path) -> None:
+    import os
+
+    from tui.session.crash import write_crash_log
+
+    old = os.umask(0o022)
+    try:
+        path = write_crash_log("Traceback … 答案原文", tmp_path / "data")
+    finally:
+        os.umask(old)
+    assert path is not None and path.parent == tmp_path / "data" / "crash"
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert os.stat(path.parent).st_mode & 0o777 == 0o700
+    assert path.read_text(encoding="utf-8") == "Traceback … 答案原文"

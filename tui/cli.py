@@ -231,7 +231,17 @@ def _is_tty(stream: Any) -> bool:
 def _store(args: argparse.Namespace) -> Any:
     from store import Store, data_dir
 
-    return Store(data_dir(getattr(args, "data_dir", None)))
+    store = Store(data_dir(getattr(args, "data_dir", None)))
+    _warn_exposed_data_dir()
+    return store
+
+
+def _warn_exposed_data_dir() -> None:
+    from store import paths
+
+    if paths.last_warning:
+        _err(paths.last_warning)
+        paths.last_warning = None
 
 
 def _data_dir_if_exists(args: argparse.Namespace) -> Any:

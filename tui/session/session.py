@@ -419,10 +419,10 @@ class Session:
             return entry.get(kind)
         entry[kind] = value
         try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(cache_file)
+            from workflows.cache import private_cache_dir, write_private
+
+            if private_cache_dir("reports") == cache_file.parent:
+                write_private(cache_file, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
         return value

@@ -136,11 +136,15 @@ def _load_cached(path: Path, load: Any) -> Workflow:
     wf = _remember(memo_key, token, load(path))
     if cache_file is not None:
         try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            from workflows.cache import private_cache_dir
+
+            if private_cache_dir("workflows") != cache_file.parent:
+                raise OSError("no cache folder")
             for old in cache_file.parent.glob(f"{path.stem}-{'[0-9a-f]' * 24}.pickle"):
                 old.unlink(missing_ok=True)  # the earlier layout: one file per digest of the bytes
             tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+            with os.fdopen(fd, "wb") as handle:
                 pickle.dump((raw, stamp, token), handle, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(dataclasses.replace(wf, compiled={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(cache_file)
