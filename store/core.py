@@ -293,7 +293,8 @@ class ReportHandle:
         if self.took_over is not None:
             parts.append(f"上次编辑此报告的会话（{self.took_over.describe()}）已意外结束，已接管编辑。")
         if self.migrated_from is not None:
-            parts.append(f"报告文件已从数据格式版本 {self.migrated_from} 升级（升级前的文件已备份）。")
+            parts.append(f"报告文件已从数据格式版本 {self.migrated_from} 升级（升级前的文件已备份，"
+                         f"需要时可用 shuzhi backups {self.id} 查看、shuzhi restore {self.id} 编号 恢复）。")
         return "".join(parts) or None
 
     def reload(self) -> None:
@@ -831,7 +832,8 @@ class Store:
         elif path.exists():
             msg += "文件未作改动。"
         if backup:
-            msg += f"可以恢复最近的备份：{backup.describe()}。"
+            msg += (f"可以恢复最近的备份：{backup.describe()}；恢复命令：shuzhi restore {report_id}"
+                    f"（查看全部备份：shuzhi backups {report_id}）。")
         else:
             msg += "没有找到可用的备份。"
         return DamagedFileError(msg, path=path, reason=reason, moved_to=moved, backup=backup, report_id=report_id)
@@ -883,7 +885,7 @@ class Store:
                     if rid in dirty:
                         clean.append(rid)
         for rid in metas.keys() - files:
-            hint = "（可从备份恢复）" if backups.list_backups(self.backups_dir, rid) else "（没有备份）"
+            hint = f"（可从备份恢复：shuzhi restore {rid}）" if backups.list_backups(self.backups_dir, rid) else "（没有备份）"
             extra.setdefault(rid, {})["problem"] = f"报告文件缺失{hint}"
         if repairs:
             try:
@@ -1239,6 +1241,22 @@ class Store:
             return meta
         finally:
             lock.release()
+
+    def inspect_backups(self, report_id: str) -> list[tuple[BackupInfo, int | None, str | None]]:
+        """Backups of a report, newest first, each with its count of answered
+        fields (None when it cannot be read) and the reason it cannot."""
+        out: list[tuple[BackupInfo, int | None, str | None]] = []
+        for info in self.list_backups(report_id):
+            try:
+                data, _ = self._parse_backup(info, report_id)
+            except schema.Future as exc:
+                out.append((info, None, f"由更新版本的 shuzhi 写入（数据格式 {exc.found}）"))
+                continue
+            except (OSError, schema.Damage) as exc:
+                out.append((info, None, getattr(exc, "reason", None) or str(exc)))
+                continue
+            out.append((info, _count(data["answers"])[0], None))
+        return out
 
     # -- answers files ------------------------------------------------------------------------------
     def export_answers(self, report_id: str, workflow: Any, fmt: str = "yaml") -> str:

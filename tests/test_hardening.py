@@ -397,3 +397,48 @@ def test_crash_log_is_private_and_not_in_tmp(tmp_path: Path) -> None:
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert os.stat(path.parent).st_mode & 0o777 == 0o700
     assert path.read_text(encoding="utf-8") == "Traceback … 答案原文"
+
+
+# ------------------------------------------------------- 5. backups and restore
+
+SAMPLE = Path(__file__).resolve().parent.parent / "workflows" / "builtin" / "dangjian-shuzhi.sample.yaml"
+
+
+def test_restore_after_truncating_the_report_file(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    assert cli("fill", report_id, str(SAMPLE)).code == 0
+    full = answers_of(cli, report_id)
+    listing = cli("backups", report_id)
+    assert listing.code == 0, listing
+    assert "已答字段" in listing.out and f"shuzhi restore {report_id}" in listing.out
+    as_json = cli("backups", report_id, "--json").json()
+    assert as_json[0]["answered"] == max(row["answered"] for row in as_json) and as_json[0]["size"] > 0
+
+    path = cli.data_dir / "reports" / f"{report_id}.json"
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 3])
+    damaged = cli("check", report_id)
+    assert damaged.code != 0 and f"恢复命令：shuzhi restore {report_id}" in damaged.err, damaged
+
+    restored = cli("restore", report_id)
+    assert restored.code == 0, restored
+    assert "已从" in restored.out and "损坏的报告文件已原样移到" in restored.out, restored
+    assert answers_of(cli, report_id) == full
+    moved = list((cli.data_dir / "damaged").iterdir())
+    assert [p.read_bytes() for p in moved] == [raw[: len(raw) // 3]]
+
+
+def test_restore_a_named_backup_and_unknown_ones(cli: Cli) -> None:
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    assert cli("fill", report_id, str(SAMPLE)).code == 0
+    rows = cli("backups", report_id, "--json").json()
+    oldest = rows[-1]
+    result = cli("restore", report_id, str(len(rows)))
+    assert result.code == 0, result
+    assert "恢复前的报告文件已另存为一个新备份" in result.out
+    assert len(cli("backups", report_id, "--json").json()) >= len(rows)
+    assert cli("answers", report_id, "--format", "json").json() != {} or oldest["answered"] == 0
+    for bad in ("99", "nope.json"):
+        result = cli("restore", report_id, bad)
+        assert result.code == 1 and f"shuzhi backups {report_id}" in result.err, result
+    assert cli("backups", "nosuchreport").code == 3

@@ -749,6 +749,17 @@ def build_parser(only: str | None = None) -> Parser:
     if p := command("demo", "用示例答案生成一份演示报告，导出 Word 和纯文本，输出两个文件路径", cmd_demo):
         p.add_argument("-o", "--output", metavar="文件夹", help="导出到此文件夹（默认：当前文件夹）")
 
+    # -- hardening (issue 14): backups, restore, unlock
+    if p := command("backups", "列出报告的备份（时间、已答字段数、大小）", cmd_backups,
+                    epilog="恢复某个备份：shuzhi restore 报告 [备份]（备份写序号或文件名；不写则恢复最新的完好备份）"):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    if p := command("restore", "从备份恢复报告（默认恢复最新的完好备份；损坏的报告文件会先移到一旁）", cmd_restore):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("backup", metavar="备份", nargs="?",
+                       help="备份的序号（见 shuzhi backups，1 为最新）或文件名；默认为最新的完好备份")
+
     if only is not None and only not in sub.choices:
         return build_parser()  # no such command: the whole parser says so, listing them all
     return parser
@@ -773,6 +784,86 @@ def _usage(parser: Parser) -> int:
     with _ChineseArgparse():
         parser.print_help(sys.stderr)
     return EXIT_USAGE
+
+
+# ------------------------------------------------------------- backups
+
+
+def _find_report_id(store: Any, query: str) -> Any:
+    return store.find(query, include_deleted=True)
+
+
+def _backup_time(info: Any) -> str:
+    return info.created.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    import json
+
+    store = _store(args)
+    meta = _find_report_id(store, args.report)
+    rows = store.inspect_backups(meta.id)
+    if args.json:
+        _out(json.dumps([
+            {"number": i, "time": info.created.isoformat(timespec="seconds"), "file": info.path.name,
+             "path": str(info.path), "size": info.size, "answered": answered, "problem": problem}
+            for i, (info, answered, problem) in enumerate(rows, 1)
+        ], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        _out(f"报告“{meta.title}”（{meta.id}）还没有备份（每次关闭报告时自动备份）。")
+        return EXIT_OK
+    _out(f"报告“{meta.title}”（{meta.id}）的备份，最新的在前：")
+    table = [("序号", "时间", "已答字段", "大小", "文件")]
+    for i, (info, answered, problem) in enumerate(rows, 1):
+        table.append((str(i), _backup_time(info), "损坏" if answered is None else str(answered), _size(info.size),
+                      info.path.name + (f"（无法使用：{problem}）" if problem else "")))
+    widths = [max(_width(row[i]) for row in table) for i in range(4)]
+    for row in table:
+        _out("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    _out(f"恢复最新的完好备份：shuzhi restore {meta.id}；恢复某一个：shuzhi restore {meta.id} 序号")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = _store(args)
+    meta = _find_report_id(store, args.report)
+    chosen = None
+    if args.backup:
+        listed = store.list_backups(meta.id)
+        text = args.backup.strip()
+        if text.isdigit():
+            number = int(text)
+            if not 1 <= number <= len(listed):
+                raise CliError(f"报告 {meta.id} 没有序号为 {number} 的备份（共 {len(listed)} 个；"
+                               f"查看：shuzhi backups {meta.id}）。")
+            chosen = listed[number - 1]
+        else:
+            from pathlib import Path
+
+            name = Path(text).name
+            chosen = next((b for b in listed if b.path.name == name), None)
+            if chosen is None:
+                raise CliError(f"“{text}”不是报告 {meta.id} 的备份（查看全部备份：shuzhi backups {meta.id}）。")
+    if chosen is None:
+        chosen = next((info for info, answered, _ in store.inspect_backups(meta.id) if answered is not None), None)
+        if chosen is None:
+            raise CliError(f"报告 {meta.id} 没有可用的备份（查看：shuzhi backups {meta.id}）。")
+    existed = store.report_path(meta.id).exists()
+    damaged = set(store.damaged_dir.glob("*")) if store.damaged_dir.is_dir() else set()
+    restored = store.restore_backup(meta.id, chosen)
+    moved = sorted(set(store.damaged_dir.glob("*")) - damaged) if store.damaged_dir.is_dir() else []
+    _out(f"已从 {_backup_time(chosen)} 的备份恢复报告“{restored.title}”（{restored.id}），"
+         f"已答 {restored.answered} 个字段。")
+    if moved:
+        _out(f"损坏的报告文件已原样移到“{moved[0]}”。")
+    elif existed:
+        _out(f"恢复前的报告文件已另存为一个新备份（查看：shuzhi backups {restored.id}）。")
+    return EXIT_OK
 
 
 # ------------------------------------------------------------- hardening
@@ -822,8 +913,8 @@ def _os_error_message(exc: OSError) -> str | None:
     name = exc.filename if isinstance(exc.filename, str) else ""
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
         where = f"写入“{name}”时" if name else "写入时"
-        return (f"磁盘空间不足，{where}失败：这次的修改没有写入，已保存的内容保持上一次成功保存时的样子，"
-                "备份也未受影响。请清理磁盘空间后重试。")
+        return (f"磁盘空间不足，{where}失败：这次的修改没有写入，已保存的内容保持上一次成功保存时的样子。"
+                "请清理磁盘空间后重试。")
     if exc.errno == errno.ENAMETOOLONG:
         shown = name if len(name) <= 60 else name[:40] + "…" + name[-12:]
         return f"文件名或路径太长：“{shown}”（一个文件名最多 255 字节，约 85 个汉字）。请换一个短一些的名字。"
