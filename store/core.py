@@ -47,7 +47,7 @@ from .errors import (
     ReadOnlyError,
     StoreError,
 )
-from .locks import UNKNOWN_OWNER, IndexLock, LockInfo, ReportLock, probe_stale
+from .locks import UNKNOWN_OWNER, IndexLock, LockInfo, ReportLock, break_lock, probe_stale
 from .paths import data_dir as resolve_data_dir
 from .storage import DurableJSONStorage
 
@@ -172,11 +172,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_only_message(locked_by: LockInfo | None, by_choice: bool) -> str:
+def _read_only_message(locked_by: LockInfo | None, by_choice: bool, report_id: str = "") -> str:
     if by_choice:
         return "报告以只读方式打开，不能修改。"
     who = locked_by.describe() if locked_by else UNKNOWN_OWNER
-    return f"此报告正由另一个会话编辑（{who}），当前只能查看，不能修改。请在那个会话中修改，或关闭它后重新打开。"
+    unlock = f"shuzhi unlock {report_id}" if report_id else "shuzhi unlock 报告编号"
+    return (f"此报告正由另一个会话编辑（{who}），当前只能查看，不能修改。请在那个会话中修改，或关闭它后重新打开；"
+            f"如确定那个会话已经结束（例如那台电脑或容器已重启），可运行 {unlock} 解除锁定。")
 
 
 class ReportHandle:
@@ -216,7 +218,7 @@ class ReportHandle:
             self.path,
             data=data,
             readonly=readonly,
-            readonly_message=_read_only_message(locked_by, by_choice),
+            readonly_message=_read_only_message(locked_by, by_choice, report_id),
         )
         self._db = TinyDB(storage=lambda: self._storage)
         self._report = self._db.table("report", cache_size=0)
@@ -288,7 +290,7 @@ class ReportHandle:
     def notice(self) -> str | None:
         """A Chinese sentence for the user about how the report was opened, if noteworthy."""
         if self.readonly and not self._by_choice:
-            return _read_only_message(self.locked_by, False)
+            return _read_only_message(self.locked_by, False, self.id)
         parts = []
         if self.took_over is not None:
             parts.append(f"上次编辑此报告的会话（{self.took_over.describe()}）已意外结束，已接管编辑。")
@@ -1257,6 +1259,14 @@ class Store:
                 continue
             out.append((info, _count(data["answers"])[0], None))
         return out
+
+    def unlock(self, report_id: str) -> LockInfo | None:
+        """Remove a report's lock record that no live session here holds
+        (``shuzhi unlock``). Returns the record removed, None if none."""
+        report_id = self._check_id(report_id)
+        if self._own_handle(report_id) is not None:
+            raise LockedError("这份报告正由本会话编辑，不需要解锁。")
+        return break_lock(self.locks_dir, report_id)
 
     # -- answers files ------------------------------------------------------------------------------
     def export_answers(self, report_id: str, workflow: Any, fmt: str = "yaml") -> str:

@@ -442,3 +442,92 @@ def test_restore_a_named_backup_and_unknown_ones(cli: Cli) -> None:
         result = cli("restore", report_id, bad)
         assert result.code == 1 and f"shuzhi backups {report_id}" in result.err, result
     assert cli("backups", "nosuchreport").code == 3
+
+
+# ------------------------------------------------------- 6. locks that heal
+
+
+def _unshare_works() -> bool:
+    import shutil
+
+    if not shutil.which("unshare"):
+        return False
+    try:
+        return subprocess.run(["unshare", "-u", "hostname", "shuzhi-probe"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _wait_owner(cli: Cli, report_id: str) -> dict:
+    import json
+    import time
+
+    owner = cli.data_dir / "locks" / f"{report_id}.owner.json"
+    for _ in range(600):
+        if owner.exists():
+            try:
+                return json.loads(owner.read_text(encoding="utf-8"))
+            except ValueError:
+                pass
+        time.sleep(0.05)
+    raise AssertionError("the session never took the lock")
+
+
+@pytest.mark.skipif(not _unshare_works(), reason="unshare -u is not available here")
+def test_lock_taken_over_after_a_kill_under_another_hostname(cli: Cli) -> None:
+    import os
+    import signal
+
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    proc = subprocess.Popen(
+        ["unshare", "-u", "sh", "-c", 'hostname shuzhi-elsewhere && exec "$@"', "sh", *command(), "ask", report_id],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli.env(), cwd=cli.cwd,
+    )
+    try:
+        owner = _wait_owner(cli, report_id)
+        assert owner["host"] == "shuzhi-elsewhere" and owner["pid"] == proc.pid
+        assert owner["boot_id"] and isinstance(owner["process_start"], int)
+        busy = cli("fill", report_id, str(SAMPLE))
+        assert busy.code == 3 and "正由另一个会话编辑" in busy.err, busy
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    healed = cli("fill", report_id, str(SAMPLE))
+    assert healed.code == 0, healed
+    assert answers_of(cli, report_id)["basics"]["unit"] == "青山市自然资源和规划局"
+
+
+def test_lock_of_another_machine_needs_unlock(cli: Cli) -> None:
+    import json
+
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    owner = cli.data_dir / "locks" / f"{report_id}.owner.json"
+    record = {"pid": 4242, "host": "another-machine", "started": "2026-01-05T09:30:00", "user": "clerk",
+              "boot_id": "00000000-0000-0000-0000-000000000000", "process_start": 1}
+    owner.write_text(json.dumps(record), encoding="utf-8")
+    blocked = cli("fill", report_id, str(SAMPLE))
+    assert blocked.code == 3, blocked
+    assert "another-machine" in blocked.err and f"shuzhi unlock {report_id}" in blocked.err, blocked
+    unlocked = cli("unlock", report_id)
+    assert unlocked.code == 0, unlocked
+    assert "警告" in unlocked.err and "another-machine" in unlocked.out, unlocked
+    assert not owner.exists()
+    assert cli("fill", report_id, str(SAMPLE)).code == 0
+    again = cli("unlock", report_id)
+    assert again.code == 0 and "没有被锁定" in again.out, again
+
+
+def test_unlock_refuses_a_live_session_here(cli: Cli) -> None:
+    import os
+    import signal
+
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    proc = subprocess.Popen([*command(), "ask", report_id], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=cli.env(), cwd=cli.cwd)
+    try:
+        _wait_owner(cli, report_id)
+        result = cli("unlock", report_id)
+        assert result.code == 1 and "不能解锁" in result.err, result
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -760,6 +760,9 @@ def build_parser(only: str | None = None) -> Parser:
         p.add_argument("backup", metavar="备份", nargs="?",
                        help="备份的序号（见 shuzhi backups，1 为最新）或文件名；默认为最新的完好备份")
 
+    if p := command("unlock", "解除报告的编辑锁定（只在确定没有别的会话正在编辑时使用）", cmd_unlock):
+        p.add_argument("report", metavar="报告", help=report_help)
+
     if only is not None and only not in sub.choices:
         return build_parser()  # no such command: the whole parser says so, listing them all
     return parser
@@ -863,6 +866,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
         _out(f"损坏的报告文件已原样移到“{moved[0]}”。")
     elif existed:
         _out(f"恢复前的报告文件已另存为一个新备份（查看：shuzhi backups {restored.id}）。")
+    return EXIT_OK
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    store = _store(args)
+    meta = _find_report_id(store, args.report)
+    _err("警告：解除锁定后，如果另一台电脑（或容器）上的会话其实还在编辑这份报告，两边的修改会互相覆盖。"
+         "请先确认那个会话已经结束。")
+    removed = store.unlock(meta.id)
+    if removed is None:
+        _out(f"报告“{meta.title}”（{meta.id}）没有被锁定，可以直接编辑。")
+    else:
+        _out(f"已解除报告“{meta.title}”（{meta.id}）的锁定（原锁定者：{removed.describe()}）。")
     return EXIT_OK
 
 
