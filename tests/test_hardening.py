@@ -531,3 +531,28 @@ def test_unlock_refuses_a_live_session_here(cli: Cli) -> None:
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+# ------------------------------------------------------- 2. bounded templates
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [("runaway_template.yaml", "模板运行超过 2 秒"), ("flood_template.yaml", "字的上限")],
+)
+def test_runaway_template_is_refused_and_never_installed(cli: Cli, name: str, fragment: str) -> None:
+    for args in (("workflow", "validate", str(HOSTILE / name)), ("new", "--workflow", str(HOSTILE / name))):
+        proc = run_limited(cli, *args, seconds=30)
+        assert proc.returncode == 1, proc
+        assert "条目“基本情况”（basics）的模板出错" in proc.stderr and fragment in proc.stderr, proc.stderr
+    assert not (cli.data_dir / "workflows").exists() or not list((cli.data_dir / "workflows").iterdir())
+    assert cli("list").out.strip() == "" or "runaway" not in cli("list").out
+
+
+def test_render_budget_stops_a_loop_that_prints_nothing() -> None:
+    from workflows.templating import TemplateBudgetError, compile_template, render_bounded
+
+    template = compile_template("t", "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}")
+    with pytest.raises(TemplateBudgetError):
+        render_bounded(template, {})
+    assert render_bounded(compile_template("ok", "{{ a }}和{{ b }}"), {"a": 1, "b": "乙"}) == "1和乙"

@@ -602,9 +602,13 @@ def cmd_workflow_show(args: argparse.Namespace) -> int:
 
 
 def cmd_workflow_validate(args: argparse.Namespace) -> int:
-    from workflows.loader import load_workflow
+    from tui.session.workflows import trial_problems
+    from workflows.loader import WorkflowError, load_workflow
 
     wf = load_workflow(args.file)
+    problems = trial_problems(wf, args.file)
+    if problems:
+        raise WorkflowError(problems, str(args.file))
     items = sum(1 for _ in wf.items())
     fields = sum(1 for _ in wf.fields())
     _out(
