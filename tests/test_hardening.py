@@ -556,3 +556,87 @@ def test_render_budget_stops_a_loop_that_prints_nothing() -> None:
     with pytest.raises(TemplateBudgetError):
         render_bounded(template, {})
     assert render_bounded(compile_template("ok", "{{ a }}和{{ b }}"), {"a": 1, "b": "乙"}) == "1和乙"
+
+
+# ------------------------------------------------------- 9. PDF export
+
+
+def _lo_processes(marker: str) -> list[int]:
+    import os
+
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as handle:
+                cmdline = handle.read()
+        except OSError:
+            continue
+        if marker.encode() in cmdline and b"soffice" in cmdline:
+            found.append(int(name))
+    return found
+
+
+def _pdf_ready() -> bool:
+    from workflows.export.pdf import pdf_available
+
+    return pdf_available() and Path("/proc/self/cmdline").exists()
+
+
+@pytest.mark.skipif(not _pdf_ready(), reason="LibreOffice is not installed")
+def test_killed_pdf_export_leaves_no_process_and_nothing_in_home(cli: Cli, tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    home = tmp_path / "home"
+    home.mkdir()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    report_id = cli.new("--workflow", "dangjian-shuzhi", "--unit", "甲局")
+    env = cli.env(HOME=str(home), TMPDIR=str(temp))
+    proc = subprocess.Popen([*command(), "export", report_id, "--draft", "-f", "pdf", "-o", str(tmp_path / "r.pdf")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cli.cwd)
+    marker = str(temp / "shuzhi-pdf-")
+    for _ in range(600):
+        if _lo_processes(marker) or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the export ended before LibreOffice could be seen"
+    time.sleep(0.5)  # let soffice start its own children
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for _ in range(200):
+        if not _lo_processes(marker) and not list(temp.glob("shuzhi-pdf-*")):
+            break
+        time.sleep(0.05)
+    assert _lo_processes(marker) == []
+    assert list(temp.glob("shuzhi-pdf-*")) == []
+    assert not (tmp_path / "r.pdf").exists() and not list(tmp_path.glob(".r.pdf.*"))
+    assert list(home.iterdir()) == []
+
+    done = subprocess.run([*command(), "export", report_id, "--draft", "-f", "pdf", "-o", str(tmp_path / "r.pdf")],
+                          capture_output=True, text=True, env=env, cwd=cli.cwd, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert list(home.iterdir()) == [], "a PDF export created files in the user's home"
+    assert _lo_processes(marker) == [] and list(temp.glob("shuzhi-pdf-*")) == []
+
+
+def test_pdf_leftovers_of_a_dead_export_are_cleaned(tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    from workflows.export import pdf
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale = tmp_path / "shuzhi-pdf-stale"
+    (stale / "lo-profile").mkdir(parents=True)
+    (stale / "owner.pid").write_text("999999999")
+    live = tmp_path / "shuzhi-pdf-live"
+    live.mkdir()
+    import os
+
+    (live / "owner.pid").write_text(str(os.getppid()))
+    assert pdf.cleanup_leftovers() == [stale]
+    assert not stale.exists() and live.exists()
