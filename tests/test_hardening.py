@@ -558,6 +558,16 @@ def test_render_budget_stops_a_loop_that_prints_nothing() -> None:
     assert render_bounded(compile_template("ok", "{{ a }}和{{ b }}"), {"a": 1, "b": "乙"}) == "1和乙"
 
 
+def test_render_budget_stops_a_flood_of_output(monkeypatch) -> None:
+    from workflows import templating
+
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 3600.0)  # only the output budget can stop it
+    template = templating.compile_template("flood", "{% for i in range(99999) %}{{ x }}{% endfor %}")
+    with pytest.raises(templating.TemplateBudgetError) as info:
+        templating.render_bounded(template, {"x": "很" * 100})
+    assert "字的上限" in str(info.value)
+
+
 # ------------------------------------------------------- 9. PDF export
 
 
@@ -640,3 +650,54 @@ def test_pdf_leftovers_of_a_dead_export_are_cleaned(tmp_path: Path, monkeypatch)
     (live / "owner.pid").write_text(str(os.getppid()))
     assert pdf.cleanup_leftovers() == [stale]
     assert not stale.exists() and live.exists()
+
+
+# ------------------------------------------------------- 11. default caps
+
+
+def test_default_length_caps_and_per_field_override() -> None:
+    from workflows.loader import load_workflow_text
+    from workflows.model import ITEM_MAX_DEFAULT, ITEMS_MAX_DEFAULT, LONGTEXT_MAX_DEFAULT, TEXT_MAX_DEFAULT
+    from workflows.values import AnswerError, coerce
+
+    wf = load_workflow_text(
+        """
+id: caps
+title: 上限
+version: 1
+report: {title: 报告}
+sections:
+  - id: s
+    title: 部分
+    items:
+      - id: i
+        title: 条目
+        question: 问
+        fields:
+          - {id: t, type: text, label: 单行}
+          - {id: lt, type: longtext, label: 多行}
+          - {id: l, type: list, label: 列表}
+          - {id: wide, type: list, label: 长列表, max_length: 1000, max_items: 500}
+        template: "{{ r.i.t }}"
+""",
+        "caps.yaml",
+    )
+    cases = [
+        ("i.t", "字" * (TEXT_MAX_DEFAULT + 1), f"不能超过{TEXT_MAX_DEFAULT}字"),
+        ("i.lt", "字" * (LONGTEXT_MAX_DEFAULT + 1), f"不能超过{LONGTEXT_MAX_DEFAULT}字"),
+        ("i.l", ["短", "长" * (ITEM_MAX_DEFAULT + 1)], f"第2条不能超过{ITEM_MAX_DEFAULT}字"),
+        ("i.l", ["条"] * (ITEMS_MAX_DEFAULT + 1), f"最多{ITEMS_MAX_DEFAULT}条"),
+        ("i.l", ["x" * 1_000_000] * 3, f"第1条不能超过{ITEM_MAX_DEFAULT}字"),
+    ]
+    for path, value, fragment in cases:
+        with pytest.raises(AnswerError) as info:
+            coerce(wf.field(path), value)
+        assert fragment in str(info.value), (path, str(info.value))
+    assert coerce(wf.field("i.t"), "字" * TEXT_MAX_DEFAULT) == "字" * TEXT_MAX_DEFAULT
+    wide = coerce(wf.field("i.wide"), ["长" * 1000] * 500)
+    assert len(wide) == 500
+
+
+def test_caps_are_documented() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "workflow-format.md").read_text(encoding="utf-8")
+    assert "Length caps" in text and "max_length: 120   # each title" in text

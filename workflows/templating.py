@@ -239,7 +239,7 @@ _SOURCES: dict[str, str] = {}
 # an export. Over budget, the render raises TemplateBudgetError, which the
 # assembler reports against the item (and a final export refuses).
 RENDER_SECONDS = 2.0
-RENDER_MAX_CHARS = 200_000
+RENDER_MAX_CHARS = 2_000_000
 _MAX_EXPONENT = 256
 
 
