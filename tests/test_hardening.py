@@ -701,3 +701,35 @@ sections:
 def test_caps_are_documented() -> None:
     text = (Path(__file__).resolve().parent.parent / "docs" / "workflow-format.md").read_text(encoding="utf-8")
     assert "Length caps" in text and "max_length: 120   # each title" in text
+
+
+# ------------------------------------------------------- 12. offline install
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_offline_pins_satisfy_the_declared_dependencies() -> None:
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in (ROOT / "requirements-offline.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    for text in declared:
+        req = Requirement(text)
+        name = req.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not pinned in requirements-offline.txt"
+        assert req.specifier.contains(pins[name]), f"{name}=={pins[name]} does not satisfy {text}"
+
+
+def test_offline_install_is_documented_and_run_by_ci() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "tools/build-wheelhouse wheelhouse" in readme and "--no-index --find-links wheelhouse shuzhi" in readme
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "tools/build-wheelhouse" in ci and "--no-index" in ci and "shuzhi\" --version" in ci and "demo" in ci
+    assert (ROOT / "tools" / "build-wheelhouse").stat().st_mode & 0o111
