@@ -162,7 +162,15 @@ def dumps(data: Any) -> bytes:
         text = "{\n" + ",\n".join(tables) + "\n}\n"
     else:
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    return text.encode("utf-8")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (read from an old file as a \ud800 escape; new
+        # input refuses them) must not make every later save fail: it is
+        # written as U+FFFD, the replacement character.
+        import re
+
+        return re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
 
 
 def now() -> datetime:

@@ -733,3 +733,12 @@ def test_offline_install_is_documented_and_run_by_ci() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "tools/build-wheelhouse" in ci and "--no-index" in ci and "shuzhi\" --version" in ci and "demo" in ci
     assert (ROOT / "tools" / "build-wheelhouse").stat().st_mode & 0o111
+
+
+def test_a_surrogate_already_stored_never_stops_saving() -> None:
+    import json
+
+    from store import _fs
+
+    raw = _fs.dumps({"answers": {"1": {"path": "basics.unit", "value": "甲\ud800局"}}})
+    assert json.loads(raw.decode("utf-8"))["answers"]["1"]["value"] == "甲\ufffd局"
