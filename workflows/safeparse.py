@@ -113,10 +113,13 @@ def find_surrogate(text: str) -> int | None:
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|\n', re.S)
 
 
-def check_json_depth(text: str) -> None:
+def _check_bracket_depth(text: str, tokens: re.Pattern) -> None:
+    """Brackets nested past the limit, counted on the text (``tokens``
+    matches strings and comments to skip, brackets and line breaks) before
+    a parser recurses into them."""
     depth = 0
     line = 1
-    for match in _JSON_TOKENS.finditer(text):
+    for match in tokens.finditer(text):
         tok = match.group()
         if tok == "\n":
             line += 1
@@ -125,9 +128,13 @@ def check_json_depth(text: str) -> None:
             if depth > MAX_DEPTH:
                 raise ParseLimitError([f"第{line}行：嵌套过深（超过 {MAX_DEPTH} 层），未读取"])
         elif tok in "]}":
-            depth -= 1
-        elif "\n" in tok:
+            depth = max(0, depth - 1)
+        else:
             line += tok.count("\n")
+
+
+def check_json_depth(text: str) -> None:
+    _check_bracket_depth(text, _JSON_TOKENS)
 
 
 def _json_pairs_hook(lines: dict[int, list[tuple[str, int]]]):
@@ -200,24 +207,10 @@ _YAML_FLOW = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|#[^\n]*|[\[\]{}]|\n
 
 
 def check_yaml_flow_depth(text: str) -> None:
-    """Flow collections (``[[[…]]]``) nested past the limit, found on the
-    text before the parser recurses into them. Quoted strings and comments
-    are skipped; a quote inside a plain scalar may fool this count into a
-    too-low depth, which the node walk then catches."""
-    depth = 0
-    line = 1
-    for match in _YAML_FLOW.finditer(text):
-        tok = match.group()
-        if tok == "\n":
-            line += 1
-        elif tok in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ParseLimitError([f"第{line}行：嵌套过深（超过 {MAX_DEPTH} 层），未读取"])
-        elif tok in "]}":
-            depth = max(0, depth - 1)
-        else:
-            line += tok.count("\n")
+    """Flow collections (``[[[…]]]``) nested past the limit. Quoted strings
+    and comments are skipped; a quote inside a plain scalar may fool this
+    count into a too-low depth, which the node walk then catches."""
+    _check_bracket_depth(text, _YAML_FLOW)
 
 
 def compose_yaml(text: str, duplicates: bool = True) -> Any:

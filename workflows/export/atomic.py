@@ -114,7 +114,7 @@ def cleanup_stale_tmp(path: Path) -> None:
         if not pid_text.isdigit():
             continue
         pid = int(pid_text)
-        if pid == os.getpid() or _pid_alive(pid):
+        if pid == os.getpid() or pid_alive(pid):
             continue
         try:
             if entry.is_file(follow_symlinks=False):
@@ -123,7 +123,8 @@ def cleanup_stale_tmp(path: Path) -> None:
             pass
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one we may not signal counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
