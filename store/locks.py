@@ -91,8 +91,9 @@ class LockInfo:
         pid, host, started = d.get("pid"), d.get("host"), d.get("started")
         if not isinstance(pid, int) or not isinstance(host, str) or not isinstance(started, str):
             return None
-        user = d.get("user") if isinstance(d.get("user"), str) else ""
-        boot = d.get("boot_id") if isinstance(d.get("boot_id"), str) else ""
+        user, boot = d.get("user"), d.get("boot_id")
+        user = user if isinstance(user, str) else ""
+        boot = boot if isinstance(boot, str) else ""
         start = d.get("process_start")
         start = start if isinstance(start, int) and not isinstance(start, bool) else None
         return cls(pid=pid, host=host, started=started, user=user, boot_id=boot, process_start=start)
