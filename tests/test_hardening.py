@@ -742,3 +742,23 @@ def test_a_surrogate_already_stored_never_stops_saving() -> None:
 
     raw = _fs.dumps({"answers": {"1": {"path": "basics.unit", "value": "甲\ud800局"}}})
     assert json.loads(raw.decode("utf-8"))["answers"]["1"]["value"] == "甲\ufffd局"
+
+
+def test_render_budget_also_holds_in_a_worker_thread() -> None:
+    import threading
+
+    from workflows.templating import TemplateBudgetError, compile_template, render_bounded
+
+    template = compile_template("t2", "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}")
+    caught: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            render_bounded(template, {})
+        except TemplateBudgetError as exc:
+            caught.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive() and len(caught) == 1 and "模板运行超过" in str(caught[0])

@@ -264,9 +264,68 @@ class _BoundedEnvironment(SandboxedEnvironment):
 
 def render_bounded(template: Any, context: dict[str, Any]) -> str:
     """``template`` rendered in ``context`` within the time and output
-    budgets. The time is checked on every line the template's code runs
-    (a trace hook on template frames only), so loops that print nothing
-    are caught too."""
+    budgets. In the main thread (the CLI) a timer signal enforces the time;
+    elsewhere (the app's workers) a trace hook on template frames checks it
+    on every line the template's code runs. Either way loops that print
+    nothing are caught too."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and _alarm_usable():
+        return _render_with_alarm(template, context)
+    return _render_traced(template, context)
+
+
+def _over_time() -> TemplateBudgetError:
+    return TemplateBudgetError(f"模板运行超过 {RENDER_SECONDS:g} 秒，已停止（可能有过大的循环）")
+
+
+def _collect(template: Any, context: dict[str, Any], deadline: float) -> str:
+    import time
+
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > RENDER_MAX_CHARS:
+            raise TemplateBudgetError(f"模板生成的文字超过 {RENDER_MAX_CHARS} 字的上限")
+        if time.monotonic() > deadline:
+            raise _over_time()
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _alarm_usable() -> bool:
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        return False
+    # Someone else's timer or handler (a test runner's, say) is left alone.
+    return signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) in (
+        signal.SIG_DFL, signal.SIG_IGN, None,
+    )
+
+
+def _render_with_alarm(template: Any, context: dict[str, Any]) -> str:
+    import signal
+    import time
+
+    active = [True]
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        if active[0]:
+            raise _over_time()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        return _collect(template, context, time.monotonic() + RENDER_SECONDS)
+    finally:
+        active[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _render_traced(template: Any, context: dict[str, Any]) -> str:
     import sys
     import time
 
@@ -277,7 +336,7 @@ def render_bounded(template: Any, context: dict[str, Any]) -> str:
     def local(frame: Any, event: str, arg: Any) -> Any:
         counter[0] += 1
         if counter[0] & 0x3FF == 0 and time.monotonic() > deadline:
-            raise TemplateBudgetError(f"模板运行超过 {RENDER_SECONDS:g} 秒，已停止（可能有过大的循环）")
+            raise _over_time()
         return local
 
     def hook(frame: Any, event: str, arg: Any) -> Any:
@@ -288,18 +347,9 @@ def render_bounded(template: Any, context: dict[str, Any]) -> str:
     previous = sys.gettrace()
     sys.settrace(hook)
     try:
-        parts: list[str] = []
-        size = 0
-        for chunk in template.generate(context):
-            size += len(chunk)
-            if size > RENDER_MAX_CHARS:
-                raise TemplateBudgetError(f"模板生成的文字超过 {RENDER_MAX_CHARS} 字的上限")
-            if time.monotonic() > deadline:
-                raise TemplateBudgetError(f"模板运行超过 {RENDER_SECONDS:g} 秒，已停止（可能有过大的循环）")
-            parts.append(chunk)
+        return _collect(template, context, deadline)
     finally:
         sys.settrace(previous)
-    return "".join(parts)
 
 
 def make_environment() -> SandboxedEnvironment:
