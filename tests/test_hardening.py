@@ -138,6 +138,8 @@ def test_duplicate_nested_key_in_yaml_is_refused() -> None:
         ("huge_count.json", "第1行：数字太长（5000 位"),
         ("surrogate.json", "basics.unit：第1个字符（U+D800）不是有效的字符"),
         ("gbk.yaml", "看起来是 GBK/GB18030 编码；请另存为 UTF-8"),
+        ("quoted_values.yaml", "第3行 basics.date：“2025-02-30”不是有效日期"),
+        ("quoted_values.yaml", "第5行 leading.party_group：数字太大"),
     ],
 )
 def test_precise_message_for_bad_answers_file(cli: Cli, name: str, fragment: str) -> None:

@@ -153,7 +153,7 @@ def answered_count(wf: Workflow, answers: Mapping[str, Any]) -> tuple[int, int]:
 # ------------------------------------------------------------ files
 
 
-def _parse(text: str, fmt: str, source: str) -> Any:
+def _parse(text: str, fmt: str, source: str, lines: dict[str, int] | None = None) -> Any:
     from .safeparse import ParseLimitError, parse_json, parse_yaml
 
     try:
@@ -166,7 +166,7 @@ def _parse(text: str, fmt: str, source: str) -> Any:
             import yaml
 
             try:
-                return parse_yaml(text)
+                return parse_yaml(text, lines)
             except yaml.MarkedYAMLError as exc:
                 mark = exc.problem_mark or exc.context_mark
                 where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
@@ -224,7 +224,16 @@ def load_answers_data(wf: Workflow, data: Any, source: str = "") -> dict[str, An
 
 
 def load_answers_text(wf: Workflow, text: str, fmt: str = "yaml", source: str = "") -> dict[str, Any]:
-    return load_answers_data(wf, _parse(text, fmt, source), source)
+    from .safeparse import with_lines
+
+    lines: dict[str, int] = {}
+    data = _parse(text, fmt, source, lines)
+    try:
+        return load_answers_data(wf, data, source)
+    except AnswersFileError as exc:
+        if not lines:
+            raise
+        raise AnswersFileError(with_lines(exc.problems, lines), source) from None
 
 
 def load_answers_file(wf: Workflow, path: Any) -> dict[str, Any]:

@@ -213,7 +213,7 @@ def check_yaml_flow_depth(text: str) -> None:
     _check_bracket_depth(text, _YAML_FLOW)
 
 
-def compose_yaml(text: str, duplicates: bool = True) -> Any:
+def compose_yaml(text: str, duplicates: bool = True, lines: dict[str, int] | None = None) -> Any:
     """The YAML node graph of a single document, checked against the node
     budget, the nesting limit and duplicate keys; yaml.YAMLError passes
     through (a syntax error)."""
@@ -231,7 +231,7 @@ def compose_yaml(text: str, duplicates: bool = True) -> Any:
     finally:
         loader.dispose()
     if node is not None:
-        check_nodes(node, duplicates)
+        check_nodes(node, duplicates, lines)
     return node
 
 
@@ -281,9 +281,10 @@ def _child_path(path: str, part: Any) -> str:
     return f"{path}.{part}" if path else str(part)
 
 
-def check_nodes(root: Any, duplicates: bool = True) -> None:
+def check_nodes(root: Any, duplicates: bool = True, lines: dict[str, int] | None = None) -> None:
     """Expanded size, depth, cycles, duplicate keys and unconstructable
-    scalars of a node graph, in time linear in the number of distinct nodes."""
+    scalars of a node graph, in time linear in the number of distinct nodes.
+    ``lines`` (when given) gets the line of each path ("basics.date")."""
     import yaml
 
     sizes: dict[int, int] = {}
@@ -294,6 +295,8 @@ def check_nodes(root: Any, duplicates: bool = True) -> None:
         node, depth, expanded, path = stack.pop()
         key = id(node)
         if not expanded:
+            if lines is not None and path:
+                lines.setdefault(path, node.start_mark.line + 1)
             if key in sizes:
                 continue
             if key in active:
@@ -319,8 +322,11 @@ def check_nodes(root: Any, duplicates: bool = True) -> None:
                                 [f"第{here}行：键“{name}”重复出现（第{seen[name]}行已有）；请合并成一处"]
                             )
                         seen[name] = here
+                    child = _child_path(path, name)
+                    if lines is not None:  # the key's line: where "basics.date:" is written
+                        lines.setdefault(child, key_node.start_mark.line + 1)
                     stack.append((key_node, depth + 1, False, path))
-                    stack.append((value_node, depth + 1, False, _child_path(path, name)))
+                    stack.append((value_node, depth + 1, False, child))
             else:
                 for index, child in enumerate(node.value):
                     stack.append((child, depth + 1, False, _child_path(path, index)))
@@ -339,11 +345,12 @@ def check_nodes(root: Any, duplicates: bool = True) -> None:
         sizes[key] = total
 
 
-def parse_yaml(text: str) -> Any:
-    """YAML data under the limits (safe types only)."""
+def parse_yaml(text: str, lines: dict[str, int] | None = None) -> Any:
+    """YAML data under the limits (safe types only); ``lines`` (when given)
+    gets the line of each path, for messages about the values."""
     import yaml
 
-    node = compose_yaml(text)
+    node = compose_yaml(text, lines=lines)
     if node is None:
         return None
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -352,3 +359,16 @@ def parse_yaml(text: str) -> Any:
         return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def with_lines(problems: list[str], lines: dict[str, int]) -> list[str]:
+    """Problems that start with a field path ("basics.date：…") prefixed
+    with the line that path is on."""
+    out = []
+    for problem in problems:
+        head = problem.split("：", 1)[0]
+        # messages count list entries from 1, the parsed paths from 0
+        zero_based = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) - 1}]", head)
+        line = lines.get(zero_based) or lines.get(head.split("[", 1)[0])
+        out.append(f"第{line}行 {problem}" if line and not problem.startswith("第") else problem)
+    return out
