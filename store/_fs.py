@@ -25,17 +25,35 @@ TMP_SUFFIX = ".tmp"
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if missing; make the leaf mode 0700."""
+    """Create ``path`` (and parents) if missing, the leaf mode 0700 whatever
+    the umask. An existing folder's mode is never changed (a shared or
+    sticky folder given on purpose keeps its bits; see :func:`exposure`)."""
     path = Path(path)
+    if path.is_dir():
+        return path
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     if os.name == "posix":
         try:
             if (os.stat(path).st_mode & 0o777) != DIR_MODE:
                 os.chmod(path, DIR_MODE)
         except PermissionError:
-            # Not ours (e.g. a shared directory given explicitly): leave it.
             pass
     return path
+
+
+def exposure(path: Path) -> str | None:
+    """A Chinese warning when others can read the folder ``path``, else None."""
+    if os.name != "posix":
+        return None
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        return None
+    if not mode & 0o044:
+        return None
+    who = "其他用户" if mode & 0o004 else "同组用户"
+    return (f"注意：数据目录“{path}”的权限是 {mode:04o}，{who}可以读取其中的报告。"
+            f"如不需要共享，可运行：chmod 700 '{path}'")
 
 
 def fsync_dir(path: Path) -> None:
@@ -144,7 +162,15 @@ def dumps(data: Any) -> bytes:
         text = "{\n" + ",\n".join(tables) + "\n}\n"
     else:
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    return text.encode("utf-8")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (read from an old file as a \ud800 escape; new
+        # input refuses them) must not make every later save fail: it is
+        # written as U+FFFD, the replacement character.
+        import re
+
+        return re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
 
 
 def now() -> datetime:

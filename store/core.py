@@ -47,7 +47,7 @@ from .errors import (
     ReadOnlyError,
     StoreError,
 )
-from .locks import UNKNOWN_OWNER, IndexLock, LockInfo, ReportLock, probe_stale
+from .locks import UNKNOWN_OWNER, IndexLock, LockInfo, ReportLock, break_lock, probe_stale
 from .paths import data_dir as resolve_data_dir
 from .storage import DurableJSONStorage
 
@@ -172,11 +172,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_only_message(locked_by: LockInfo | None, by_choice: bool) -> str:
+def _read_only_message(locked_by: LockInfo | None, by_choice: bool, report_id: str = "") -> str:
     if by_choice:
         return "报告以只读方式打开，不能修改。"
     who = locked_by.describe() if locked_by else UNKNOWN_OWNER
-    return f"此报告正由另一个会话编辑（{who}），当前只能查看，不能修改。请在那个会话中修改，或关闭它后重新打开。"
+    unlock = f"shuzhi unlock {report_id}" if report_id else "shuzhi unlock 报告编号"
+    return (f"此报告正由另一个会话编辑（{who}），当前只能查看，不能修改。请在那个会话中修改，或关闭它后重新打开；"
+            f"如确定那个会话已经结束（例如那台电脑或容器已重启），可运行 {unlock} 解除锁定。")
 
 
 class ReportHandle:
@@ -216,7 +218,7 @@ class ReportHandle:
             self.path,
             data=data,
             readonly=readonly,
-            readonly_message=_read_only_message(locked_by, by_choice),
+            readonly_message=_read_only_message(locked_by, by_choice, report_id),
         )
         self._db = TinyDB(storage=lambda: self._storage)
         self._report = self._db.table("report", cache_size=0)
@@ -296,12 +298,13 @@ class ReportHandle:
     def notice(self) -> str | None:
         """A Chinese sentence for the user about how the report was opened, if noteworthy."""
         if self.readonly and not self._by_choice:
-            return _read_only_message(self.locked_by, False)
+            return _read_only_message(self.locked_by, False, self.id)
         parts = []
         if self.took_over is not None:
             parts.append(f"上次编辑此报告的会话（{self.took_over.describe()}）已意外结束，已接管编辑。")
         if self.migrated_from is not None:
-            parts.append(f"报告文件已从数据格式版本 {self.migrated_from} 升级（升级前的文件已备份）。")
+            parts.append(f"报告文件已从数据格式版本 {self.migrated_from} 升级（升级前的文件已备份，"
+                         f"需要时可用 shuzhi backups {self.id} 查看、shuzhi restore {self.id} 编号 恢复）。")
         return "".join(parts) or None
 
     def reload(self) -> None:
@@ -871,7 +874,8 @@ class Store:
         elif path.exists():
             msg += "文件未作改动。"
         if backup:
-            msg += f"可以恢复最近的备份：{backup.describe()}。"
+            msg += (f"可以恢复最近的备份：{backup.describe()}；恢复命令：shuzhi restore {report_id}"
+                    f"（查看全部备份：shuzhi backups {report_id}）。")
         else:
             msg += "没有找到可用的备份。"
         return DamagedFileError(msg, path=path, reason=reason, moved_to=moved, backup=backup, report_id=report_id)
@@ -923,7 +927,7 @@ class Store:
                     if rid in dirty:
                         clean.append(rid)
         for rid in metas.keys() - files:
-            hint = "（可从备份恢复）" if backups.list_backups(self.backups_dir, rid) else "（没有备份）"
+            hint = f"（可从备份恢复：shuzhi restore {rid}）" if backups.list_backups(self.backups_dir, rid) else "（没有备份）"
             extra.setdefault(rid, {})["problem"] = f"报告文件缺失{hint}"
         if repairs:
             try:
@@ -1279,6 +1283,30 @@ class Store:
             return meta
         finally:
             lock.release()
+
+    def inspect_backups(self, report_id: str) -> list[tuple[BackupInfo, int | None, str | None]]:
+        """Backups of a report, newest first, each with its count of answered
+        fields (None when it cannot be read) and the reason it cannot."""
+        out: list[tuple[BackupInfo, int | None, str | None]] = []
+        for info in self.list_backups(report_id):
+            try:
+                data, _ = self._parse_backup(info, report_id)
+            except schema.Future as exc:
+                out.append((info, None, f"由更新版本的 shuzhi 写入（数据格式 {exc.found}）"))
+                continue
+            except (OSError, schema.Damage) as exc:
+                out.append((info, None, getattr(exc, "reason", None) or str(exc)))
+                continue
+            out.append((info, _count(data["answers"])[0], None))
+        return out
+
+    def unlock(self, report_id: str) -> LockInfo | None:
+        """Remove a report's lock record that no live session here holds
+        (``shuzhi unlock``). Returns the record removed, None if none."""
+        report_id = self._check_id(report_id)
+        if self._own_handle(report_id) is not None:
+            raise LockedError("这份报告正由本会话编辑，不需要解锁。")
+        return break_lock(self.locks_dir, report_id)
 
     # -- answers files ------------------------------------------------------------------------------
     def export_answers(self, report_id: str, workflow: Any, fmt: str = "yaml") -> str:

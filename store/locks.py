@@ -8,11 +8,14 @@ The OS releases the file lock when a process dies, however it dies, so:
 * lock busy                                  -> a live session holds it;
   the caller gets the owner record to show;
 * lock free, no owner record                 -> the report is free;
-* lock free, owner record from this host     -> that process died (SIGKILL,
-  power cut, SSH hang-up): its lock is stale and is taken over;
-* lock free, owner record from another host  -> the data directory is shared
-  and file locks may not cross machines: treated as held unless the user
-  forces a takeover.
+* lock free, owner record from this machine  -> that process died (SIGKILL,
+  power cut, SSH hang-up): its lock is stale and is taken over. "This
+  machine" is the kernel's boot id in the record, so a container whose
+  hostname changes at every start still recognises its own records;
+* lock free, owner record from another machine (another boot id, or an old
+  record from another host) -> the data directory may be shared and file
+  locks may not cross machines: treated as held until the user runs
+  ``shuzhi unlock`` (:func:`break_lock`).
 """
 
 from __future__ import annotations
@@ -39,12 +42,35 @@ def _filelock():
     return filelock
 
 
+def boot_id() -> str:
+    """This kernel's boot id (Linux): two records with the same one were
+    written on this machine since its last start, whatever the hostname."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
+
+
+def process_start(pid: int) -> int | None:
+    """When process ``pid`` started, in clock ticks since boot (Linux), so
+    that a reused pid is not mistaken for the owner; None when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            raw = handle.read()
+        return int(raw[raw.rindex(b")") + 2:].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 @dataclass(frozen=True)
 class LockInfo:
     pid: int
     host: str
     started: str  # ISO time the session took the lock
     user: str = ""
+    boot_id: str = ""  # kernel boot id when the lock was taken (Linux)
+    process_start: int | None = None  # the owner's start time, ticks since boot
 
     @classmethod
     def current(cls) -> "LockInfo":
@@ -54,7 +80,9 @@ class LockInfo:
             user = getpass.getuser()
         except Exception:  # noqa: BLE001 - no user name is not an error
             user = ""
-        return cls(pid=os.getpid(), host=_fs.hostname(), started=_fs.iso(), user=user)
+        pid = os.getpid()
+        return cls(pid=pid, host=_fs.hostname(), started=_fs.iso(), user=user,
+                   boot_id=boot_id(), process_start=process_start(pid))
 
     @classmethod
     def from_dict(cls, d: object) -> "LockInfo | None":
@@ -63,12 +91,33 @@ class LockInfo:
         pid, host, started = d.get("pid"), d.get("host"), d.get("started")
         if not isinstance(pid, int) or not isinstance(host, str) or not isinstance(started, str):
             return None
-        user = d.get("user") if isinstance(d.get("user"), str) else ""
-        return cls(pid=pid, host=host, started=started, user=user)
+        user, boot = d.get("user"), d.get("boot_id")
+        user = user if isinstance(user, str) else ""
+        boot = boot if isinstance(boot, str) else ""
+        start = d.get("process_start")
+        start = start if isinstance(start, int) and not isinstance(start, bool) else None
+        return cls(pid=pid, host=host, started=started, user=user, boot_id=boot, process_start=start)
 
     @property
     def same_host(self) -> bool:
         return self.host == _fs.hostname()
+
+    @property
+    def same_machine(self) -> bool:
+        """Written on this machine since it last started (same kernel boot
+        id), whatever the hostname (a container gets a new one at every start)."""
+        return bool(self.boot_id) and self.boot_id == boot_id()
+
+    def provably_dead(self) -> bool:
+        """Asked while the caller holds the OS lock (so no process on this
+        kernel holds it): is the owner certainly gone? Yes when the record was
+        written on this machine (same boot id: the OS lock is the truth
+        there, whatever the hostname or pid namespace), or on this host (same
+        hostname: as before boot ids were recorded). A record from another
+        host with another boot id (a shared folder): no."""
+        if self.same_machine:
+            return True
+        return self.same_host  # the hostname as before boot ids (an earlier start of this host)
 
     @property
     def alive(self) -> bool:
@@ -159,7 +208,7 @@ class ReportLock:
                 "指向本机磁盘上的目录。"
             ) from None
         previous = read_owner(self.locks_dir, self.report_id)
-        if previous is not None and not previous.same_host and not force:
+        if previous is not None and not previous.provably_dead() and not force:
             # Locks may not cross machines on a shared directory: be careful.
             self._flock.release()
             return LockOutcome(False, holder=previous)
@@ -216,7 +265,7 @@ def probe_stale(locks_dir: Path, report_id: str) -> tuple[bool, LockInfo | None]
     except (_filelock().Timeout, OSError):
         return False, owner
     try:
-        if owner is not None and not owner.same_host:
+        if owner is not None and not owner.provably_dead():
             return False, owner
         again = read_owner(locks_dir, report_id)
         if again == owner:
@@ -225,6 +274,31 @@ def probe_stale(locks_dir: Path, report_id: str) -> tuple[bool, LockInfo | None]
             except FileNotFoundError:
                 pass
         return True, owner
+    finally:
+        lock.release(force=True)
+
+
+def break_lock(locks_dir: Path, report_id: str) -> LockInfo | None:
+    """``shuzhi unlock``: remove the owner record of a report whose OS lock
+    is free (a live session on this machine holding it is never broken).
+    Returns the record removed (None when there was none); raises
+    StoreError when a session here holds the lock."""
+    lock = _new_flock(lock_path(locks_dir, report_id), timeout=0)
+    try:
+        lock.acquire(timeout=BUSY_RETRY, poll_interval=0.02)
+    except _filelock().Timeout:
+        owner = read_owner(locks_dir, report_id)
+        who = owner.describe() if owner else UNKNOWN_OWNER
+        raise StoreError(f"报告 {report_id} 正由本机上的一个会话编辑（{who}），不能解锁；请在那个会话中保存并退出。") from None
+    except OSError as exc:
+        raise StoreError(f"无法检查报告 {report_id} 的锁：{exc.strerror or exc}。") from None
+    try:
+        owner = read_owner(locks_dir, report_id)
+        try:
+            os.unlink(owner_path(locks_dir, report_id))
+        except FileNotFoundError:
+            pass
+        return owner
     finally:
         lock.release(force=True)
 

@@ -11,6 +11,10 @@ from .errors import StoreError
 ENV_VAR = "SHUZHI_DATA_DIR"
 APP_NAME = "shuzhi"
 
+# The warning about the data directory found by the last data_dir() call
+# (others can read it), for the entry point to show; None when private.
+last_warning: str | None = None
+
 
 def default_data_dir() -> Path:
     import platformdirs
@@ -21,7 +25,8 @@ def default_data_dir() -> Path:
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: ``explicit`` (--data-dir) > $SHUZHI_DATA_DIR > platformdirs.
 
-    Created if missing, mode 0700.
+    Created if missing, mode 0700; an existing folder's mode is left as it
+    is (:data:`last_warning` says when others can read it).
     """
     if explicit is not None and str(explicit).strip():
         path, source = Path(explicit), "--data-dir"
@@ -30,6 +35,8 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     else:
         path, source = default_data_dir(), "默认位置"
     path = path.expanduser()
+    global last_warning
+    last_warning = _fs.exposure(path) if path.is_dir() else None
     if path.exists() and not path.is_dir():
         raise StoreError(f"数据目录“{path}”（来自{source}）已存在但不是目录。")
     try:

@@ -53,8 +53,8 @@ sections:
         title: 基本信息
         question: 基本信息？
         fields:
-          - {id: title, type: text, label: 标题}
-          - {id: name, type: text, label: 单位}
+          - {id: title, type: text, label: 标题, max_length: 200000}
+          - {id: name, type: text, label: 单位, max_length: 200000}
           - {id: year, type: year, label: 年度}
           - {id: date, type: date, label: 日期}
   - id: main
@@ -66,8 +66,8 @@ sections:
         question: 文字？
         heading: 文字
         fields:
-          - {id: line, type: text, label: 单行, required: true}
-          - {id: long, type: longtext, label: 多行}
+          - {id: line, type: text, label: 单行, required: true, max_length: 200000}
+          - {id: long, type: longtext, label: 多行, max_length: 200000}
           - {id: pick, type: choice, label: 单选, options: [甲, 乙], custom: true}
           - {id: strict, type: choice, label: 严格单选, options: [甲, 乙]}
         template: |
@@ -79,9 +79,9 @@ sections:
         title: 列表
         question: 列表？
         fields:
-          - {id: things, type: list, label: 事项}
-          - {id: docs, type: titles, label: 文件}
-          - {id: tags, type: multi, label: 标签, options: [学习, 会议], custom: true}
+          - {id: things, type: list, label: 事项, max_length: 200000}
+          - {id: docs, type: titles, label: 文件, max_length: 200000}
+          - {id: tags, type: multi, label: 标签, options: [学习, 会议], custom: true, max_length: 200000}
         template: |
           {% if things %}事项〔{{ things | join_cn }}〕{% endif %}
           {%- if docs %}文件〔{{ docs | titles }}〕{% endif %}
@@ -102,8 +102,8 @@ sections:
             type: group
             label: 人员
             fields:
-              - {id: who, type: text, label: 姓名}
-              - {id: note, type: longtext, label: 说明}
+              - {id: who, type: text, label: 姓名, max_length: 200000}
+              - {id: note, type: longtext, label: 说明, max_length: 200000}
         template: |
           {% for p in people %}人员〔{{ p.who }}〕说明〔{{ p.note }}〕
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 
 import pytest
@@ -358,7 +360,9 @@ tasks:
 """
     with pytest.raises(AnswersFileError) as info:
         load_answers_text(wf, text, "yaml", "a.yaml")
-    problems = info.value.problems
+    assert "第8行 nosuch：工作流“edge”中没有这个条目" in info.value.problems  # each with its line
+    assert "第13行 tasks.entries[1].outcome：应为文字" in info.value.problems
+    problems = [re.sub(r"^第\d+行 ", "", p) for p in info.value.problems]
     assert "nosuch：工作流“edge”中没有这个条目" in problems
     assert "meetings.bogus：工作流“edge”中没有这个字段" in problems
     assert any(p.startswith("basics.year：") and "2000至2100" in p for p in problems)

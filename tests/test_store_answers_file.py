@@ -66,8 +66,8 @@ def test_invalid_file_saves_nothing_and_lists_every_problem(store, wf):
         store.import_answers(rid, text, "yaml", wf)
     problems = err.value.problems
     assert len(problems) == 4
-    for path in ("leading.party_group", "leading.conveyed", "nosuch", "basics.year"):
-        assert any(p.startswith(path) for p in problems), (path, problems)
+    for line, path in ((2, "leading.party_group"), (3, "leading.conveyed"), (4, "nosuch"), (7, "basics.year")):
+        assert any(p.startswith(f"第{line}行 {path}") for p in problems), (path, problems)
         assert path in str(err.value)
     assert "未保存" in str(err.value)
     assert store.report_path(rid).read_bytes() == before  # nothing saved, not even the valid unit

@@ -362,18 +362,12 @@ class ShuzhiApp(KeyQueue, App[None]):
         ]
 
     def _write_crash_log(self, error: Exception) -> Path | None:
-        import tempfile
-        import time
         import traceback
 
+        from .session.crash import write_crash_log
+
         text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        folder = Path(tempfile.gettempdir())
-        path = folder / f"shuzhi-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError:
-            return None
-        return path
+        return write_crash_log(text, self.data_dir)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -180,11 +180,15 @@ def version() -> str:
 
 
 def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    from workflows.render.controls import visible
+
+    sys.stdout.write(visible(text, lines=True) + "\n")
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    from workflows.render.controls import visible
+
+    sys.stderr.write(visible(text, lines=True) + "\n")
 
 
 def _width(text: str) -> int:
@@ -227,7 +231,17 @@ def _is_tty(stream: Any) -> bool:
 def _store(args: argparse.Namespace) -> Any:
     from store import Store, data_dir
 
-    return Store(data_dir(getattr(args, "data_dir", None)))
+    store = Store(data_dir(getattr(args, "data_dir", None)))
+    _warn_exposed_data_dir()
+    return store
+
+
+def _warn_exposed_data_dir() -> None:
+    from store import paths
+
+    if paths.last_warning:
+        _err(paths.last_warning)
+        paths.last_warning = None
 
 
 def _data_dir_if_exists(args: argparse.Namespace) -> Any:
@@ -392,7 +406,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_fill(args: argparse.Namespace) -> int:
     with _session(args, write=True) as session:
         if args.file == "-":
-            text = sys.stdin.read()
+            text = _read_stdin_text()
             fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
             imported = session.import_answers_text(text, fmt, "标准输入")
         else:
@@ -422,7 +436,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     with _session(args, write=True) as session:
         return run_ask(
-            session, sys.stdin, sys.stdout,
+            session, _Utf8Lines(sys.stdin), sys.stdout,
             only_pending=getattr(args, "pending", False), start_item=getattr(args, "item", None),
         )
 
@@ -501,7 +515,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     with _session(args, readonly=True) as session:
         if not _is_tty(sys.stdout) or _dumb_terminal():
-            sys.stdout.write(session.plain_text())  # no escape codes, nothing paged
+            from workflows.render.controls import visible
+
+            sys.stdout.write(visible(session.plain_text(), lines=True))  # no escape codes, nothing paged
             return EXIT_OK
         report = session.assemble()
     from rich.console import Console
@@ -631,9 +647,13 @@ def cmd_workflow_show(args: argparse.Namespace) -> int:
 
 
 def cmd_workflow_validate(args: argparse.Namespace) -> int:
-    from workflows.loader import load_workflow
+    from tui.session.workflows import trial_problems
+    from workflows.loader import WorkflowError, load_workflow
 
     wf = load_workflow(args.file)
+    problems = trial_problems(wf, args.file)
+    if problems:
+        raise WorkflowError(problems, str(args.file))
     items = sum(1 for _ in wf.items())
     fields = sum(1 for _ in wf.fields())
     _out(
@@ -802,6 +822,20 @@ def build_parser(only: str | None = None) -> Parser:
     if p := command("demo", "用示例答案生成一份演示报告，导出 Word 和纯文本，输出两个文件路径", cmd_demo):
         p.add_argument("-o", "--output", metavar="文件夹", help="导出到此文件夹（默认：当前文件夹）")
 
+    # -- hardening (issue 14): backups, restore, unlock
+    if p := command("backups", "列出报告的备份（时间、已答字段数、大小）", cmd_backups,
+                    epilog="恢复某个备份：shuzhi restore 报告 [备份]（备份写序号或文件名；不写则恢复最新的完好备份）"):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    if p := command("restore", "从备份恢复报告（默认恢复最新的完好备份；损坏的报告文件会先移到一旁）", cmd_restore):
+        p.add_argument("report", metavar="报告", help=report_help)
+        p.add_argument("backup", metavar="备份", nargs="?",
+                       help="备份的序号（见 shuzhi backups，1 为最新）或文件名；默认为最新的完好备份")
+
+    if p := command("unlock", "解除报告的编辑锁定（只在确定没有别的会话正在编辑时使用）", cmd_unlock):
+        p.add_argument("report", metavar="报告", help=report_help)
+
     if only is not None and only not in sub.choices:
         return build_parser()  # no such command: the whole parser says so, listing them all
     return parser
@@ -826,6 +860,166 @@ def _usage(parser: Parser) -> int:
     with _ChineseArgparse():
         parser.print_help(sys.stderr)
     return EXIT_USAGE
+
+
+# ------------------------------------------------------------- backups
+
+
+def _find_report_id(store: Any, query: str) -> Any:
+    return store.find(query, include_deleted=True)
+
+
+def _backup_time(info: Any) -> str:
+    return info.created.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    import json
+
+    store = _store(args)
+    meta = _find_report_id(store, args.report)
+    rows = store.inspect_backups(meta.id)
+    if args.json:
+        _out(json.dumps([
+            {"number": i, "time": info.created.isoformat(timespec="seconds"), "file": info.path.name,
+             "path": str(info.path), "size": info.size, "answered": answered, "problem": problem}
+            for i, (info, answered, problem) in enumerate(rows, 1)
+        ], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        _out(f"报告“{meta.title}”（{meta.id}）还没有备份（每次关闭报告时自动备份）。")
+        return EXIT_OK
+    _out(f"报告“{meta.title}”（{meta.id}）的备份，最新的在前：")
+    table = [("序号", "时间", "已答字段", "大小", "文件")]
+    for i, (info, answered, problem) in enumerate(rows, 1):
+        table.append((str(i), _backup_time(info), "损坏" if answered is None else str(answered), _size(info.size),
+                      info.path.name + (f"（无法使用：{problem}）" if problem else "")))
+    widths = [max(_width(row[i]) for row in table) for i in range(4)]
+    for row in table:
+        _out("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    _out(f"恢复最新的完好备份：shuzhi restore {meta.id}；恢复某一个：shuzhi restore {meta.id} 序号")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = _store(args)
+    meta = _find_report_id(store, args.report)
+    chosen = None
+    if args.backup:
+        listed = store.list_backups(meta.id)
+        text = args.backup.strip()
+        if text.isdigit():
+            number = int(text)
+            if not 1 <= number <= len(listed):
+                raise CliError(f"报告 {meta.id} 没有序号为 {number} 的备份（共 {len(listed)} 个；"
+                               f"查看：shuzhi backups {meta.id}）。")
+            chosen = listed[number - 1]
+        else:
+            from pathlib import Path
+
+            name = Path(text).name
+            chosen = next((b for b in listed if b.path.name == name), None)
+            if chosen is None:
+                raise CliError(f"“{text}”不是报告 {meta.id} 的备份（查看全部备份：shuzhi backups {meta.id}）。")
+    if chosen is None:
+        chosen = next((info for info, answered, _ in store.inspect_backups(meta.id) if answered is not None), None)
+        if chosen is None:
+            raise CliError(f"报告 {meta.id} 没有可用的备份（查看：shuzhi backups {meta.id}）。")
+    existed = store.report_path(meta.id).exists()
+    damaged = set(store.damaged_dir.glob("*")) if store.damaged_dir.is_dir() else set()
+    restored = store.restore_backup(meta.id, chosen)
+    moved = sorted(set(store.damaged_dir.glob("*")) - damaged) if store.damaged_dir.is_dir() else []
+    _out(f"已从 {_backup_time(chosen)} 的备份恢复报告“{restored.title}”（{restored.id}），"
+         f"已答 {restored.answered} 个字段。")
+    if moved:
+        _out(f"损坏的报告文件已原样移到“{moved[0]}”。")
+    elif existed:
+        _out(f"恢复前的报告文件已另存为一个新备份（查看：shuzhi backups {restored.id}）。")
+    return EXIT_OK
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    store = _store(args)
+    meta = _find_report_id(store, args.report)
+    _err("警告：解除锁定后，如果另一台电脑（或容器）上的会话其实还在编辑这份报告，两边的修改会互相覆盖。"
+         "请先确认那个会话已经结束。")
+    removed = store.unlock(meta.id)
+    if removed is None:
+        _out(f"报告“{meta.title}”（{meta.id}）没有被锁定，可以直接编辑。")
+    else:
+        _out(f"已解除报告“{meta.title}”（{meta.id}）的锁定（原锁定者：{removed.describe()}）。")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------- hardening
+
+
+def _read_stdin_text() -> str:
+    """Standard input as UTF-8 text; other encodings are named with a hint."""
+    from workflows.safeparse import ParseLimitError, decode_text, read_bounded
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text stream handed in (tests)
+        return sys.stdin.read()
+    try:
+        return decode_text(read_bounded(buffer))
+    except ParseLimitError as exc:
+        raise CliError("标准输入" + "；".join(exc.problems) + "。未保存任何内容。") from None
+
+
+class _Utf8Lines:
+    """Lines of a stream decoded as UTF-8 one at a time: a line in another
+    encoding is reported (with a hint) and skipped, not fatal."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.buffer = getattr(stream, "buffer", None)
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def readline(self) -> str:
+        if self.buffer is None:
+            return self.stream.readline()
+        from workflows.safeparse import encoding_hint
+
+        while True:
+            raw = self.buffer.readline()
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                _err(f"\n这一行输入{encoding_hint(raw, typed=True)}。这一行未保存，请重新输入。")
+
+
+def _os_error_message(exc: OSError) -> str | None:
+    """A Chinese message for an OSError the user can act on, or None."""
+    import errno
+
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
+        where = f"写入“{name}”时" if name else "写入时"
+        return (f"磁盘空间不足，{where}失败：这次的修改没有写入，已保存的内容保持上一次成功保存时的样子。"
+                "请清理磁盘空间后重试。")
+    if exc.errno == errno.ENAMETOOLONG:
+        shown = name if len(name) <= 60 else name[:40] + "…" + name[-12:]
+        return f"文件名或路径太长：“{shown}”（一个文件名最多 255 字节，约 85 个汉字）。请换一个短一些的名字。"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and name:
+        from pathlib import Path
+
+        path = Path(name)
+        for candidate in (path, *path.parents):
+            if candidate.exists() and not candidate.is_dir():
+                return (f"“{candidate}”应是文件夹，现在却是一个文件（可能被误替换）。"
+                        "请把它改名移开，或换用别的位置，然后重试；其他已保存的内容未受影响。")
+    if exc.errno in (errno.EACCES, errno.EPERM) and name:
+        return f"没有权限访问“{name}”。"
+    if exc.errno == errno.EROFS:
+        return f"“{name}”所在的磁盘是只读的，无法写入。"
+    return None
 
 
 # ------------------------------------------------------------------ main
@@ -886,6 +1080,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except Exception as exc:  # noqa: BLE001 - mapped to a Chinese message below
         code = _exit_code(exc)
+        if code is None and isinstance(exc, OSError):
+            message = _os_error_message(exc)
+            if message is not None:
+                _err(f"{PROG}：{message}")
+                return EXIT_FAILED
         if code is None:
             if os.environ.get(DEBUG_ENV):
                 raise

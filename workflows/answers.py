@@ -153,24 +153,28 @@ def answered_count(wf: Workflow, answers: Mapping[str, Any]) -> tuple[int, int]:
 # ------------------------------------------------------------ files
 
 
-def _parse(text: str, fmt: str, source: str) -> Any:
-    if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise AnswersFileError([f"第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{exc.msg}）"], source) from None
-    if fmt == "yaml":
-        import yaml
+def _parse(text: str, fmt: str, source: str, lines: dict[str, int] | None = None) -> Any:
+    from .safeparse import ParseLimitError, parse_json, parse_yaml
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        try:
-            return yaml.load(text, Loader=loader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
-            raise AnswersFileError([f"{where}YAML 格式错误（{exc.problem or exc.context}）"], source) from None
-        except yaml.YAMLError as exc:
-            raise AnswersFileError([f"YAML 格式错误（{exc}）"], source) from None
+    try:
+        if fmt == "json":
+            try:
+                return parse_json(text)
+            except json.JSONDecodeError as exc:
+                raise AnswersFileError([f"第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{exc.msg}）"], source) from None
+        if fmt == "yaml":
+            import yaml
+
+            try:
+                return parse_yaml(text, lines)
+            except yaml.MarkedYAMLError as exc:
+                mark = exc.problem_mark or exc.context_mark
+                where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
+                raise AnswersFileError([f"{where}YAML 格式错误（{exc.problem or exc.context}）"], source) from None
+            except yaml.YAMLError as exc:
+                raise AnswersFileError([f"YAML 格式错误（{exc}）"], source) from None
+    except ParseLimitError as exc:
+        raise AnswersFileError(exc.problems, source) from None
     raise AnswersFileError([f"不支持的格式“{fmt}”（可用：yaml、json）"], source)
 
 
@@ -220,19 +224,30 @@ def load_answers_data(wf: Workflow, data: Any, source: str = "") -> dict[str, An
 
 
 def load_answers_text(wf: Workflow, text: str, fmt: str = "yaml", source: str = "") -> dict[str, Any]:
-    return load_answers_data(wf, _parse(text, fmt, source), source)
+    from .safeparse import with_lines
+
+    lines: dict[str, int] = {}
+    data = _parse(text, fmt, source, lines)
+    try:
+        return load_answers_data(wf, data, source)
+    except AnswersFileError as exc:
+        if not lines:
+            raise
+        raise AnswersFileError(with_lines(exc.problems, lines), source) from None
 
 
 def load_answers_file(wf: Workflow, path: Any) -> dict[str, Any]:
     from pathlib import Path
 
     path = Path(path)
+    from .safeparse import ParseLimitError, decode_text, read_bounded
+
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = decode_text(read_bounded(path))
+    except ParseLimitError as exc:
+        raise AnswersFileError(exc.problems, str(path)) from None
     except FileNotFoundError:
         raise AnswersFileError([f"找不到文件“{path}”"], str(path)) from None
-    except UnicodeDecodeError:
-        raise AnswersFileError([f"“{path}”不是 UTF-8 编码的文本"], str(path)) from None
     except OSError as exc:
         raise AnswersFileError([f"无法读取“{path}”：{exc.strerror or exc}"], str(path)) from None
     return load_answers_text(wf, text, guess_format(path.name), str(path))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from .answers import effective_answers, report_year
 from .model import Field, Item, Workflow
@@ -100,11 +100,14 @@ class _Renderer:
         context = {"r": self.r, "year": self.year, "section_items": 0}
         if extra:
             context.update(extra)
+        from .templating import TemplateBudgetError, render_bounded
+
         try:
-            return _compiled(self.wf, key, source).render(context)
+            return render_bounded(_compiled(self.wf, key, source), context)
         except Exception as exc:  # a template failing on odd data must never kill a preview
             label = self.wf.item(item_id).title if item_id and self.wf.item(item_id) else key
-            self.errors.append((item_id or key, f"{type(exc).__name__}: {exc}"))
+            reason = str(exc) if isinstance(exc, TemplateBudgetError) else f"{type(exc).__name__}: {exc}"
+            self.errors.append((item_id or key, reason))
             return f"【模板出错：{label}】"
 
     def paragraphs(self, key: str, source: str, extra=None, item_id: str = "") -> list[tuple[int, str, str]]:
@@ -254,8 +257,24 @@ def render_line(wf: Workflow, key: str, source: str, context: dict[str, Any]) ->
     ``context``; "" when it fails."""
     from .templating import split_paragraphs
 
+    from .templating import render_bounded
+
     try:
-        text = _compiled(wf, key, source).render(context)
+        text = render_bounded(_compiled(wf, key, source), context)
     except Exception:  # a check must never fail on a template
         return ""
     return "".join(lead + body for _level, lead, body in split_paragraphs(text))
+
+
+def trial_render(wf: Workflow, samples: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> list[str]:
+    """Problems (Chinese lines) found by rendering the whole report with no
+    answers and with each ``(name, answers)`` sample: a template that fails
+    or runs over its budget, named by item."""
+    problems: list[str] = []
+    for name, answers in [("空白答案", {}), *samples]:
+        report = assemble(wf, answers)
+        for where, message in report.render_errors:
+            item = wf.item(where)
+            label = f"条目“{item.title}”（{where}）" if item else f"“{where}”"
+            problems.append(f"试生成报告（{name}）时，{label}的模板出错：{message}")
+    return problems

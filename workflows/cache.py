@@ -23,9 +23,51 @@ def template_cache_dir() -> Path | None:
     unset or not writable."""
     if _CACHE_DIR is None:
         return None
-    path = _CACHE_DIR / "templates"
+    return private_cache_dir("templates")
+
+
+def private_cache_dir(*parts: str) -> Path | None:
+    """A folder inside the cache folder, both mode 0700 (created so, and
+    tightened when they are ours and looser: the cache holds answer text);
+    None if unset or not writable. Files in it are written 0600."""
+    import os
+
+    if _CACHE_DIR is None:
+        return None
+    path = _CACHE_DIR
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private(path, parents=True)
+        for part in parts:
+            path = path / part
+            _private(path)
     except OSError:
         return None
     return path
+
+
+def _private(path: Path, parents: bool = False) -> None:
+    import os
+
+    path.mkdir(mode=0o700, parents=parents, exist_ok=True)
+    if os.name == "posix":
+        info = os.stat(path)
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            os.chmod(path, 0o700)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """``data`` to ``path`` (mode 0600) through a temporary file beside it."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

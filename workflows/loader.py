@@ -48,10 +48,10 @@ _FIELD_EXTRA = {
     "count": {"min", "max", "unit", "approx"},
     "text": {"max_length"},
     "longtext": {"max_length"},
-    "list": {"min_items", "max_items"},
-    "titles": {"min_items", "max_items"},
+    "list": {"min_items", "max_items", "max_length"},
+    "titles": {"min_items", "max_items", "max_length"},
     "choice": {"options", "custom"},
-    "multi": {"options", "custom", "min_items", "max_items"},
+    "multi": {"options", "custom", "min_items", "max_items", "max_length"},
     "bool": set(),
     "date": set(),
     "year": {"min", "max"},
@@ -133,14 +133,20 @@ def _index_nodes(doc: _Doc, node: Any, path: tuple) -> None:
 def _parse_yaml(text: str, doc: _Doc) -> Any:
     import yaml
 
+    from .safeparse import ParseLimitError, compose_yaml, located
+
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        loader = loader_cls(text)
         try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            _index_nodes(doc, node, ())
+            node = compose_yaml(text, duplicates=False)
+        except ParseLimitError as exc:
+            doc.problems.extend(located(doc.source, p) for p in exc.problems)
+            return None
+        if node is None:
+            return None
+        _index_nodes(doc, node, ())
+        loader = loader_cls("")
+        try:
             return loader.construct_document(node)
         finally:
             loader.dispose()
@@ -631,6 +637,12 @@ def load_workflow_text(
     among the built-ins only). Lazy loads of the built-ins skip it; the test
     suite runs it on them.
     """
+    from .safeparse import ParseLimitError, check_size, located
+
+    try:
+        check_size(len(text.encode("utf-8", "surrogatepass")))
+    except ParseLimitError as exc:
+        raise WorkflowError([located(source, p) for p in exc.problems], source) from None
     doc = _Doc(source)
     data = _parse_toml(text, doc) if fmt == "toml" else _parse_yaml(text, doc)
     if doc.problems:
@@ -648,18 +660,19 @@ def load_workflow(path: str | Path, check_templates: bool = True, resolve: Resol
     """A workflow file; a ``rollup.from`` is looked up among the built-ins and
     then beside the file (``<id>.yaml``), unless ``resolve`` is given."""
     path = Path(path)
+    from .safeparse import ParseLimitError, decode_text, located, read_bounded
+
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
+        text = decode_text(raw)
+    except ParseLimitError as exc:
+        raise WorkflowError([located(str(path), p) for p in exc.problems], str(path)) from None
     except FileNotFoundError:
         raise WorkflowError([f"找不到文件“{path}”"], str(path)) from None
     except IsADirectoryError:
         raise WorkflowError([f"“{path}”是文件夹，不是工作流文件"], str(path)) from None
     except OSError as exc:
         raise WorkflowError([f"无法读取“{path}”：{exc.strerror or exc}"], str(path)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise WorkflowError([f"{path}：不是 UTF-8 编码的文本（第{exc.start}字节处）"], str(path)) from None
     fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
     return load_workflow_text(text, str(path), fmt, check_templates, resolve or folder_resolver(path.parent))
 

@@ -23,6 +23,13 @@ FIELD_TYPES: dict[str, str] = {
 LIST_TYPES = frozenset({"list", "titles", "multi", "group"})
 
 COUNT_MAX_DEFAULT = 100_000
+# Length caps when a field sets none (documented in docs/workflow-format.md;
+# a field's max_length / max_items overrides them): a pasted megabyte must
+# not reach the report, the store or an export.
+TEXT_MAX_DEFAULT = 200  # text: characters
+LONGTEXT_MAX_DEFAULT = 5_000  # longtext: characters
+ITEM_MAX_DEFAULT = 200  # list, titles, multi: characters in each entry
+ITEMS_MAX_DEFAULT = 100  # list, titles, multi, group: entries
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 

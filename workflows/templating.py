@@ -226,16 +226,136 @@ GLOBAL_NAMES = frozenset(
 
 # Bumped whenever the environment's settings change, so that compiled
 # templates cached on disk by an older version are never reused.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"  # 3: "*" and "**" go through the sandbox (budgets)
 
 # Template sources by name, for the loader (see compile_template).
 _SOURCES: dict[str, str] = {}
 
 
+# --------------------------------------------------------------- budgets
+
+# Every render of a template has a time and an output budget: a workflow
+# file is data from anywhere, and a runaway loop must not hang a preview or
+# an export. Over budget, the render raises TemplateBudgetError, which the
+# assembler reports against the item (and a final export refuses).
+RENDER_SECONDS = 2.0
+RENDER_MAX_CHARS = 2_000_000
+_MAX_EXPONENT = 256
+
+
+class TemplateBudgetError(Exception):
+    """A render over its time or output budget (a Chinese message)."""
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and not isinstance(times, bool):
+                    if len(seq) * max(times, 0) > RENDER_MAX_CHARS:
+                        raise TemplateBudgetError(f"模板生成的文字超过 {RENDER_MAX_CHARS} 字的上限")
+        elif operator == "**":
+            if isinstance(right, int) and isinstance(left, int) and right > _MAX_EXPONENT and abs(left) > 1:
+                raise TemplateBudgetError(f"模板中的乘方过大（指数 {right}，最多 {_MAX_EXPONENT}）")
+        return super().call_binop(context, operator, left, right)
+
+
+def render_bounded(template: Any, context: dict[str, Any]) -> str:
+    """``template`` rendered in ``context`` within the time and output
+    budgets. In the main thread (the CLI) a timer signal enforces the time;
+    elsewhere (the app's workers) a trace hook on template frames checks it
+    on every line the template's code runs. Either way loops that print
+    nothing are caught too."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and _alarm_usable():
+        return _render_with_alarm(template, context)
+    return _render_traced(template, context)
+
+
+def _over_time() -> TemplateBudgetError:
+    return TemplateBudgetError(f"模板运行超过 {RENDER_SECONDS:g} 秒，已停止（可能有过大的循环）")
+
+
+def _collect(template: Any, context: dict[str, Any], deadline: float) -> str:
+    import time
+
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > RENDER_MAX_CHARS:
+            raise TemplateBudgetError(f"模板生成的文字超过 {RENDER_MAX_CHARS} 字的上限")
+        if time.monotonic() > deadline:
+            raise _over_time()
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _alarm_usable() -> bool:
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        return False
+    # Someone else's timer or handler (a test runner's, say) is left alone.
+    return signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) in (
+        signal.SIG_DFL, signal.SIG_IGN, None,
+    )
+
+
+def _render_with_alarm(template: Any, context: dict[str, Any]) -> str:
+    import signal
+    import time
+
+    active = [True]
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        if active[0]:
+            raise _over_time()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        return _collect(template, context, time.monotonic() + RENDER_SECONDS)
+    finally:
+        active[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _render_traced(template: Any, context: dict[str, Any]) -> str:
+    import sys
+    import time
+
+    deadline = time.monotonic() + RENDER_SECONDS
+    filename = "<template>"
+    counter = [0]
+
+    def local(frame: Any, event: str, arg: Any) -> Any:
+        counter[0] += 1
+        if counter[0] & 0x3FF == 0 and time.monotonic() > deadline:
+            raise _over_time()
+        return local
+
+    def hook(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename == filename:
+            return local
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(hook)
+    try:
+        return _collect(template, context, deadline)
+    finally:
+        sys.settrace(previous)
+
+
 def make_environment() -> SandboxedEnvironment:
     from jinja2 import FunctionLoader
 
-    env = SandboxedEnvironment(
+    env = _BoundedEnvironment(
         autoescape=False,
         finalize=_finalize,
         keep_trailing_newline=False,

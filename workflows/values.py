@@ -18,7 +18,16 @@ import datetime as _dt
 import re
 from typing import Any
 
-from .model import COUNT_MAX_DEFAULT, YEAR_MAX, YEAR_MIN, Field
+from .model import (
+    COUNT_MAX_DEFAULT,
+    ITEM_MAX_DEFAULT,
+    ITEMS_MAX_DEFAULT,
+    LONGTEXT_MAX_DEFAULT,
+    TEXT_MAX_DEFAULT,
+    YEAR_MAX,
+    YEAR_MIN,
+    Field,
+)
 
 APPROX_SUFFIX = "余"
 
@@ -189,7 +198,14 @@ class Entry:
 def _clean_text(raw: Any, path: str) -> str:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise AnswerError("应为文字", path)
-    return str(raw)
+    text = str(raw)
+    from .safeparse import find_surrogate
+
+    bad = find_surrogate(text)
+    if bad is not None:
+        # A lone surrogate cannot be written as UTF-8: refused here, never stored.
+        raise AnswerError(f"第{bad + 1}个字符（U+{ord(text[bad]):04X}）不是有效的字符，请删去后重新输入", path)
+    return text
 
 
 def parse_count(raw: Any, f: Field, path: str = "") -> Count:
@@ -267,11 +283,14 @@ def _parse_list(raw: Any, f: Field, path: str) -> list[str]:
     else:
         raise AnswerError("应为列表（每行一条）", path)
     cleaned = []
+    limit = f.max_length or ITEM_MAX_DEFAULT
     for element in items:
         element = element.strip()
         if f.type == "titles":
             element = element.strip("《》 　").strip()
         if element:
+            if len(element) > limit:
+                raise AnswerError(f"第{len(cleaned) + 1}条不能超过{limit}字（现有{len(element)}字）", path)
             cleaned.append(element)
     return cleaned
 
@@ -279,8 +298,9 @@ def _parse_list(raw: Any, f: Field, path: str) -> list[str]:
 def _check_items(values: list, f: Field, path: str) -> None:
     if f.min_items is not None and values and len(values) < f.min_items:
         raise AnswerError(f"至少需要{f.min_items}条", path)
-    if f.max_items is not None and len(values) > f.max_items:
-        raise AnswerError(f"最多{f.max_items}条", path)
+    limit = f.max_items if f.max_items is not None else ITEMS_MAX_DEFAULT
+    if len(values) > limit:
+        raise AnswerError(f"最多{limit}条（现有{len(values)}条）", path)
 
 
 def coerce(f: Field, raw: Any, path: str | None = None) -> Any:
@@ -318,8 +338,9 @@ def coerce(f: Field, raw: Any, path: str | None = None) -> Any:
             text = text.strip("\n").rstrip()
         if not text.strip():
             return None
-        if f.max_length is not None and len(text) > f.max_length:
-            raise AnswerError(f"不能超过{f.max_length}字（现有{len(text)}字）", path)
+        limit = f.max_length or (TEXT_MAX_DEFAULT if kind == "text" else LONGTEXT_MAX_DEFAULT)
+        if len(text) > limit:
+            raise AnswerError(f"不能超过{limit}字（现有{len(text)}字）", path)
         return text
     if kind in ("list", "titles"):
         values = _parse_list(raw, f, path)

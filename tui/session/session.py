@@ -57,8 +57,12 @@ _DONE_STATES = ("done", "warning")
 
 
 def _read_text_file(path: Path, what: str) -> str:
+    from workflows.safeparse import ParseLimitError, decode_text, located, read_bounded
+
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return decode_text(read_bounded(path))
+    except ParseLimitError as exc:
+        raise SessionError("；".join(located(f"{what}“{path}”", p) for p in exc.problems)) from None
     except FileNotFoundError:
         raise SessionError(f"找不到{what}“{path}”") from None
     except IsADirectoryError:
@@ -504,10 +508,10 @@ class Session:
             return entry.get(kind)
         entry[kind] = value
         try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(cache_file)
+            from workflows.cache import private_cache_dir, write_private
+
+            if private_cache_dir("reports") == cache_file.parent:
+                write_private(cache_file, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
         return value

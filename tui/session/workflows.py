@@ -136,11 +136,15 @@ def _load_cached(path: Path, load: Any) -> Workflow:
     wf = _remember(memo_key, token, load(path))
     if cache_file is not None:
         try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            from workflows.cache import private_cache_dir
+
+            if private_cache_dir("workflows") != cache_file.parent:
+                raise OSError("no cache folder")
             for old in cache_file.parent.glob(f"{path.stem}-{'[0-9a-f]' * 24}.pickle"):
                 old.unlink(missing_ok=True)  # the earlier layout: one file per digest of the bytes
             tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+            with os.fdopen(fd, "wb") as handle:
                 pickle.dump((raw, stamp, token), handle, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(dataclasses.replace(wf, compiled={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(cache_file)
@@ -206,6 +210,9 @@ def install_workflow(path: str | Path, data_dir: Path) -> Workflow:
     wf = load_workflow(path)
     if wf.id in builtin_ids():
         raise SessionError(f"工作流“{wf.id}”与内置工作流同名，请在文件中换一个 id")
+    problems = trial_problems(wf, path)
+    if problems:  # nothing installed: a report made from it could never be previewed or exported
+        raise WorkflowError(problems, str(path))
     folder = user_workflows_dir(data_dir)
     target = folder / f"{wf.id}.yaml"
     try:
@@ -219,6 +226,25 @@ def install_workflow(path: str | Path, data_dir: Path) -> Workflow:
     except OSError as exc:
         raise SessionError(f"无法把工作流保存到“{folder}”：{exc.strerror or exc}") from None
     return wf
+
+
+def trial_problems(wf: Workflow, path: str | Path) -> list[str]:
+    """The trial render of a workflow file before it is used: the whole
+    report with no answers, and with its sample answers when a
+    ``<name>.sample.yaml`` lies beside it (problems in that file count too)."""
+    from workflows.answers import AnswersFileError, load_answers_file
+    from workflows.assemble import trial_render
+
+    path = Path(path)
+    samples = []
+    sample = path.with_name(f"{path.stem}.sample.yaml")
+    problems: list[str] = []
+    if sample.is_file():
+        try:
+            samples.append((f"示例答案 {sample.name}", load_answers_file(wf, sample)))
+        except AnswersFileError as exc:
+            problems += [f"示例答案“{sample}”：{p}" for p in exc.problems]
+    return problems + trial_render(wf, samples)
 
 
 def resolve_workflow_ref(ref: str, data_dir: Path) -> Workflow:

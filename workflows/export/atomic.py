@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 from .errors import ExportError
@@ -35,12 +36,54 @@ def _umask() -> int:
     return 0o022
 
 
-def check_target(path: Path) -> None:
-    """Refuse, before any rendering, a target that can never be written."""
+_KINDS = (
+    (stat.S_ISFIFO, "命名管道（FIFO）"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字"),
+    (stat.S_ISDIR, "文件夹"),
+)
+
+
+def _kind(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "特殊文件"
+
+
+def check_target(path: Path) -> Path:
+    """Refuse, before any rendering, a target that can never be written,
+    or that is not a regular file: only a regular file (or a link to one,
+    which is then written through) or a new name. Returns the path to write."""
     if path.name in ("", ".", ".."):
         raise ExportError(f"“{path}”不是一个文件名")
-    if path.is_dir():
-        raise ExportError(f"“{path}”是一个文件夹，请给出要保存的文件名")
+    try:
+        return _check_target(path)
+    except OSError as exc:
+        raise ExportError(_describe(exc, path)) from None
+
+
+def _check_target(path: Path) -> Path:
+    try:
+        link = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        link = None  # a new name (a parent that is no folder is reported below)
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            raise ExportError(f"“{path}”是一个指向不存在位置的链接，请换一个文件名") from None
+        if stat.S_ISDIR(mode):
+            raise ExportError(f"“{path}”是指向文件夹的链接，请给出要保存的文件名")
+        if not stat.S_ISREG(mode):
+            raise ExportError(f"“{path}”是指向{_kind(mode)}的链接，不是普通文件，不能写入；请换一个文件名")
+        path = Path(os.path.realpath(path))
+    elif link is not None:
+        if stat.S_ISDIR(link.st_mode):
+            raise ExportError(f"“{path}”是一个文件夹，请给出要保存的文件名")
+        if not stat.S_ISREG(link.st_mode):
+            raise ExportError(f"“{path}”是{_kind(link.st_mode)}，不是普通文件，不能写入；请换一个文件名")
     parent = path.parent
     if not parent.exists():
         raise ExportError(f"文件夹“{parent}”不存在，请先创建它或换一个位置")
@@ -48,16 +91,57 @@ def check_target(path: Path) -> None:
         raise ExportError(f"“{parent}”不是文件夹，无法在其中保存“{path.name}”")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ExportError(f"没有权限在文件夹“{parent}”中保存文件，请换一个位置")
+    return path
+
+
+def _tmp_prefix(name: str) -> str:
+    return f".{name[:40]}."
+
+
+def cleanup_stale_tmp(path: Path) -> None:
+    """Temporary files of earlier exports to ``path`` whose process is gone
+    (killed before it could remove them): ``.<name>.<pid>.<random>.tmp``."""
+    prefix = _tmp_prefix(path.name)
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix):].split(".", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or pid_alive(pid):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one we may not signal counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder,
     fsync it and rename it into place."""
-    path = Path(path)
-    check_target(path)
+    path = check_target(Path(path))
+    cleanup_stale_tmp(path)
     try:
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent
+            prefix=f"{_tmp_prefix(path.name)}{os.getpid()}.", suffix=".tmp", dir=path.parent
         )
     except OSError as exc:
         raise ExportError(_describe(exc, path)) from None
@@ -68,6 +152,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
+            check_target(path)  # still a regular file (not swapped for a FIFO meanwhile)
             try:
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
             except OSError:

@@ -13,6 +13,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+from .atomic import pid_alive
 from .errors import ExportError
 
 INSTALL_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai"
@@ -117,7 +118,8 @@ def stand_ins() -> dict[str, str]:
     if fc_match is None:
         return found
     with tempfile.TemporaryDirectory(prefix="shuzhi-fonts-") as tmp:
-        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_config(Path(tmp))))
+        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_config(Path(tmp))),
+                   HOME=tmp, XDG_CACHE_HOME=str(Path(tmp) / "cache"), XDG_CONFIG_HOME=str(Path(tmp) / "config"))
         for name in found:
             try:
                 result = subprocess.run([fc_match, "-f", "%{family[0]}", name], capture_output=True,
@@ -143,9 +145,70 @@ def font_notes() -> list[str]:
     return notes
 
 
+# The watchdog: a tiny separate process that outlives shuzhi. It reads its
+# standard input (a pipe whose other end only shuzhi holds); "done" means the
+# conversion finished. End of input without it means shuzhi died (even by
+# SIGKILL): the watchdog kills LibreOffice's process group and removes the
+# temporary folder. It runs in its own session, so a Ctrl+C to the terminal's
+# process group does not reach it before it has cleaned up.
+_WATCHDOG = """
+import os, shutil, signal, sys
+pgid, folder = int(sys.argv[1]), sys.argv[2]
+data = sys.stdin.buffer.read()
+if not data.startswith(b"done"):
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except OSError:
+        pass
+    shutil.rmtree(folder, ignore_errors=True)
+"""
+TEMP_PREFIX = "shuzhi-pdf-"
+OWNER_FILE = "owner.pid"
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGKILL when shuzhi dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - best effort; the watchdog covers the rest
+        pass
+    os.setsid()
+
+
+def _start_watchdog(pgid: int, folder: Path) -> "subprocess.Popen[bytes] | None":
+    import sys
+
+    if os.name != "posix" or not sys.executable:
+        return None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(pgid), str(folder)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=True,
+        )
+    except OSError:
+        return None
+
+
+def _stop_watchdog(watchdog: "subprocess.Popen[bytes] | None") -> None:
+    if watchdog is None:
+        return
+    try:
+        assert watchdog.stdin is not None
+        watchdog.stdin.write(b"done")
+        watchdog.stdin.close()
+        watchdog.wait(timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+
+
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes]:
-    """Run soffice in its own process group; on timeout the whole group
-    (soffice.bin and its helpers) is killed, then TimeoutExpired re-raised."""
+    """Run soffice in its own process group, watched: on timeout, on any
+    error, and when shuzhi itself dies (the watchdog), the whole group
+    (soffice.bin and its helpers) is killed."""
     process = subprocess.Popen(
         command,
         cwd=cwd,
@@ -153,20 +216,83 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        start_new_session=True,
+        preexec_fn=_die_with_parent if os.name == "posix" else None,
     )
+    watchdog = _start_watchdog(process.pid, cwd)
     try:
         _, stderr = process.communicate(timeout=CONVERT_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        if hasattr(os, "killpg"):
+    except BaseException:
+        _kill_group(process)
+        raise
+    finally:
+        _kill_group(process, only_helpers=True)
+        _stop_watchdog(watchdog)
+    return process.returncode, stderr or b""
+
+
+def _kill_group(process: "subprocess.Popen[bytes]", only_helpers: bool = False) -> None:
+    """Kill LibreOffice's process group (after a normal end: anything of it
+    still running, such as a helper left behind)."""
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if not only_helpers:
+        try:
+            process.kill()
+        except OSError:
+            pass
+        try:
+            process.communicate(timeout=10)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+
+
+def cleanup_leftovers() -> list[Path]:
+    """Temporary folders of earlier PDF exports whose shuzhi is gone (a
+    watchdog that could not run, a power cut): any LibreOffice still using
+    one is killed, then the folder removed. Returns the folders removed."""
+    removed: list[Path] = []
+    root = Path(tempfile.gettempdir())
+    try:
+        candidates = [p for p in root.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return removed
+    for folder in candidates:
+        try:
+            info = folder.lstat()
+            if not folder.is_dir() or folder.is_symlink() or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+                continue
+            owner = int((folder / OWNER_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if owner == os.getpid() or pid_alive(owner):
+            continue
+        _kill_users_of(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _kill_users_of(folder: Path) -> None:
+    """Kill the processes whose command line names ``folder`` (Linux)."""
+    needle = str(folder).encode()
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                cmdline = handle.read()
+        except OSError:
+            continue
+        if needle in cmdline and pid != os.getpid():
             try:
-                os.killpg(process.pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        process.kill()
-        process.communicate()
-        raise
-    return process.returncode, stderr or b""
 
 
 def docx_to_pdf(docx_bytes: bytes) -> bytes:
@@ -174,8 +300,10 @@ def docx_to_pdf(docx_bytes: bytes) -> bytes:
     soffice = find_soffice()
     if soffice is None:
         raise ExportError(MISSING_SOFFICE)
-    with tempfile.TemporaryDirectory(prefix="shuzhi-pdf-") as tmp:
+    cleanup_leftovers()
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:  # mode 0700
         work = Path(tmp)
+        (work / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
         source = work / "report.docx"
         source.write_bytes(docx_bytes)
         out_dir = work / "out"
@@ -183,7 +311,15 @@ def docx_to_pdf(docx_bytes: bytes) -> bytes:
         user_dir = work / "lo-profile"
         env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(fontconfig_config(work))
-        env.setdefault("HOME", str(work))
+        # Nothing in the user's home: LibreOffice, fontconfig and dconf get
+        # a private home and XDG folders inside the temporary folder.
+        home = work / "home"
+        home.mkdir(mode=0o700)
+        env["HOME"] = str(home)
+        for name, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"), ("XDG_DATA_HOME", "data"),
+                          ("XDG_STATE_HOME", "state")):
+            env[name] = str(home / sub)
+        env.pop("XDG_RUNTIME_DIR", None)
         command = [
             soffice,
             f"-env:UserInstallation={user_dir.as_uri()}",
