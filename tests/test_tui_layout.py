@@ -145,3 +145,49 @@ async def test_focus_is_marked_in_characters(tmp_path: Path) -> None:
         await pilot.press("tab")
         await pilot.pause()
         assert set(screen_lines(app, bar)) == {" "}  # the marker went with the focus
+
+
+@async_test
+async def test_chinese_numerals_typed_in_a_count(tmp_path: Path) -> None:
+    """二十四 is stored as 24; 约20 is refused with the hint to write 20余."""
+    from test_tui_support import wait_saved
+
+    report_id = new_report(tmp_path / "data", "dangjian-shuzhi")
+    app = make_app(tmp_path, report_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await wait_screen(pilot, "WizardScreen")
+        await wizard.go_to("leading")
+        await pilot.pause()
+        await pilot.press(*"二十四", "enter", *"约20")
+        await pilot.pause(0.2)
+        await wait_saved(pilot)
+        assert wizard.session.answers["leading.party_group"] == 24
+        editor = wizard.focused_editor()
+        assert editor is not None and editor.error and "20余" in editor.error
+        assert "20余" in "".join(screen_lines(app, wizard.query_one("#field-hint").region))
+
+
+@async_test
+async def test_added_entry_is_focused_on_screen_and_takes_typing(tmp_path: Path) -> None:
+    """＋ 添加一条: the cursor is in the new entry's first field, in view; typed text lands there."""
+    from test_tui_support import wait_saved
+
+    report_id = new_report(tmp_path / "data", "dangjian-shuzhi")
+    app = make_app(tmp_path, report_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await wait_screen(pilot, "WizardScreen")
+        await wizard.go_to("key_tasks")
+        await pilot.pause()
+        for name in ("作风建设专项整治", "清廉机关建设"):
+            while type(app.focused).__name__ != "Button" or "添加" not in str(app.focused.label):
+                await pilot.press("tab")
+                await pilot.pause()
+            await pilot.press("enter", *name)
+            await pilot.pause(0.3)
+            editor = wizard.focused_editor()
+            assert editor is not None and "[" in editor.path and editor.path.startswith("key_tasks.")
+            assert _inside(app.focused, wizard.form())
+            assert name in "".join(screen_lines(app, wizard.form().region))
+        await wait_saved(pilot)
+        tasks = wizard.session.answers[wizard.form().editors[0].path]
+        assert [t.get("name") for t in tasks] == ["作风建设专项整治", "清廉机关建设"]
