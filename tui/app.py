@@ -317,8 +317,16 @@ class ShuzhiApp(KeyQueue, App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from .screens.commands import ChinesePalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="输入条目名称或命令…", id="--command-palette"))
+            self.push_screen(ChinesePalette(placeholder="输入条目名称或命令…", id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The themes, named in Chinese, in the palette."""
+        from .screens.commands import ChinesePalette, ThemeCommands
+
+        self.push_screen(ChinesePalette(providers=[ThemeCommands], placeholder="输入配色名称…"))
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as printed on keyboards: Esc, Tab, PgUp, PgDn, Ctrl+Q, F1."""
