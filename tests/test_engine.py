@@ -152,7 +152,8 @@ def texts(report):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [(12, 12), ("12", 12), ("１２", 12), ("20余", "20余"), ("约20", "20余"), (" 7 次", 7), (0, 0),
+    [(12, 12), ("12", 12), ("１２", 12), ("20余", "20余"), (" 7 次", 7), (0, 0),
+     ("二十四", 24), ("二十余", "20余"), ("十二次", 12), ("一百零五", 105), ("两", 2), ("三千", 3000), ("十", 10),
      ({"value": 20, "approx": True}, "20余"), (3.0, 3)],
 )
 def test_count_parsing(wf, raw, expected):
@@ -162,7 +163,8 @@ def test_count_parsing(wf, raw, expected):
 @pytest.mark.parametrize(
     "raw, message",
     [(-1, "不能是负数"), ("-3", "不能是负数"), ("abc", "不是整数"), (2.5, "不能是小数"), (True, "不是“是/否”"),
-     (100001, "不能超过100000"), ([1], "应为整数")],
+     (100001, "不能超过100000"), ([1], "应为整数"), ("约20", "约数请写成“20余”"), ("大约 20", "约数请写成“20余”"),
+     ("二三十", "不是整数"), ("十百", "不是整数")],
 )
 def test_count_errors(wf, raw, message):
     with pytest.raises(AnswerError, match=message):

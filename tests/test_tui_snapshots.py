@@ -121,3 +121,35 @@ def test_wizard_yes_no_unanswered_after_answered(snap_compare, tmp_path: Path, s
         await _settle(pilot)
 
     assert snap_compare(_app(tmp_path, report_id), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.fixture
+def no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def test_no_color_focus_marker_on_a_count(snap_compare, tmp_path: Path, steady: None, no_color: None) -> None:
+    """NO_COLOR at 80×24: the focused field has a █ bar down its left side,
+    the current checklist item ◂; the footer names the field's keys."""
+    report_id = demo_report(tmp_path / "data")
+
+    async def run_before(pilot) -> None:
+        wizard = await wait_screen(pilot, "WizardScreen")
+        await wizard.go_to("leading")
+        await pilot.press("enter")  # the second count
+        await _settle(pilot)
+
+    assert snap_compare(_app(tmp_path, report_id), terminal_size=SIZE, run_before=run_before)
+
+
+def test_no_color_focus_marker_on_a_tick_list(snap_compare, tmp_path: Path, steady: None, no_color: None) -> None:
+    """NO_COLOR: a tick list focused (☑/☐, the cursor row reversed), guidance folded (F6)."""
+    report_id = demo_report(tmp_path / "data")
+
+    async def run_before(pilot) -> None:
+        wizard = await wait_screen(pilot, "WizardScreen")
+        await wizard.go_to("problem_duty")
+        await pilot.press("f6")
+        await _settle(pilot)
+
+    assert snap_compare(_app(tmp_path, report_id), terminal_size=SIZE, run_before=run_before)

@@ -97,6 +97,44 @@ class ShuzhiApp(KeyQueue, App[None]):
         # Remembered between exports in one session.
         self.export_dir: Path | None = Path(export_dir) if export_dir is not None else None
         self.last_export_format = "docx"
+        # The wizard's guidance folded away: the user's choice, kept in the
+        # data folder (settings.json) from one run to the next.
+        self.guidance_folded = bool(self._settings().get("guidance_folded", False))
+
+    # ------------------------------------------------------------ settings
+
+    def _settings_path(self) -> Path | None:
+        return self.data_dir / "settings.json" if self.data_dir is not None else None
+
+    def _settings(self) -> dict[str, Any]:
+        path = self._settings_path()
+        if path is None or not path.is_file():
+            return {}
+        import json
+
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def set_guidance_folded(self, folded: bool) -> None:
+        """Remember the choice (here and in the data folder; a failed write only costs the memory)."""
+        self.guidance_folded = folded
+        path = self._settings_path()
+        if path is None:
+            return
+        import json
+
+        settings = self._settings()
+        settings["guidance_folded"] = folded
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass
 
     # ------------------------------------------------------------ start-up
 
@@ -279,8 +317,22 @@ class ShuzhiApp(KeyQueue, App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from .screens.commands import ChinesePalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="输入条目名称或命令…", id="--command-palette"))
+            self.push_screen(ChinesePalette(placeholder="输入条目名称或命令…", id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The themes, named in Chinese, in the palette."""
+        from .screens.commands import ChinesePalette, ThemeCommands
+
+        self.push_screen(ChinesePalette(providers=[ThemeCommands], placeholder="输入配色名称…"))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on keyboards: Esc, Tab, PgUp, PgDn, Ctrl+Q, F1."""
+        from .widgets.footer import binding_key_name
+
+        return binding_key_name(binding)
 
     def get_store(self) -> "Store | None":
         """The store, opened on first use; errors are shown, never raised."""

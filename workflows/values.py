@@ -32,7 +32,53 @@ from .model import (
 APPROX_SUFFIX = "余"
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－．／", "0123456789-./")
-_COUNT_RE = re.compile(r"^(?:约|大约)?\s*(\d+)\s*(余|多)?\s*(?:次|人|份|个|场|名|期|人次|项|篇)?$")
+_COUNT_RE = re.compile(r"^(\d+)\s*(余|多)?\s*(?:次|人|份|个|场|名|期|人次|项|篇)?$")
+# "约20" / "大约20": another meaning than "20余" (at least 20), so refused with a hint.
+_ABOUT_RE = re.compile(r"^(?:约|大约|近|将近)\s*\d")
+_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_NUMBER_RE = re.compile(r"^[零〇一二两三四五六七八九十百千万]+")
+
+
+def chinese_number(text: str) -> int | None:
+    """二十四 -> 24, 一百零五 -> 105, 十二 -> 12, 三千 -> 3000; None if not a number."""
+    if not text or any(ch not in _CN_DIGIT_VALUES and ch not in _CN_UNITS for ch in text):
+        return None
+    if all(ch in _CN_DIGIT_VALUES for ch in text):  # 二〇二五: digit by digit
+        return int("".join(str(_CN_DIGIT_VALUES[ch]) for ch in text))
+    total, section, number = 0, 0, 0
+    previous_digit = False
+    last_unit = 10**9
+    for ch in text:
+        if ch in _CN_DIGIT_VALUES:
+            value = _CN_DIGIT_VALUES[ch]
+            if previous_digit and value and number:
+                return None  # two digits in a row (二三十)
+            number, previous_digit = value, True
+            continue
+        unit = _CN_UNITS[ch]
+        if unit == 10000:
+            if section == 0 and number == 0:
+                return None
+            total += (section + number) * 10000
+            section, number, last_unit, previous_digit = 0, 0, 10**9, False
+            continue
+        if unit >= last_unit or (not previous_digit and unit != 10) or (not previous_digit and section):
+            return None  # 十百, 百 without a digit, 一百十
+        section += (number if previous_digit else 1) * unit
+        number, last_unit, previous_digit = 0, unit, False
+    return total + section + number
+
+
+def _chinese_count(text: str) -> str:
+    """The leading Chinese numeral of a count as digits (二十余次 -> 20余次)."""
+    match = _CN_NUMBER_RE.match(text)
+    if not match:
+        return text
+    number = chinese_number(match.group(0))
+    if number is None:
+        return text
+    return f"{number}{text[match.end():]}"
 _DATE_RES = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -228,12 +274,15 @@ def parse_count(raw: Any, f: Field, path: str = "") -> Count:
         text = raw.strip().translate(_FULLWIDTH).replace(",", "").replace("，", "")
         if text.startswith("-"):
             raise AnswerError("不能是负数", path)
+        if _ABOUT_RE.match(text):
+            raise AnswerError(f"“{raw.strip()[:20]}”：约数请写成“20余”（表示20以上），或填确切数字", path)
+        text = _chinese_count(text)
         match = _COUNT_RE.match(text)
         if not match:
             raise AnswerError(f"“{raw.strip()[:20]}”不是整数（约数请写成“20余”）", path)
         if len(match.group(1)) > 9:
             raise AnswerError("数字太大", path)
-        count = Count(int(match.group(1)), bool(match.group(2)) or text.startswith(("约", "大约")))
+        count = Count(int(match.group(1)), bool(match.group(2)))
     else:
         raise AnswerError("应为整数", path)
     if count.approx and not f.approx:

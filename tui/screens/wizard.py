@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
+from rich.text import Text
 
 from workflows.checks import CheckResult
 from workflows.model import Item
@@ -72,10 +73,12 @@ class WizardScreen(Screen[None]):
     BINDINGS = [
         Binding("pagedown,ctrl+n", "next_item", "下一项", priority=True),
         Binding("pageup", "prev_item", "上一项", priority=True),
+        Binding("f5", "next_open", "未完成"),
         Binding("f2", "preview", "预览"),
         Binding("f3", "export", "导出"),
-        Binding("f4", "focus_tree", "目录", show=False),
-        Binding("f5", "next_open", "下个未完成", show=False),
+        Binding("f4", "focus_tree", "目录"),
+        Binding("f6", "toggle_guidance", "说明", priority=True),
+        Binding("f7", "clear_field", "清空", show=False),
         Binding("ctrl+g", "confirm_copied", "确认沿用", show=False),
         Binding("f6", "rollup", "汇总支部数据", show=False),  # in F1 help and the palette, on a report with a roll-up
         Binding("escape", "close", "返回"),
@@ -123,6 +126,7 @@ class WizardScreen(Screen[None]):
         with Horizontal(id="wizard-body"):
             yield ChecklistTree(self.workflow, id="checklist")
             with Vertical(id="wizard-main"):
+                yield Static("", id="item-question", markup=False)
                 yield ItemView(readonly=self.session.readonly, sink=self._input, id="item-view")
                 yield Static("", id="field-hint", markup=False)
                 yield ParagraphPanel(id="paragraph")
@@ -130,6 +134,7 @@ class WizardScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.app.sub_title = ""
+        self._fit_panel(self.app.size.height)
         await self.show_item(self.index, focus=True)
         self._run_check()
         self._update_title()
@@ -157,6 +162,8 @@ class WizardScreen(Screen[None]):
         view = self.form()
         keys: Any = self.app
         with self.app.batch_update():
+            view.folded = bool(getattr(self.app, "guidance_folded", False))
+            self.query_one("#item-question", Static).update(Text(tidy(self.item.question), style="bold"))
             view.show(self.item, self.session.shown_values(self.item.id))
             self.query_one(ChecklistTree).show_item(self.item.id)
             self._update_paragraph()
@@ -168,6 +175,7 @@ class WizardScreen(Screen[None]):
                 if hold is not None:
                     hold()
                 view.focus_first(done=getattr(keys, "release_keys", None))
+            self.call_after_refresh(self.update_field_hint)
         if moved:
             self._schedule_check()  # the item left is accepted: its state changes
 
@@ -278,13 +286,111 @@ class WizardScreen(Screen[None]):
             editor.set_notes(notes, copied.get(editor.path), editor.path in proposed, origin)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """The focused field's help, in the line under the form."""
-        editor = next((a for a in event.widget.ancestors_with_self if isinstance(a, FieldEditor)), None)
-        text = f"提示：{tidy(editor.field.help)}" if editor is not None and editor.field.help else ""
+        """The focused field, its help and its message, in the lines under the form."""
+        self.update_field_hint()
+        self.query_one(KeyFooter).refresh_keys()
+        view = self.form()
+        if view in event.widget.ancestors:
+            view.call_after_refresh(view.reveal_focused)
+
+    def context_keys(self) -> list[tuple[str, str]]:
+        """The keys of the focused control, for the footer (before the screen's)."""
+        from ..widgets.fields import BlockInput, LineInput
+        from ..widgets.options import OptionPicker
+        from textual.widgets import Button
+
+        focused = self.focused
+        editor = self.focused_editor()
+        if focused is None or editor is None or self.session.readonly:
+            if isinstance(focused, ChecklistTree):
+                return [("↑↓", "选择"), ("回车", "打开"), ("F4", "回表单")]
+            return []
+        if isinstance(focused, OptionPicker):
+            if editor.field.type == "bool":
+                return [("Y/N", "是/否"), ("F7", "清空")]
+            if focused.multi:
+                return [("↑↓", "移动"), ("空格", "勾选"), ("回车", "下一栏")]
+            return [("←→", "移动"), ("空格", "选择"), ("回车", "下一栏")]
+        if isinstance(focused, BlockInput):
+            return [("回车", "换行"), ("Tab", "下一栏"), ("F7", "清空")]
+        if isinstance(focused, LineInput):
+            return [("回车", "下一栏"), ("F7", "清空")]
+        if isinstance(focused, Button):
+            label = str(focused.label).strip("＋ ")
+            return [("回车", label), ("Tab", "下一栏")]
+        return []
+
+    def action_clear_field(self) -> None:
+        """F7: empty the focused input (a pick or tick list: no choice)."""
+        from ..widgets.fields import BlockInput, LineInput
+        from ..widgets.options import OptionPicker
+
+        focused = self.focused
+        if self.session.readonly or focused is None:
+            return
+        if isinstance(focused, LineInput):
+            focused.value = ""  # reported as a change (Input.Changed: on_edit)
+        elif isinstance(focused, BlockInput):
+            focused.clear()
+        elif isinstance(focused, OptionPicker):
+            focused.action_clear()
+
+    def focused_editor(self) -> FieldEditor | None:
+        """The field editor holding the focus (the innermost, in a group entry)."""
+        focused = self.focused
+        if focused is None:
+            return None
+        return next((a for a in focused.ancestors_with_self if isinstance(a, FieldEditor)), None)
+
+    def update_field_hint(self) -> None:
+        """Under the form, never scrolled away: the focused field's label, its
+        message (an error in full, not cut) and its help."""
+        if not self.is_attached or not self.app.screen_stack:
+            return
+        editor = self.focused_editor()
+        text = Text()
+        if editor is not None:
+            text.append("▶ ")
+            text.append(editor.field.label, style="bold")
+            message, css = editor.message_text()
+            if message:
+                style = {"field-error": "bold", "field-warning": "", "field-copied": "italic"}.get(css, "")
+                text.append("  ")
+                text.append(message, style=style)
+            if editor.field.help:
+                text.append("\n提示：" + tidy(editor.field.help), style="dim")
         hint = self.query_one("#field-hint", Static)
-        if hint.display != bool(text) or str(hint.render()) != text:
+        if hint.display != bool(text.plain) or getattr(self, "_hint_plain", None) != text.plain:
+            self._hint_plain = text.plain
             hint.update(text)
-            hint.display = bool(text)
+            hint.display = bool(text.plain)
+
+    def on_field_editor_message_changed(self, event: FieldEditor.MessageChanged) -> None:
+        """A field's message changed: shown under the form; an error brings the field into view."""
+        event.stop()
+        if event.editor is self.focused_editor():
+            self.update_field_hint()
+            if event.error:
+                view = self.form()
+                view.call_after_refresh(view.reveal_focused)
+
+    def action_toggle_guidance(self) -> None:
+        """Fold the guidance away or show it again (remembered for every item)."""
+        folded = not bool(getattr(self.app, "guidance_folded", False))
+        setter = getattr(self.app, "set_guidance_folded", None)
+        if setter is not None:
+            setter(folded)
+        self.form().set_folded(folded)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_panel(event.size.height)
+
+    def _fit_panel(self, height: int) -> None:
+        """The paragraph panel takes rows only where there are rows to spare."""
+        panel = self.query_one(ParagraphPanel)
+        rows = 8 if height >= 34 else 5 if height >= 28 else 4
+        if panel.styles.height is None or panel.styles.height.value != rows:
+            panel.styles.height = rows
 
     # -------------------------------------------------------- navigation
 

@@ -124,15 +124,17 @@ class FieldEditor(Vertical):
     DEFAULT_CSS = """
     FieldEditor {
         height: auto;
-        padding-left: 1;
         border-top: blank;
         border-bottom: blank;
+        border-left: blank;
         border-title-align: left;
         border-title-color: $text;
         border-title-style: bold;
         border-subtitle-align: left;
         border-subtitle-color: $text-muted;
     }
+    FieldEditor:focus-within { border-left: thick $accent; }
+    FieldEditor FieldEditor:focus-within { border-left: thick $accent; }
     FieldEditor.-msg-error { border-subtitle-color: $text-error; }
     FieldEditor.-msg-warning { border-subtitle-color: $text-warning; }
     FieldEditor.-msg-copied { border-subtitle-color: $text-accent; }
@@ -140,6 +142,14 @@ class FieldEditor(Vertical):
 
     # Field types this editor can show.
     KINDS: tuple[str, ...] = ()
+
+    class MessageChanged(Message):
+        """The message line changed (``error`` when it is an error)."""
+
+        def __init__(self, editor: "FieldEditor", error: bool) -> None:
+            super().__init__()
+            self.editor = editor
+            self.error = error
 
     class Changed(Message):
         """The user changed the field (already handed to the sink):
@@ -345,6 +355,8 @@ class FieldEditor(Vertical):
             lines = [(extra, "field-pending")] if extra else []
         if not lines:
             return "", ""
+        # Errors first: what must be corrected is read (and never cut) first.
+        lines.sort(key=lambda line: line[1] != "field-error")
         return "；".join(line for line, _ in lines), lines[0][1]
 
     def _problem_lines(self) -> list[tuple[str, str]]:
@@ -376,6 +388,8 @@ class FieldEditor(Vertical):
         self.border_subtitle = Text(text) if text else None
         for kind in ("error", "warning", "copied"):
             self.set_class(css == f"field-{kind}", f"-msg-{kind}")
+        if self.is_attached:
+            self.post_message(self.MessageChanged(self, css == "field-error"))
 
 
 class LineEditor(FieldEditor):

@@ -14,6 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from workflows.model import Item
@@ -32,6 +33,7 @@ class ParagraphPanel(Static):
     DEFAULT_CSS = """
     ParagraphPanel {
         height: 8;
+        min-height: 2;
         border-top: solid $primary 50%;
         border-title-align: left;
         border-title-color: $text-muted;
@@ -67,13 +69,25 @@ class ParagraphPanel(Static):
         self.update(text, layout=False)
 
 
-def intro_text(item: Item) -> Text:
-    """The question (bold), the guidance and the example (dimmed)."""
-    text = Text(tidy(item.question), style="bold")
+GUIDANCE_KEY = "F6"
+
+
+def intro_text(item: Item, folded: bool = False) -> Text:
+    """The guidance and the example (dimmed), or one line saying they are
+    folded away (the question is shown above the form, never scrolled)."""
+    text = Text()
+    if not (item.guidance or item.example):
+        return text
+    if folded:
+        text.append(f"（说明和示例已收起，按 {GUIDANCE_KEY} 展开）", style="dim")
+        return text
     if item.guidance:
-        text.append("\n说明：" + tidy(item.guidance), style="dim")
+        text.append("说明：" + tidy(item.guidance), style="dim")
     if item.example:
-        text.append("\n示例：" + tidy(item.example), style="dim italic")
+        if text.plain:
+            text.append("\n")
+        text.append("示例：" + tidy(item.example), style="dim italic")
+    text.append(f"\n（按 {GUIDANCE_KEY} 收起说明）", style="dim")
     return text
 
 
@@ -91,6 +105,8 @@ class ItemView(VerticalScroll):
     def __init__(self, *, readonly: bool = False, sink: Sink | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.readonly = readonly
+        # The guidance and example folded away (the user's choice, kept from item to item).
+        self.folded = False
         # Where every change goes as it happens (the session's input).
         self.sink = sink
         self.item: Item | None = None
@@ -106,7 +122,7 @@ class ItemView(VerticalScroll):
         """Show ``item`` with what its fields hold (answers, drafts, defaults),
         reusing editors where possible: each is bound afresh to its field."""
         self.item = item
-        self.query_one("#item-intro", Static).update(intro_text(item))
+        self._show_intro()
 
         container = self.query_one("#item-fields", Vertical)
         pool: dict[type, list[FieldEditor]] = {}
@@ -144,6 +160,33 @@ class ItemView(VerticalScroll):
         self.editors = editors
         self.scroll_home(animate=False)
 
+    def _show_intro(self) -> None:
+        intro = self.query_one("#item-intro", Static)
+        text = intro_text(self.item, self.folded) if self.item is not None else Text()
+        intro.update(text)
+        intro.display = bool(text.plain)
+
+    def set_folded(self, folded: bool) -> None:
+        """Fold the guidance away (or show it again); the focused field stays in view."""
+        self.folded = folded
+        self._show_intro()
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            self.call_after_refresh(self.reveal_focused)
+
+    def on_resize(self) -> None:
+        # The lines under the form grew (a long message) or the terminal
+        # changed: the focused field stays in view.
+        self.call_after_refresh(self.reveal_focused)
+
+    def reveal_focused(self) -> None:
+        """Scroll so that the focused field (label, input, message) is in view."""
+        focused = self.screen.focused if self.is_attached else None
+        if focused is None or self not in focused.ancestors:
+            return
+        editor = next((a for a in focused.ancestors_with_self if isinstance(a, FieldEditor)), None)
+        reveal(self, editor, focused)
+
     def editor(self, path: str) -> FieldEditor | None:
         for editor in self.editors:
             if editor.path == path:
@@ -171,5 +214,16 @@ class ItemView(VerticalScroll):
         widget = self.screen.focused
         if widget is None or editor not in widget.ancestors:
             return
-        if widget.region.y >= self.region.bottom - 1 or widget.region.y < self.region.y:
-            widget.scroll_visible(animate=False)
+        reveal(self, editor, widget)
+
+
+def reveal(view: VerticalScroll, editor: FieldEditor | None, widget: Widget) -> None:
+    """Scroll ``view`` so that ``editor`` (its label line, input and message
+    line) is in view; when it is taller than the view, so that at least the
+    focused widget is."""
+    if editor is not None and view in editor.ancestors:
+        view.scroll_to_widget(editor, animate=False, immediate=True, origin_visible=True)
+    if widget is not editor:
+        view.scroll_to_widget(widget, animate=False, immediate=True)
+    if view.scroll_y != round(view.scroll_y):  # whole rows: a field is not cut by half a row
+        view.scroll_to(y=round(view.scroll_y), animate=False, immediate=True)
