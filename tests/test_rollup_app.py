@@ -1,4 +1,4 @@
-"""The app's 汇总支部数据 (F6 in the wizard of a bureau report): pick two
+"""The app's 汇总支部数据 (F8 in the wizard of a bureau report): pick two
 branch reports with the keyboard, see the table, confirm; the totals are
 stored with their provenance, and the wizard shows where they came from."""
 
@@ -44,10 +44,10 @@ async def test_rollup_action_picks_two_reports_confirms_and_shows_provenance(tmp
     data = tmp_path / "data"
     bureau, (first, second) = make_reports(data)
     async with wizard_at(tmp_path, bureau, "three_one") as (app, pilot, wizard):
-        # F6 (in F1's list of keys) and the command palette offer it.
-        assert wizard.active_bindings["f6"].binding.description == "汇总支部数据"
+        # F8 (in F1's list of keys) and the command palette offer it.
+        assert wizard.active_bindings["f8"].binding.description == "汇总支部数据"
         assert "汇总支部数据" in [name for name, _, _ in ItemCommands(wizard, None)._targets()]
-        await pilot.press("f6")
+        await pilot.press("f8")
         dialog = await wait_screen(pilot, "RollupScreen")
         order = dialog.report_ids
         assert sorted(order) == sorted([first, second])
@@ -90,7 +90,7 @@ async def test_rollup_dialog_reads_a_folder_of_answers_files(tmp_path):
     (folder / "三支部.yaml").write_text(text, encoding="utf-8")
     (folder / "notes.txt").write_text("不是答案文件", encoding="utf-8")
     async with wizard_at(tmp_path, bureau, "three_one") as (app, pilot, wizard):
-        await pilot.press("f6")
+        await pilot.press("f8")
         dialog = await wait_screen(pilot, "RollupScreen")
         await pilot.press("space", "tab")  # one report, then the folder
         assert app.focused.id == "rollup-folder"
@@ -109,8 +109,8 @@ async def test_rollup_dialog_reads_a_folder_of_answers_files(tmp_path):
 async def test_no_rollup_key_on_a_branch_report(tmp_path):
     _bureau, (first, _second) = make_reports(tmp_path / "data")
     async with wizard_at(tmp_path, first) as (app, pilot, wizard):
-        assert "f6" not in wizard.active_bindings
+        assert "f8" not in wizard.active_bindings
         assert "汇总支部数据" not in [name for name, _, _ in ItemCommands(wizard, None)._targets()]
-        await pilot.press("f6")
+        await pilot.press("f8")
         await pilot.pause()
         assert type(app.screen).__name__ == "WizardScreen"

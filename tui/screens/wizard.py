@@ -58,7 +58,7 @@ class ItemCommands(TargetsProvider):
             ("确认本项沿用的往年答案", screen.action_confirm_copied, "核对无误后去掉“沿用往年”标记"),
         ]
         if screen.workflow.rollup is not None:
-            out.append(("汇总支部数据", screen.action_rollup, "把各党支部的报告或答案文件中的数字汇总到本报告（F6）"))
+            out.append(("汇总支部数据", screen.action_rollup, "把各党支部的报告或答案文件中的数字汇总到本报告（F8）"))
         out += [
             ("回到报告列表", screen.action_close, "保存并关闭本报告"),
         ]
@@ -80,7 +80,7 @@ class WizardScreen(Screen[None]):
         Binding("f6", "toggle_guidance", "说明", priority=True),
         Binding("f7", "clear_field", "清空", show=False),
         Binding("ctrl+g", "confirm_copied", "确认沿用", show=False),
-        Binding("f6", "rollup", "汇总支部数据", show=False),  # in F1 help and the palette, on a report with a roll-up
+        Binding("f8", "rollup", "汇总支部数据", show=False),  # in F1 help and the palette, on a report with a roll-up
         Binding("escape", "close", "返回"),
     ]
 
