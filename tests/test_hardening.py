@@ -439,7 +439,8 @@ def test_restore_a_named_backup_and_unknown_ones(cli: Cli) -> None:
     assert result.code == 0, result
     assert "恢复前的报告文件已另存为一个新备份" in result.out
     assert len(cli("backups", report_id, "--json").json()) >= len(rows)
-    assert cli("answers", report_id, "--format", "json").json() != {} or oldest["answered"] == 0
+    listed = {m["id"]: m for m in cli("list", "--json").json()}
+    assert listed[report_id]["answered"] == oldest["answered"] < rows[0]["answered"]
     for bad in ("99", "nope.json"):
         result = cli("restore", report_id, bad)
         assert result.code == 1 and f"shuzhi backups {report_id}" in result.err, result
