@@ -191,3 +191,32 @@ async def test_added_entry_is_focused_on_screen_and_takes_typing(tmp_path: Path)
         await wait_saved(pilot)
         tasks = wizard.session.answers[wizard.form().editors[0].path]
         assert [t.get("name") for t in tasks] == ["作风建设专项整治", "清廉机关建设"]
+
+
+@async_test
+async def test_preview_down_moves_by_paragraph_and_enter_on_the_title_opens_basics(tmp_path: Path) -> None:
+    from test_tui_support import demo_report
+
+    report_id = demo_report(tmp_path / "data")
+    app = make_app(tmp_path, report_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await wait_screen(pilot, "WizardScreen")
+        await wizard.go_to("leading")
+        await pilot.press("f2")
+        preview = await wait_screen(pilot, "PreviewScreen")
+        lines = [line for line in preview.lines() if line.can_focus]
+        lines[0].focus()
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.focused is lines[1]
+        await pilot.press("down", "up")
+        await pilot.pause()
+        assert app.focused is lines[1]
+        await pilot.press("up")
+        await pilot.pause()
+        assert app.focused is lines[0] and lines[0].item_id is None  # the title
+        await pilot.press("enter")
+        wizard = await wait_screen(pilot, "WizardScreen")
+        await pilot.pause()
+        assert wizard.item.id == "basics"

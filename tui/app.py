@@ -317,14 +317,14 @@ class ShuzhiApp(KeyQueue, App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        from .screens.commands import ChinesePalette
+        from .screens.commands import CommandPalette as ChinesePalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(ChinesePalette(placeholder="输入条目名称或命令…", id="--command-palette"))
 
     def search_themes(self) -> None:
         """The themes, named in Chinese, in the palette."""
-        from .screens.commands import ChinesePalette, ThemeCommands
+        from .screens.commands import CommandPalette as ChinesePalette, ThemeCommands
 
         self.push_screen(ChinesePalette(providers=[ThemeCommands], placeholder="输入配色名称…"))
 

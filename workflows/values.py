@@ -35,7 +35,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９－．／", "012345678
 _COUNT_RE = re.compile(r"^(\d+)\s*(余|多)?\s*(?:次|人|份|个|场|名|期|人次|项|篇)?$")
 # "约20" / "大约20": another meaning than "20余" (at least 20), so refused with a hint.
 _ABOUT_RE = re.compile(r"^(?:约|大约|近|将近)\s*\d")
-_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_NUMBER_RE = re.compile(r"^[零〇一二两三四五六七八九十百千万]+")
 

@@ -47,8 +47,9 @@ class PreviewScreen(Screen["str | None"]):
         Binding("enter", "edit", "修改此段"),
         Binding("n", "next_pending", "下一处待填"),
         Binding("p", "prev_pending", "上一处待填", show=False),
-        Binding("down,j", "move(1)", "下一段", show=False),
-        Binding("up,k", "move(-1)", "上一段", show=False),
+        # Priority: the scrolling body would take ↑/↓ for scrolling, not for paragraphs.
+        Binding("down,j", "move(1)", "下一段", show=False, priority=True),
+        Binding("up,k", "move(-1)", "上一段", show=False, priority=True),
         Binding("f3", "export", "导出"),
         Binding("f2", "back", "返回", show=False),
     ]
@@ -129,10 +130,15 @@ class PreviewScreen(Screen["str | None"]):
 
     def action_edit(self) -> None:
         focused = self.focused
-        if isinstance(focused, PreviewLine) and focused.item_id:
+        if not isinstance(focused, PreviewLine):
+            return
+        if focused.item_id:
             self.dismiss(focused.item_id)
-        else:
-            self.app.notify("这一行来自报告的标题或落款，请在“单位、职务与日期”等基本信息中修改。", timeout=5)
+            return
+        # The title, the name line and the signature come from the basics (the first item).
+        first = next(iter(self.session.workflow.items()), None)
+        if first is not None:
+            self.dismiss(first.id)
 
     def action_export(self) -> None:
         from .export import ExportDialog
