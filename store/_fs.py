@@ -1,11 +1,9 @@
 """Low-level file helpers: private directories, durable atomic writes, clocks.
 
-Every file the store writes goes through :func:`atomic_write`: the bytes go to
-a temporary file in the same directory, which is fsynced, then renamed over
-the target with ``os.replace`` (atomic on POSIX and Windows), and finally the
-directory itself is fsynced so the rename survives a power cut. A reader, or a
-process killed at any instant, therefore sees either the old file or the new
-one, never a mixture or a truncated file.
+Every file the store writes goes through :func:`atomic_write`, the project's
+one atomic writer (:mod:`workflows.fileio`) with mode 0600: a reader, or a
+process killed at any instant, sees either the old file or the new one, never
+a mixture or a truncated file.
 """
 
 from __future__ import annotations
@@ -16,12 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from workflows.fileio import TMP_SUFFIX, cleanup_stale_tmp, fsync_dir, pid_alive, tmp_name, write_atomic
+
+__all__ = ["TMP_SUFFIX", "fsync_dir", "pid_alive", "tmp_name"]  # re-exported for the store's modules
+
 DIR_MODE = 0o700
 FILE_MODE = 0o600
-
-# Temporary files are named ".<target>.<pid>.<random>.tmp" so that leftovers
-# of a killed process can be recognised and removed.
-TMP_SUFFIX = ".tmp"
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -56,67 +54,9 @@ def exposure(path: Path) -> str | None:
             f"如不需要共享，可运行：chmod 700 '{path}'")
 
 
-def fsync_dir(path: Path) -> None:
-    """Flush a directory entry change (rename, create, unlink) to disk."""
-    if os.name != "posix":
-        return  # Windows cannot open a directory for fsync; NTFS journals it.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def tmp_name(target: Path) -> Path:
-    import secrets  # here, not at the top: read-only commands never write (~6 ms with hashlib)
-
-    return target.with_name(
-        f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}"
-    )
-
-
-def _replace(src: Path, dst: Path) -> None:
-    if os.name != "nt":
-        os.replace(src, dst)
-        return
-    # Windows refuses to replace a file another process has open for an
-    # instant (a reader, an antivirus scan): retry for a moment.
-    import time
-
-    for attempt in range(50):  # pragma: no cover - Windows only
-        try:
-            os.replace(src, dst)
-            return
-        except PermissionError:
-            if attempt == 49:
-                raise
-            time.sleep(0.02)
-
-
 def atomic_write(target: Path, data: bytes) -> None:
     """Durably replace ``target`` with ``data`` (mode 0600)."""
-    target = Path(target)
-    tmp = tmp_name(target)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
-    try:
-        try:
-            if os.name == "posix":
-                os.fchmod(fd, FILE_MODE)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        _replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    fsync_dir(target.parent)
+    write_atomic(target, data, mode=FILE_MODE)
 
 
 def unique_path(folder: Path, name: str, suffix: str) -> Path:
@@ -202,51 +142,6 @@ def hostname() -> str:
         return "?"
 
 
-def pid_alive(pid: int) -> bool:
-    """Is process ``pid`` running on this host? Never signals anything."""
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return bool(ok) and code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def cleanup_tmp_files(directory: Path) -> list[Path]:
     """Remove temporary files left by processes that no longer run."""
-    removed = []
-    try:
-        entries = list(os.scandir(directory))
-    except FileNotFoundError:
-        return removed
-    for entry in entries:
-        name = entry.name
-        if not (name.startswith(".") and name.endswith(TMP_SUFFIX)):
-            continue
-        parts = name[: -len(TMP_SUFFIX)].rsplit(".", 2)
-        if len(parts) != 3 or not parts[1].isdigit():
-            continue
-        if pid_alive(int(parts[1])):
-            continue
-        try:
-            os.unlink(entry.path)
-            removed.append(Path(entry.path))
-        except OSError:
-            pass
-    return removed
+    return cleanup_stale_tmp(directory)

@@ -144,12 +144,12 @@ def test_missing_folder_and_folder_as_target(tmp_path):
 
 
 def test_unwritable_folder_names_the_path(tmp_path, monkeypatch):
-    import tempfile
+    import workflows.export.atomic as atomic
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(atomic, "write_atomic", refuse)
     with pytest.raises(ExportError) as info:
         export_report(make_report(), "docx", tmp_path / "r.docx")
     assert str(tmp_path / "r.docx") in str(info.value)

@@ -128,11 +128,11 @@ class ShuzhiApp(KeyQueue, App[None]):
 
         settings = self._settings()
         settings["guidance_folded"] = folded
+        from workflows.fileio import write_atomic
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(path)
+            write_atomic(path, json.dumps(settings, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
 

@@ -56,18 +56,8 @@ def _private(path: Path, parents: bool = False) -> None:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """``data`` to ``path`` (mode 0600) through a temporary file beside it."""
-    import os
+    """``data`` to ``path`` (mode 0600) through the one atomic writer; not
+    fsynced (a cache can always be rebuilt)."""
+    from .fileio import write_atomic
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, data, durable=False)

@@ -30,7 +30,8 @@ TEXT_MAX_DEFAULT = 200  # text: characters
 LONGTEXT_MAX_DEFAULT = 5_000  # longtext: characters
 ITEM_MAX_DEFAULT = 200  # list, titles, multi: characters in each entry
 ITEMS_MAX_DEFAULT = 100  # list, titles, multi, group: entries
-YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_MIN, YEAR_MAX = 2000, 2100  # the one year range (述职年度), also checked by the store
+TITLE_MAX = 200  # the one limit on a report's title (characters)
 
 
 @dataclass

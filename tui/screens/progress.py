@@ -96,8 +96,8 @@ class ProgressCache:
         data: dict[str, Any] = {"stamp": self.stamp(), "reports": {k: list(v) for k, v in self.entries.items()}}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(self.path)
+            from workflows.fileio import write_atomic
+
+            write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"), durable=False)
         except OSError:
             pass  # no cache is slower, not wrong

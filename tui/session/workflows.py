@@ -142,12 +142,12 @@ def _load_cached(path: Path, load: Any) -> Workflow:
                 raise OSError("no cache folder")
             for old in cache_file.parent.glob(f"{path.stem}-{'[0-9a-f]' * 24}.pickle"):
                 old.unlink(missing_ok=True)  # the earlier layout: one file per digest of the bytes
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((raw, stamp, token), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(dataclasses.replace(wf, compiled={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(cache_file)
+            from workflows.fileio import write_atomic
+
+            data = pickle.dumps((raw, stamp, token), protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(
+                dataclasses.replace(wf, compiled={}), protocol=pickle.HIGHEST_PROTOCOL
+            )
+            write_atomic(cache_file, data, durable=False)
         except Exception:
             pass
     return wf
@@ -217,12 +217,11 @@ def install_workflow(path: str | Path, data_dir: Path) -> Workflow:
     target = folder / f"{wf.id}.yaml"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if not (target.exists() and target.read_bytes() == path.read_bytes()):
-            tmp = target.with_suffix(".yaml.tmp")
-            import shutil
+        source = path.read_bytes()
+        if not (target.exists() and target.read_bytes() == source):
+            from workflows.fileio import write_atomic
 
-            shutil.copyfile(path, tmp)
-            tmp.replace(target)
+            write_atomic(target, source)
     except OSError as exc:
         raise SessionError(f"无法把工作流保存到“{folder}”：{exc.strerror or exc}") from None
     return wf

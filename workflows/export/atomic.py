@@ -6,9 +6,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
+
+from ..fileio import cleanup_stale_tmp, pid_alive, write_atomic
 from .errors import ExportError
+
+__all__ = ["atomic_write", "check_target", "pid_alive"]
 
 
 def _describe(exc: OSError, path: Path) -> str:
@@ -22,18 +25,6 @@ def _describe(exc: OSError, path: Path) -> str:
         return f"文件名太长，无法写入“{path}”，请换一个短一些的文件名"
     reason = exc.strerror or str(exc)
     return f"无法写入“{path}”：{reason}"
-
-
-def _umask() -> int:
-    """The process umask, read without changing it (os.umask is not thread-safe)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0o022
 
 
 _KINDS = (
@@ -94,87 +85,18 @@ def _check_target(path: Path) -> Path:
     return path
 
 
-def _tmp_prefix(name: str) -> str:
-    return f".{name[:40]}."
-
-
-def cleanup_stale_tmp(path: Path) -> None:
-    """Temporary files of earlier exports to ``path`` whose process is gone
-    (killed before it could remove them): ``.<name>.<pid>.<random>.tmp``."""
-    prefix = _tmp_prefix(path.name)
-    try:
-        entries = list(os.scandir(path.parent))
-    except OSError:
-        return
-    for entry in entries:
-        name = entry.name
-        if not (name.startswith(prefix) and name.endswith(".tmp")):
-            continue
-        pid_text = name[len(prefix):].split(".", 1)[0]
-        if not pid_text.isdigit():
-            continue
-        pid = int(pid_text)
-        if pid == os.getpid() or pid_alive(pid):
-            continue
-        try:
-            if entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
-        except OSError:
-            pass
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (one we may not signal counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder,
-    fsync it and rename it into place."""
+    """Write ``data`` to ``path`` through the one atomic writer
+    (:mod:`workflows.fileio`): an existing file keeps its permission bits, a
+    new one gets the umask's; leftovers of killed exports are removed first."""
     path = check_target(Path(path))
-    cleanup_stale_tmp(path)
+    cleanup_stale_tmp(path.parent, path.name)
+
+    def still_regular() -> None:  # not swapped for a FIFO while the data was written
+        if path.exists():
+            check_target(path)
+
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f"{_tmp_prefix(path.name)}{os.getpid()}.", suffix=".tmp", dir=path.parent
-        )
+        write_atomic(path, data, mode=None, before_replace=still_regular)
     except OSError as exc:
         raise ExportError(_describe(exc, path)) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            check_target(path)  # still a regular file (not swapped for a FIFO meanwhile)
-            try:
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-            except OSError:
-                pass
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise ExportError(_describe(exc, path)) from None
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
