@@ -23,3 +23,23 @@ def minimal_workflow_path(tmp_path: Path) -> Path:
     path = tmp_path / "minimal-example.yaml"
     path.write_text(docs_example_text(), encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------ caches
+# (added by the s-cache helper) No module keeps a cache folder: the entry
+# point makes a workflows.cache.Cache. `shuzhi` run in process (main(argv))
+# makes Cache.default() from XDG_CACHE_HOME, so every test gets a folder of
+# its own (outside tmp_path, whose listing some tests check); `cache` is one
+# to pass in by hand.
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
+
+
+@pytest.fixture
+def cache(tmp_path_factory: pytest.TempPathFactory):  # -> workflows.cache.Cache
+    from workflows.cache import Cache
+
+    return Cache(tmp_path_factory.mktemp("cache") / "shuzhi")

@@ -14,7 +14,7 @@ import pytest
 
 from store import Store
 from tui.cli import main
-from tui.session import disable_caches, open_session
+from tui.session import open_session
 from workflows.loader import load_builtin, sample_answers_path
 from workflows.rollup import cell_width
 
@@ -47,7 +47,6 @@ def cli(tmp_path, monkeypatch, capsys):
         return Result(code, out, err)
 
     yield run
-    disable_caches()
 
 
 def branch_text(unit: str, *, year: int = 2025, **changes: str) -> str:

@@ -437,26 +437,19 @@ async def test_group_entries_added_filled_and_deleted(tmp_path: Path) -> None:
 
 @async_test
 async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
-    from tui.session import enable_caches
-    import tui.session
-    import workflows.cache
+    from workflows.cache import Cache
 
     report_id = demo_report(tmp_path / "data")
-    enable_caches(tmp_path / "cache")
-    try:
-        for run in range(2):
-            app = make_app(tmp_path)
-            async with app.run_test(size=(80, 24)) as pilot:
-                home = await wait_screen(pilot, "HomeScreen")
-                if run == 0:
-                    await wait_for(pilot, lambda: home._progress.get(report_id), what="progress")
-                    await app.workers.wait_for_complete()
-                else:
-                    # Known at once from the remembered progress: no report read, no worker.
-                    assert home._progress[report_id] == "已完成 28/28"
-                    assert not [w for w in app.workers if w.group == "home-progress"]
-        saved = list((tmp_path / "cache" / "progress").glob("*.json"))
-        assert len(saved) == 1
-    finally:
-        tui.session.disable_caches()
-        workflows.cache.set_cache_dir(None)
+    for run in range(2):
+        app = make_app(tmp_path, cache=Cache(tmp_path / "cache"))  # a new process's cache
+        async with app.run_test(size=(80, 24)) as pilot:
+            home = await wait_screen(pilot, "HomeScreen")
+            if run == 0:
+                await wait_for(pilot, lambda: home._progress.get(report_id), what="progress")
+                await app.workers.wait_for_complete()
+            else:
+                # Known at once from the remembered progress: no report read, no worker.
+                assert home._progress[report_id] == "已完成 28/28"
+                assert not [w for w in app.workers if w.group == "home-progress"]
+    saved = list((tmp_path / "cache" / "progress").glob("*.json"))
+    assert len(saved) == 1

@@ -28,6 +28,7 @@ from .widgets.keys import KeyQueue
 
 if TYPE_CHECKING:  # pragma: no cover
     from store.core import Store
+    from workflows.cache import Cache
 
     from .session import Session
 
@@ -80,8 +81,12 @@ class ShuzhiApp(KeyQueue, App[None]):
         export_dir: Path | str | None = None,
         start_item: str | None = None,
         handle_signals: bool = False,
+        cache: "Cache | None" = None,
     ) -> None:
         super().__init__()
+        # Where what is derived from reports is kept between runs (the
+        # entry point's, see workflows.cache); None: nothing kept.
+        self.cache = cache
         self._key_queue_init()
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.initial_report_id = report_id
@@ -254,7 +259,7 @@ class ShuzhiApp(KeyQueue, App[None]):
         from .session import open_session
 
         try:
-            session = open_session(store, report_id, today=self.today)
+            session = open_session(store, report_id, today=self.today, cache=self.cache)
         except (StoreError, WorkflowError) as exc:
             self.call_from_thread(self.show_error, "无法打开报告", str(exc))
             return
@@ -439,6 +444,7 @@ def create_app(
     export_dir: Path | str | None = None,
     start_item: str | None = None,
     handle_signals: bool = False,
+    cache: "Cache | None" = None,
 ) -> ShuzhiApp:
     """The app for ``shuzhi`` (no arguments: the home screen) and
     ``shuzhi open REPORT`` (``report_id``: straight into its wizard).
@@ -449,7 +455,8 @@ def create_app(
     the export dialog offers first (default: the current directory);
     ``start_item`` is the item the wizard opens at (default: where the user
     left the report); ``handle_signals`` (the ``shuzhi`` command) saves and
-    exits on SIGHUP and SIGTERM.
+    exits on SIGHUP and SIGTERM; ``cache`` (``workflows.cache.Cache``)
+    keeps workflows, checks and the home screen's progress between runs.
     """
     return ShuzhiApp(
         Path(data_dir) if data_dir is not None else None,
@@ -461,4 +468,5 @@ def create_app(
         export_dir=export_dir,
         start_item=start_item,
         handle_signals=handle_signals,
+        cache=cache,
     )

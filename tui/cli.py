@@ -264,7 +264,12 @@ def _data_dir_if_exists(args: argparse.Namespace) -> Any:
 def _session(args: argparse.Namespace, *, write: bool = False, readonly: bool = False) -> Any:
     from tui.session import open_session
 
-    return open_session(_store(args), args.report, write=write, readonly=readonly)
+    return open_session(_store(args), args.report, write=write, readonly=readonly, cache=_cache(args))
+
+
+def _cache(args: argparse.Namespace) -> Any:
+    """The cache ``main`` made for this call (``workflows.cache.Cache``)."""
+    return getattr(args, "cache", None)
 
 
 # --------------------------------------------------------------- commands
@@ -295,6 +300,7 @@ def _run_app(args: argparse.Namespace, report_id: str | None, item: str | None =
 
     app = create_app(
         data_dir=data_dir(getattr(args, "data_dir", None)), report_id=report_id, start_item=item, handle_signals=True,
+        cache=_cache(args),
     )
     app.run()
     return app.return_code or EXIT_OK
@@ -307,7 +313,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     if item is not None:
         from tui.session import find_workflow
 
-        wf = find_workflow(meta.workflow_id, store.root)
+        wf = find_workflow(meta.workflow_id, store.root, _cache(args))
         if wf.item(item) is None:
             known = "、".join(i.id for i in wf.items())
             raise CliError(
@@ -327,9 +333,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     store = _store(args)
     previous = store.find(args.from_report) if args.from_report else None
     if args.workflow:
-        workflow = resolve_workflow_ref(args.workflow, store.root)
+        workflow = resolve_workflow_ref(args.workflow, store.root, _cache(args))
     elif previous is not None:
-        workflow = find_workflow(previous.workflow_id, store.root)
+        workflow = find_workflow(previous.workflow_id, store.root, _cache(args))
     else:
         raise CliError("请用 --workflow 指定工作流（可用的工作流：shuzhi workflows）", EXIT_USAGE)
     spec = NewReport(
@@ -344,13 +350,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _field_total(store: Any, workflow_id: str, cache: dict[str, int | None]) -> int | None:
+def _field_total(store: Any, workflow_id: str, cache: dict[str, int | None], args: Any = None) -> int | None:
     if workflow_id not in cache:
         from tui.session import find_workflow
         from workflows.loader import WorkflowError
 
         try:
-            cache[workflow_id] = sum(1 for _ in find_workflow(workflow_id, store.root).fields())
+            cache[workflow_id] = sum(1 for _ in find_workflow(workflow_id, store.root, _cache(args)).fields())
         except WorkflowError:
             cache[workflow_id] = None
     return cache[workflow_id]
@@ -374,7 +380,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "created": m.created,
                 "updated": m.updated,
                 "answered": m.answered,
-                "fields": _field_total(store, m.workflow_id, totals),
+                "fields": _field_total(store, m.workflow_id, totals, args),
                 "unconfirmed": m.unconfirmed,
                 "from_report": m.from_report,
                 "locked_by": None if lock is None else {
@@ -389,7 +395,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     table = [("编号", "年度", "已填字段", "更新时间", "标题")]
     for m in metas:
-        total = _field_total(store, m.workflow_id, totals)
+        total = _field_total(store, m.workflow_id, totals, args)
         progress = f"{m.answered}/{total}" if total else str(m.answered)
         title = m.title
         if m.locked_by is not None:
@@ -594,7 +600,7 @@ def cmd_workflows(args: argparse.Namespace) -> int:
     from workflows.loader import builtin_ids
 
     builtin = set(builtin_ids())
-    workflows = workflow_choices(_data_dir_if_exists(args))
+    workflows = workflow_choices(_data_dir_if_exists(args), _cache(args))
     if args.json:
         _json([
             {
@@ -623,7 +629,7 @@ def cmd_workflow_show(args: argparse.Namespace) -> int:
     from workflows.loader import WorkflowError, load_workflow
 
     try:
-        wf = find_workflow(args.workflow, _data_dir_if_exists(args))
+        wf = find_workflow(args.workflow, _data_dir_if_exists(args), _cache(args))
     except WorkflowError:
         if not (args.workflow.endswith((".yaml", ".yml", ".toml")) or os.path.exists(args.workflow)):
             raise
@@ -677,7 +683,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise CliError(f"无法创建文件夹“{folder}”：{exc.strerror or exc}") from None
     store = _store(args)
     meta = create_demo_report(store, DEMO_WORKFLOW)
-    with open_session(store, meta.id, readonly=True) as session:
+    with open_session(store, meta.id, readonly=True, cache=_cache(args)) as session:
         paths = [session.export(fmt, folder).path for fmt in ("docx", "txt")]
     for path in paths:
         _out(str(path))
@@ -1063,9 +1069,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as exc:
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
     try:
-        from tui.session import enable_caches
+        from workflows.cache import Cache
 
-        enable_caches()
+        args.cache = Cache.default()  # the one cache of this call, passed to what uses it
         return args.func(args)
     except KeyboardInterrupt:
         _err("\n已中断。已保存的答案不会丢失。")

@@ -76,19 +76,20 @@ def report_namespace(wf: Workflow, values: Mapping[str, Any], pending: bool = Tr
     return Entry({item.id: Entry(item_namespace(item, values, pending)) for item in wf.items()})
 
 
-def _compiled(wf: Workflow, key: str, source: str):
+def _compiled(wf: Workflow, key: str, source: str, env: Any = None) -> Any:
     template = wf.compiled.get(key)
     if template is None:
         from .templating import compile_template
 
-        template = compile_template(f"{wf.id}/{key}", source)
+        template = compile_template(f"{wf.id}/{key}", source, env)
         wf.compiled[key] = template
     return template
 
 
 class _Renderer:
-    def __init__(self, wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None) -> None:
+    def __init__(self, wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None, env: Any = None) -> None:
         self.wf = wf
+        self.env = env  # the template environment (None: the default one)
         self.values = effective_answers(wf, answers, today)
         self.year = report_year(wf, self.values, today)
         self.r = report_namespace(wf, self.values)
@@ -103,7 +104,7 @@ class _Renderer:
         from .templating import TemplateBudgetError, render_bounded
 
         try:
-            return render_bounded(_compiled(self.wf, key, source), context)
+            return render_bounded(_compiled(self.wf, key, source, self.env), context)
         except Exception as exc:  # a template failing on odd data must never kill a preview
             label = self.wf.item(item_id).title if item_id and self.wf.item(item_id) else key
             reason = str(exc) if isinstance(exc, TemplateBudgetError) else f"{type(exc).__name__}: {exc}"
@@ -181,9 +182,12 @@ def _level2_number(n: int) -> str:
     return f"（{cn_num(n)}）"
 
 
-def assemble(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None) -> Report:
-    """Assemble the whole report from (stored) answers."""
-    rd = _Renderer(wf, answers, today)
+def assemble(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None, *,
+             env: Any = None) -> Report:
+    """Assemble the whole report from (stored) answers. ``env``: the
+    template environment (``workflows.cache.Cache.template_environment``
+    keeps the compiled templates between runs)."""
+    rd = _Renderer(wf, answers, today, env)
     blocks: list[Block] = []
     for _level, lead, text in rd.paragraphs("report:opening", wf.report.opening):
         blocks.append(Block("paragraph", lead + text))
@@ -240,13 +244,13 @@ def assemble(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = 
 
 
 def render_item(
-    wf: Workflow, answers: Mapping[str, Any], item_id: str, today: _dt.date | None = None
+    wf: Workflow, answers: Mapping[str, Any], item_id: str, today: _dt.date | None = None, *, env: Any = None
 ) -> list[Block]:
     """The paragraphs one item produces (for a live preview beside its form)."""
     item = wf.item(item_id)
     if item is None:
         return []
-    rd = _Renderer(wf, answers, today)
+    rd = _Renderer(wf, answers, today, env)
     numbering = _Numbering()
     numbering.add(rd.item_paragraphs(item), item.id)
     return numbering.blocks()

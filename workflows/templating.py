@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from jinja2 import nodes
+from jinja2 import Environment, Template, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from .values import Count, Pending, cn_date, cn_num
@@ -224,10 +224,6 @@ GLOBAL_NAMES = frozenset(
 )
 
 
-# Bumped whenever the environment's settings change, so that compiled
-# templates cached on disk by an older version are never reused.
-ENGINE_VERSION = "3"  # 3: "*" and "**" go through the sandbox (budgets)
-
 # Template sources by name, for the loader (see compile_template).
 _SOURCES: dict[str, str] = {}
 
@@ -364,32 +360,22 @@ def make_environment() -> SandboxedEnvironment:
         loader=FunctionLoader(_SOURCES.get),
         auto_reload=False,
         cache_size=-1,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     return env
 
 
-def compile_template(hint: str, source: str):
-    """A compiled template for ``source``; with a bytecode cache enabled the
-    compilation is done once per source text, not once per process."""
+def compile_template(hint: str, source: str, env: Environment | None = None) -> Template:
+    """A compiled template for ``source``, in ``env`` (default: the one
+    environment). ``workflows.cache.Cache.template_environment`` gives one
+    that keeps the bytecode between runs: then the compilation is done once
+    per source text and code stamp, not once per process."""
     import hashlib
 
     digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-    name = f"v{ENGINE_VERSION}/{hint}@{digest}"
+    name = f"{hint}@{digest}"
     _SOURCES[name] = source
-    return environment().get_template(name)
-
-
-def _bytecode_cache():
-    from . import cache
-
-    directory = cache.template_cache_dir()
-    if directory is None:
-        return None
-    from jinja2 import FileSystemBytecodeCache
-
-    return FileSystemBytecodeCache(str(directory))
+    return (env or environment()).get_template(name)
 
 
 _ENV: SandboxedEnvironment | None = None

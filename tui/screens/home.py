@@ -143,7 +143,7 @@ class HomeScreen(Screen[None]):
         from .progress import ProgressCache
 
         if self._progress_cache is None:
-            self._progress_cache = ProgressCache(data_dir, self.app.today)
+            self._progress_cache = ProgressCache(data_dir, self.app.today, self.app.cache)
             saved = self._progress_cache.load()
         else:
             saved = self._progress_cache.entries
@@ -234,9 +234,10 @@ class HomeScreen(Screen[None]):
             try:
                 wf = workflows.get(meta.workflow_id)
                 if wf is None:
-                    wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root)
+                    wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root, self.app.cache)
                     self.app.call_from_thread(self._set_workflow_name, wf.id, wf.title)
-                with open_session(store, meta.id, readonly=True, workflow=wf, today=self.app.today) as session:
+                with open_session(store, meta.id, readonly=True, workflow=wf, today=self.app.today,
+                                  cache=self.app.cache) as session:
                     result = session.full_check()
                 text = f"已完成 {result.items_done()}/{len(result.item_states)}"
                 remembered[meta.id] = (meta.updated, text, wf.id, wf.title)

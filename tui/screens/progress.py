@@ -3,73 +3,75 @@
 Working out "已完成 12/28" means reading a report and checking it against
 its workflow. The result only changes when the report changes (its
 ``updated`` time in the store's index), the day changes (date defaults), or
-the code or a workflow file changes; so it is kept in the cache folder and
-the list shows at once with every unchanged report's progress, without
-reading any report. Only changed reports are checked, in the background.
+the code or a workflow file changes; so it is kept in the cache's
+``progress/`` folder and the list shows at once with every unchanged
+report's progress, without reading any report. Only changed reports are
+checked, in the background. Measured (app start, 20 reports, the reports'
+checks cached too): progress column filled 926 → 837 ms; see
+``workflows.cache``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from workflows.cache import Cache
 
 # report id -> (updated, progress text, workflow id, workflow title)
 Entry = tuple[str, str, str, str]
 
 
-def _stamp(data_dir: Path, today: _dt.date) -> str:
+def _stamp(cache: Cache, data_dir: Path, today: _dt.date) -> str:
     """Everything besides a report's own changes that its progress depends
-    on: the day, the Python version, the engine code that decides item
-    states and the workflow files (their sizes and times; no imports, so
-    reading the cache costs almost nothing at start)."""
-    import sys
+    on: the data folder, the day, the code (the cache's stamp) and the
+    workflow files (their sizes and times; no imports, so reading the cache
+    costs almost nothing at start)."""
+    from workflows.loader import BUILTIN_DIR
 
-    import workflows
-
-    package = Path(workflows.__file__).parent
-    paths = [package / f"{name}.py" for name in ("checks", "answers", "values", "model", "loader", "assemble")]
-    parts = [sys.version, today.isoformat()]
-    for folder in (package / "builtin", Path(data_dir) / "workflows"):
+    parts = [str(data_dir), today.isoformat(), cache.stamp()]
+    for folder in (BUILTIN_DIR, Path(data_dir) / "workflows"):
         try:
-            paths += [folder / name for name in sorted(os.listdir(folder)) if name.endswith(".yaml")]
+            names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml"))
         except OSError:
             continue
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        parts.append(f"{path.name}:{st.st_mtime_ns}:{st.st_size}")
-    return hashlib.sha1("|".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        for name in names:
+            try:
+                st = os.stat(folder / name)
+            except OSError:
+                continue
+            parts.append(f"{folder / name}:{st.st_mtime_ns}:{st.st_size}")
+    return "|".join(parts)
 
 
 class ProgressCache:
     """Progress texts per report, valid while the report's ``updated`` time matches."""
 
-    def __init__(self, data_dir: Path, today: _dt.date | None = None) -> None:
-        from workflows.cache import template_cache_dir
-
-        self.data_dir = Path(data_dir)
+    def __init__(self, data_dir: Path, today: _dt.date | None = None, cache: Cache | None = None) -> None:
+        self.data_dir = Path(data_dir).resolve()
         self.today = today or _dt.date.today()
-        templates = template_cache_dir()  # None unless the entry point enabled caches
-        self.path: Path | None = None
-        if templates is not None:
-            key = hashlib.sha1(str(self.data_dir.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-            self.path = templates.parent / "progress" / f"{key}.json"
+        self.cache = cache
+        key = str(self.data_dir).encode("utf-8", "surrogatepass")
+        # A file per data folder; the folder itself is checked in the stamp.
+        self.name = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.json"
         self.entries: dict[str, Entry] = {}
         self._stamp: str | None = None
 
     def load(self) -> dict[str, Entry]:
         """What was saved for the same code, workflows and day (empty if nothing)."""
-        if self.path is None:
+        if self.cache is None:
+            return {}
+        raw = self.cache.read("progress", self.name)
+        if raw is None:
             return {}
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(raw.decode("utf-8"))
+        except ValueError:
             return {}
         if not isinstance(data, dict) or data.get("stamp") != self.stamp():
             return {}
@@ -77,7 +79,7 @@ class ProgressCache:
         if not isinstance(reports, dict):
             return {}
         self.entries = {
-            rid: tuple(entry)  # type: ignore[misc]
+            rid: (entry[0], entry[1], entry[2], entry[3])
             for rid, entry in reports.items()
             if isinstance(entry, list) and len(entry) == 4 and all(isinstance(v, str) for v in entry)
         }
@@ -85,19 +87,14 @@ class ProgressCache:
 
     def stamp(self) -> str:
         if self._stamp is None:
-            self._stamp = _stamp(self.data_dir, self.today)
+            assert self.cache is not None
+            self._stamp = _stamp(self.cache, self.data_dir, self.today)
         return self._stamp
 
     def save(self, entries: dict[str, Entry]) -> None:
         """Merge ``entries`` in and write the file (atomically; errors ignored)."""
-        if self.path is None or not entries:
+        if self.cache is None or not entries:
             return
         self.entries.update(entries)
         data: dict[str, Any] = {"stamp": self.stamp(), "reports": {k: list(v) for k, v in self.entries.items()}}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            from workflows.fileio import write_atomic
-
-            write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"), durable=False)
-        except OSError:
-            pass  # no cache is slower, not wrong
+        self.cache.write("progress", self.name, json.dumps(data, ensure_ascii=False).encode("utf-8"))

@@ -11,8 +11,9 @@ through it; screens and widgets never touch the store's report handle.
   proposals, and the listed unit, year and title kept in step.
 * :mod:`tui.session.reports` — creating reports (:func:`create_report`,
   :func:`create_demo_report`) and the basics (unit, name, position, year).
-* :mod:`tui.session.workflows` — finding, installing and caching workflows
-  (:func:`find_workflow`, :func:`enable_caches`).
+* :mod:`tui.session.workflows` — finding and installing workflows
+  (:func:`find_workflow`), through the cache the entry point passes
+  (``workflows.cache.Cache``, also what :func:`open_session` takes).
 
 Every error raised here has a Chinese message (:class:`SessionError`,
 ``store.errors.StoreError``, ``workflows.loader.WorkflowError``,
@@ -51,15 +52,11 @@ from .session import (
 )
 from .workflows import (
     USER_WORKFLOWS_DIR,
-    cache_dir,
-    disable_caches,
-    enable_caches,
     find_workflow,
     install_workflow,
     resolve_workflow_ref,
     user_workflows_dir,
     workflow_choices,
-    workflow_key,
 )
 
 __all__ = [
@@ -78,12 +75,9 @@ __all__ = [
     "basics_answers",
     "basics_field",
     "basics_item_id",
-    "cache_dir",
     "create_demo_report",
     "create_report",
     "default_title",
-    "disable_caches",
-    "enable_caches",
     "field_hint",
     "find_workflow",
     "install_workflow",
@@ -96,6 +90,5 @@ __all__ = [
     "title_for",
     "user_workflows_dir",
     "workflow_choices",
-    "workflow_key",
     "year_bound_paths",
 ]

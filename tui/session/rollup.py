@@ -74,7 +74,7 @@ def rollup_workflow(session: Session) -> Workflow:
         raise SessionError(
             f"报告“{session.title}”使用的工作流“{wf.title}”（{wf.id}）没有定义支部数据汇总（rollup），不能汇总"
         )
-    return find_workflow(wf.rollup.source, session.store.root)
+    return find_workflow(wf.rollup.source, session.store.root, session.cache)
 
 
 def branch_reports(store: Any, workflow_id: str) -> list[Any]:

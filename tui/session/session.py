@@ -42,9 +42,10 @@ from workflows.values import AnswerError, validate
 
 from .errors import SessionError
 from .reports import basics_item_id, default_title, listed_basics, title_for
-from .workflows import _code_stamp, cache_dir, find_workflow, workflow_key
+from .workflows import find_workflow
 
 if TYPE_CHECKING:  # pragma: no cover
+    from workflows.cache import Cache
     from workflows.checks import CheckResult
     from workflows.model import Field, Workflow
     from workflows.report import Block, Report
@@ -178,14 +179,17 @@ class Session:
 
     ``readonly`` when another session holds the report (``notice`` says who)
     or when opened read-only. Close it (or use it as a context manager) to
-    write what is queued and release the report's lock.
+    write what is queued and release the report's lock. ``cache``: where
+    what is derived from the answers is kept between runs (None: nowhere).
     """
 
-    def __init__(self, store: Any, handle: Any, workflow: Workflow, today: _dt.date | None = None) -> None:
+    def __init__(self, store: Any, handle: Any, workflow: Workflow, today: _dt.date | None = None,
+                 cache: Cache | None = None) -> None:
         self.store = store
         self._handle = handle
         self.workflow = workflow
         self.today = today
+        self.cache = cache
         # As stored; split into valid values and drafts on first use (a
         # cached check of an unchanged report never needs it).
         self._raw: tuple[dict[str, Any], dict[str, Any]] | None = (handle.answers, handle.drafts)
@@ -431,16 +435,19 @@ class Session:
         copied = {self.workflow.item_of(p) for p in self._from_year}
         return shown_states(result.item_states, copied, self.proposed_items())
 
+    def _templates(self) -> Any:
+        return self.cache.template_environment() if self.cache is not None else None
+
     def assemble(self) -> Report:
         from workflows.assemble import assemble
 
-        return assemble(self.workflow, self.for_report(), self.today)
+        return assemble(self.workflow, self.for_report(), self.today, env=self._templates())
 
     def render_item(self, item_id: str) -> list[Block]:
         """The paragraphs one item produces now."""
         from workflows.assemble import render_item
 
-        return render_item(self.workflow, self.for_report(), item_id, self.today)
+        return render_item(self.workflow, self.for_report(), item_id, self.today, env=self._templates())
 
     def full_check(self) -> ReportCheck:
         """The check plus what a final export would refuse beyond it, and
@@ -478,42 +485,40 @@ class Session:
     def _derived(self, kind: str, value: Any = None) -> Any:
         """Read (``value`` None) or write what is derived from the answers.
 
-        Kept per report in the cache folder (see ``enable_caches``), keyed by
-        the answers and drafts, the copied marks, the workflow, the engine's code
-        and the date, so ``shuzhi check`` or ``preview`` of an unchanged
-        report neither assembles it nor imports Jinja. The key is that
-        material itself, compared in full (exact, and no hashlib to import).
-        Returns None when there is nothing usable; a cache that cannot be
-        written is skipped.
+        Kept per report in the cache's ``reports/`` folder, keyed by the
+        answers and drafts, the copied marks, the roll-up records, the
+        workflow file, the code stamp and the date, so ``shuzhi check`` or
+        ``preview`` of an unchanged report neither assembles it nor imports
+        Jinja (measured: ``check`` 298 → 163 ms, ``preview`` 264 → 180 ms,
+        see ``workflows.cache``). The key is that material itself, compared
+        in full (exact, and no hashlib to import). Returns None when there
+        is nothing usable; a cache that cannot be written is skipped.
         """
         import json
 
-        folder = cache_dir()
-        wf_key = workflow_key(self.workflow)
-        if folder is None or wf_key is None:
+        cache = self.cache
+        wf_key = cache.workflow_key(self.workflow) if cache is not None else None
+        if cache is None or cache.directory is None or wf_key is None:
             return None
         today = (self.today or _dt.date.today()).isoformat()
         key = json.dumps(  # ASCII (\u escapes), so that any text in an answer can be written out
-            [self._stored(), self._from_year, self._rollups, wf_key, _code_stamp(), today],
+            [self._stored(), self._from_year, self._rollups, wf_key, cache.stamp(), today],
             sort_keys=True, default=str,
         )
-        cache_file = folder / "reports" / f"{self.report_id}.json"
-        try:
-            entry = json.loads(cache_file.read_text(encoding="utf-8"))
-            if not isinstance(entry, dict) or entry.get("key") != key:
-                entry = {"key": key}
-        except Exception:
+        name = f"{self.report_id}.json"
+        entry: Any = None
+        raw = cache.read("reports", name)
+        if raw is not None:
+            try:
+                entry = json.loads(raw.decode("utf-8"))
+            except ValueError:
+                entry = None
+        if not isinstance(entry, dict) or entry.get("key") != key:
             entry = {"key": key}
         if value is None:
             return entry.get(kind)
         entry[kind] = value
-        try:
-            from workflows.cache import private_cache_dir, write_private
-
-            if private_cache_dir("reports") == cache_file.parent:
-                write_private(cache_file, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass
+        cache.write("reports", name, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         return value
 
     # ------------------------------------------------------------ changes
@@ -831,6 +836,7 @@ def open_session(
     write: bool = False,
     today: _dt.date | None = None,
     workflow: Workflow | None = None,
+    cache: Cache | None = None,
 ) -> Session:
     """Find a report (id, id prefix or title prefix) and open it with its workflow.
 
@@ -838,7 +844,9 @@ def open_session(
     lock: raises ``store.LockedError`` (Chinese, naming the other session)
     when another session holds it; otherwise a locked report comes back
     read-only (``Session.readonly``, ``Session.notice``). ``workflow`` is the
-    report's workflow when the caller has it at hand. Raises NotFound /
+    report's workflow when the caller has it at hand; ``cache`` the entry
+    point's (``workflows.cache.Cache``), else nothing derived is kept between
+    runs. Raises NotFound /
     Ambiguous (store) and WorkflowError when the report's workflow is gone.
     """
     from store import LockedError
@@ -849,11 +857,11 @@ def open_session(
         if write and handle.readonly:
             raise LockedError(handle.notice or "报告正由另一个会话编辑，当前不能修改。", handle.locked_by)
         if workflow is None or workflow.id != meta.workflow_id:
-            workflow = find_workflow(meta.workflow_id, store.root)
+            workflow = find_workflow(meta.workflow_id, store.root, cache)
     except BaseException:
         handle.close()
         raise
-    return Session(store, handle, workflow, today)
+    return Session(store, handle, workflow, today, cache)
 
 
 __all__ = [
