@@ -24,18 +24,9 @@ from ..widgets.fields import LineInput
 from ..widgets.options import OptionPicker
 
 if TYPE_CHECKING:  # pragma: no cover
-    from workflows.export import Blocker
+    from workflows.export import Blocker, ExportFormat
 
     from tui.session import Session
-
-# Format key -> label in the dialog.
-FORMAT_LABELS = {
-    "docx": "Word（公文格式）",
-    "md": "Markdown",
-    "txt": "纯文本",
-    "pdf": "PDF",
-}
-
 
 def shown_path(path: Path) -> str:
     """A path with the home folder written as ~."""
@@ -56,7 +47,7 @@ class ExportDialog(ModalScreen[None]):
         self.session = session
         self.report: Any = None
         self.blockers: list["Blocker"] = []
-        self.formats: list[str] = []
+        self.formats: list[ExportFormat] = []  # offered, from workflows.export.FORMATS
         self._busy = False
 
     def compose(self) -> ComposeResult:
@@ -81,47 +72,50 @@ class ExportDialog(ModalScreen[None]):
                 yield Button("取消", id="export-cancel")
 
     def on_mount(self) -> None:
-        from workflows.export import default_filename, final_blockers, pdf_available
+        import workflows.export as export
 
         self.query_one("#export-busy").display = False
         self.report = self.session.assemble()
         problems = self.session.check().problems
-        self.blockers = final_blockers(self.report, problems)
-        self.formats = ["docx", "md", "txt"] + (["pdf"] if pdf_available() else [])
-        last_format = getattr(self.app, "last_export_format", "docx")
-        if last_format not in self.formats:
-            last_format = "docx"
+        self.blockers = export.final_blockers(self.report, problems)
+        self.formats = export.available_formats()
+        keys = [f.key for f in self.formats]
+        last_format = getattr(self.app, "last_export_format", keys[0])
+        chosen = self.formats[keys.index(last_format)] if last_format in keys else self.formats[0]
         # ● marks the format chosen, in characters (also without colour).
-        self.query_one("#export-format", OptionPicker).load(
-            [FORMAT_LABELS[key] for key in self.formats], [FORMAT_LABELS[last_format]]
-        )
-        name = default_filename(self.report, "txt")
+        self.query_one("#export-format", OptionPicker).load([f.label for f in self.formats], [chosen.label])
+        name = export.default_filename(self.report, "txt")
         name_input = self.query_one("#export-name", Input)
         name_input.value = name.removesuffix(".txt")
         self.call_after_refresh(setattr, name_input, "cursor_position", 0)
-        self.query_one("#export-suffix", Label).update(f".{last_format}")
+        self.query_one("#export-suffix", Label).update(chosen.suffix)
         folder = getattr(self.app, "export_dir", None) or Path.cwd()
         self.query_one("#export-folder", Input).value = shown_path(Path(folder))
-        if not self.formats[3:]:
-            self._set_status(Text("PDF 需要安装 LibreOffice（未找到），可先导出 Word 再另存为 PDF。", style="dim"))
+        missing = [f.unavailable for f in export.FORMATS.values() if f not in self.formats and f.unavailable]
+        if missing:
+            self._set_status(Text("\n".join(missing), style="dim"))
         self._show_blockers(final=False)
         self.query_one("#export-name", Input).focus()
 
     # ------------------------------------------------------------- state
 
-    def selected_format(self) -> str:
+    def _selected(self) -> ExportFormat:
         label = self.query_one("#export-format", OptionPicker).value
-        return next((key for key in self.formats if FORMAT_LABELS[key] == label), "docx")
+        return next((f for f in self.formats if f.label == label), self.formats[0])
+
+    def selected_format(self) -> str:
+        """The key of the format chosen (``workflows.export.FORMATS``)."""
+        return self._selected().key
 
     def choose_format(self, fmt: str) -> None:
         """Choose a format (as the user does with its number or Space)."""
         picker = self.query_one("#export-format", OptionPicker)
-        picker.action_pick(self.formats.index(fmt))
+        picker.action_pick([f.key for f in self.formats].index(fmt))
 
     @on(OptionPicker.Changed, "#export-format")
     def _format_changed(self, event: OptionPicker.Changed) -> None:
         event.stop()
-        self.query_one("#export-suffix", Label).update(f".{self.selected_format()}")
+        self.query_one("#export-suffix", Label).update(self._selected().suffix)
 
     def target(self, draft: bool) -> Path | None:
         name = self.query_one("#export-name", Input).value.strip()
@@ -134,7 +128,7 @@ class ExportDialog(ModalScreen[None]):
             self._set_status(Text('文件名不能包含 / \\ : * ? " < > | 这些字符。', style="bold red"))
             self.query_one("#export-name", Input).focus()
             return None
-        suffix = f".{self.selected_format()}"
+        suffix = self._selected().suffix
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
         if draft and not name.endswith("（草稿）"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..report import Report
 from .atomic import atomic_write, check_target
@@ -34,34 +34,76 @@ __all__ = [
     "ExportError",
     "ExportFormat",
     "ExportResult",
+    "Exporter",
     "FontSpec",
     "LayoutProfile",
+    "available_formats",
     "default_filename",
     "export_report",
     "final_blockers",
     "find_placeholders",
+    "format_choices",
+    "get_format",
     "get_profile",
     "pdf_available",
     "render",
 ]
 
 
+# What an exporter module provides: the file's bytes for a report (already
+# cleaned of what a file cannot hold) in a layout, and notes for the user.
+Exporter = Callable[[Report, LayoutProfile, bool], tuple[bytes, list[str]]]
+
+
 @dataclass(frozen=True)
 class ExportFormat:
-    key: str
-    name: str  # Chinese, shown to the user
+    """One export format: everything the CLI, the export dialog and
+    :func:`render` know about it. Adding a format is one entry in FORMATS
+    and its exporter module (a function ``(report, layout, draft) ->
+    (bytes, notes)``)."""
+
+    key: str  # the --format value and the file suffix without the dot
+    name: str  # Chinese, in messages and the CLI's help
+    label: str  # Chinese, short: the export dialog's choice
     suffix: str
+    exporter: str  # "module:function" in this package, imported when an export runs
+    aliases: tuple[str, ...] = ()  # other --format spellings
+    needs_libreoffice: bool = False  # offered only when LibreOffice is installed
+    unavailable: str = ""  # the dialog's note when it is not offered
+
+    def available(self) -> bool:
+        """True when this machine can write the format."""
+        return not self.needs_libreoffice or pdf_available()
+
+    def exporter_function(self) -> Exporter:
+        import importlib
+
+        module, _, function = self.exporter.partition(":")
+        exporter: Exporter = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return exporter
 
 
 FORMATS: dict[str, ExportFormat] = {
     f.key: f
     for f in (
-        ExportFormat("docx", "Word 文档（公文格式）", ".docx"),
-        ExportFormat("md", "Markdown", ".md"),
-        ExportFormat("txt", "纯文本（粘贴到 OA 或聊天）", ".txt"),
-        ExportFormat("pdf", "PDF（需要 LibreOffice）", ".pdf"),
+        ExportFormat("docx", "Word 文档（公文格式）", "Word（公文格式）", ".docx", "docx:export_docx"),
+        ExportFormat("md", "Markdown", "Markdown", ".md", "markdown:export_markdown", aliases=("markdown",)),
+        ExportFormat("txt", "纯文本（粘贴到 OA 或聊天）", "纯文本", ".txt", "text:export_text", aliases=("text",)),
+        ExportFormat("pdf", "PDF（需要 LibreOffice）", "PDF", ".pdf", "pdf:export_pdf", needs_libreoffice=True,
+                     unavailable="PDF 需要安装 LibreOffice（未找到），可先导出 Word 再另存为 PDF。"),
     )
 }
+
+
+def available_formats() -> list[ExportFormat]:
+    """The formats this machine can write, in FORMATS order (what the export
+    dialog offers)."""
+    return [f for f in FORMATS.values() if f.available()]
+
+
+def format_choices() -> list[str]:
+    """Every ``--format`` value the CLI takes: the keys, then the aliases."""
+    return [*FORMATS, *(alias for f in FORMATS.values() for alias in f.aliases)]
 
 
 @dataclass
@@ -70,17 +112,17 @@ class ExportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def get_format(fmt: str) -> ExportFormat:
+def get_format(fmt: str | ExportFormat) -> ExportFormat:
+    """The format called ``fmt`` (its key, an alias or a suffix, any case; an
+    ExportFormat passes through). Raises ExportError listing the formats."""
+    if isinstance(fmt, ExportFormat):
+        return fmt
     key = str(fmt).lower().lstrip(".")
-    if key in ("markdown",):
-        key = "md"
-    if key in ("text",):
-        key = "txt"
-    try:
-        return FORMATS[key]
-    except KeyError:
-        known = "、".join(f"{f.key}（{f.name}）" for f in FORMATS.values())
-        raise ExportError(f"不支持导出为“{fmt}”。可选格式：{known}") from None
+    for export_format in FORMATS.values():
+        if key == export_format.key or key in export_format.aliases:
+            return export_format
+    known = "、".join(f"{f.key}（{f.name}）" for f in FORMATS.values())
+    raise ExportError(f"不支持导出为“{fmt}”。可选格式：{known}") from None
 
 
 def pdf_available() -> bool:
@@ -116,22 +158,8 @@ def render(report: Report, fmt: str, *, draft: bool = False,
     export_format = get_format(fmt)
     layout = get_profile(profile)
     cleaned, notes = clean_report(report)
-    if export_format.key == "txt":
-        from .text import encode_text, render_text
-
-        return encode_text(render_text(cleaned)), notes
-    if export_format.key == "md":
-        from .markdown import render_markdown
-
-        return render_markdown(cleaned).encode("utf-8"), notes
-    from .docx import render_docx
-
-    if export_format.key == "docx":
-        return render_docx(cleaned, layout, draft=draft), notes
-    from .pdf import docx_to_pdf, font_notes
-
-    docx_bytes = render_docx(cleaned, layout, draft=draft, libreoffice=True)
-    return docx_to_pdf(docx_bytes), notes + font_notes()
+    data, more = export_format.exporter_function()(cleaned, layout, draft)
+    return data, notes + more
 
 
 def export_report(
@@ -143,7 +171,7 @@ def export_report(
     profile: str | LayoutProfile = "standard",
     problems: Sequence[Any] = (),
 ) -> ExportResult:
-    """Write ``report`` as ``fmt`` (docx | md | txt | pdf) to ``path``.
+    """Write ``report`` as ``fmt`` (a key of FORMATS, or an alias) to ``path``.
 
     Raises ExportBlocked (a final export with blockers), ExportError
     (unknown format or profile, unwritable path, no LibreOffice …).

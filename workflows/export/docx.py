@@ -759,3 +759,8 @@ def render_docx(report: Report, profile: LayoutProfile, *, draft: bool = False,
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def export_docx(report: Report, profile: LayoutProfile, draft: bool) -> tuple[bytes, list[str]]:
+    """The exporter of FORMATS["docx"]."""
+    return render_docx(report, profile, draft=draft), []

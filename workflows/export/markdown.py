@@ -71,3 +71,8 @@ def render_markdown(report: Report) -> str:
     out.extend(escape(line) for line in paragraph_lines(report.signature))
     out.extend(escape(line) for line in paragraph_lines(report.date))
     return "\n\n".join(out) + "\n"
+
+
+def export_markdown(report: Report, layout: object, draft: bool) -> tuple[bytes, list[str]]:
+    """The exporter of FORMATS["md"] (UTF-8; no layout)."""
+    return render_markdown(report).encode("utf-8"), []

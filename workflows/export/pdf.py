@@ -12,9 +12,14 @@ import subprocess
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import pid_alive
 from .errors import ExportError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..report import Report
+    from .profile import LayoutProfile
 
 INSTALL_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai"
 # FandolFang, the free stand-in for 仿宋, ships in TeX Live's Chinese package.
@@ -349,3 +354,11 @@ def docx_to_pdf(docx_bytes: bytes) -> bytes:
             detail = detail.splitlines()[-1] if detail else f"退出码 {returncode}"
             raise ExportError(f"LibreOffice 没能把报告转换成 PDF：{detail}")
         return pdf.read_bytes()
+
+
+def export_pdf(report: Report, profile: LayoutProfile, draft: bool) -> tuple[bytes, list[str]]:
+    """The exporter of FORMATS["pdf"]: the Word file as LibreOffice lays it
+    out, converted; notes on the fonts LibreOffice stood in."""
+    from .docx import render_docx
+
+    return docx_to_pdf(render_docx(report, profile, draft=draft, libreoffice=True)), font_notes()

@@ -32,3 +32,8 @@ def encode_text(text: str) -> bytes:
     """File bytes: UTF-8 with a byte-order mark and CRLF line ends, so that
     Windows Notepad, WPS and OA upload forms read it as Chinese, not GBK."""
     return text.replace("\n", "\r\n").encode("utf-8-sig")
+
+
+def export_text(report: Report, layout: object, draft: bool) -> tuple[bytes, list[str]]:
+    """The exporter of FORMATS["txt"] (no layout: plain text has none)."""
+    return encode_text(render_text(report)), []
