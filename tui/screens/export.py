@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -26,6 +26,7 @@ from ..widgets.options import OptionPicker
 if TYPE_CHECKING:  # pragma: no cover
     from workflows.export import Blocker, ExportFormat
 
+    from tui.app import ShuzhiApp
     from tui.session import Session
 
 def shown_path(path: Path) -> str:
@@ -214,7 +215,7 @@ class ExportDialog(ModalScreen[None]):
         for button in self.query(Button):
             button.disabled = True
         fmt = self.selected_format()
-        self.app.last_export_format = fmt
+        cast("ShuzhiApp", self.app).last_export_format = fmt
         self._export(target, fmt, draft)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
@@ -254,7 +255,7 @@ class ExportDialog(ModalScreen[None]):
         from .dialogs import MessageDialog
 
         self._idle()
-        self.app.export_dir = path.parent
+        cast("ShuzhiApp", self.app).export_dir = path.parent
         kind = "草稿" if draft else "报告"
         message = f"{kind}已导出到：\n{path}"
         if notes:

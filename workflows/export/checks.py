@@ -107,7 +107,7 @@ def clean_report(report: Report) -> tuple[Report, list[str]]:
     date = clean_field(report.date, "成文日期")
     if not notes:
         return report, notes
-    cleaned = dataclasses.replace(
+    result = dataclasses.replace(
         report,
         title=title,
         name_line=name_line,
@@ -116,7 +116,7 @@ def clean_report(report: Report) -> tuple[Report, list[str]]:
         signature=signature,
         date=date,
     )
-    return cleaned, notes
+    return result, notes
 
 
 def find_placeholders(report: Report) -> list[tuple[Place, str]]:
@@ -146,7 +146,7 @@ def final_blockers(report: Report, problems: Sequence[Any] = ()) -> list[Blocker
     known_markers = {p.marker for p in report.pending}
 
     for p in report.pending:
-        key = (p.item_id, p.field_path)
+        key: tuple[str | None, str] = (p.item_id, p.field_path)
         if key in seen_pending:
             continue
         seen_pending.add(key)
