@@ -7,21 +7,24 @@ app starts without redoing work whose inputs have not changed.
 
 The entry point (``shuzhi`` main, the app, a test) creates it and passes it
 to what uses it (``find_workflow``, ``open_session``, the home screen); no
-module keeps a cache folder of its own. What it keeps (figures: median cold
-process on the 2-core machine, the demo report and 20 copies, bench-style
-timing script, December 2026):
+module keeps a cache folder of its own. What it keeps, and what each part
+gains (median of 5 cold processes on the shared 2-core machine, the demo
+report and 19 copies, that part made unusable and the others warm;
+``bench/caches.py``, 1 December 2026):
 
 * ``workflows/``: each workflow file, loaded and validated, as a pickle
-  (:meth:`Cache.workflow`). ``shuzhi list`` 345 → 152 ms, ``shuzhi check``
-  (nothing else cached) 630 → 406 ms.
+  (:meth:`Cache.workflow`): ``shuzhi list`` 310 → 161 ms, ``shuzhi check``
+  307 → 130 ms.
 * ``templates/``: Jinja bytecode of the report templates
-  (:meth:`Cache.template_environment`). Assembling a report: ``shuzhi check``
-  of a changed report 406 → 298 ms, ``export -f docx`` 840 → 700 ms.
+  (:meth:`Cache.template_environment`), for every assembly: ``shuzhi check``
+  of a changed report 494 → 355 ms, ``export -f docx`` 790 → 686 ms.
 * ``reports/``: each report's check and plain text, keyed by its answers
-  (``Session._derived``). ``shuzhi check`` 298 → 163 ms, ``preview`` 264 →
-  180 ms.
-* ``progress/``: the home screen's progress column (``tui.screens.progress``).
-  App start with 20 reports, progress column filled 926 → 837 ms.
+  (``Session._derived``): ``shuzhi check`` 355 → 130 ms, ``preview`` 247 →
+  151 ms.
+* ``progress/``: the home screen's progress column (``tui.screens.progress``):
+  app start with 20 reports, progress column filled 1104 → 813 ms.
+
+All four off: ``shuzhi check`` 788 ms, all on 130 ms.
 
 Every entry is valid only for the same :meth:`Cache.stamp` (the Python
 version and the code that computes what is cached) and the same inputs;

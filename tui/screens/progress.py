@@ -7,7 +7,7 @@ the code or a workflow file changes; so it is kept in the cache's
 ``progress/`` folder and the list shows at once with every unchanged
 report's progress, without reading any report. Only changed reports are
 checked, in the background. Measured (app start, 20 reports, the reports'
-checks cached too): progress column filled 926 → 837 ms; see
+checks cached too): progress column filled 1104 → 813 ms; see
 ``workflows.cache``.
 """
 
