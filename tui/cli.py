@@ -778,12 +778,14 @@ def build_parser(only: str | None = None) -> Parser:
         p.add_argument("report", metavar="报告", help=report_help)
 
     if p := command("export", "导出报告，输出写入的文件路径", cmd_export):
+        from workflows.export import FORMATS, PROFILES  # the registries (cheap: no python-docx)
+
         p.add_argument("report", metavar="报告", help=report_help)
-        p.add_argument("-f", "--format", choices=("docx", "md", "txt", "pdf"), default="docx", metavar="格式",
+        p.add_argument("-f", "--format", choices=tuple(FORMATS), default="docx", metavar="格式",
                        help="docx（默认，公文格式 Word）、md、txt 或 pdf（需要 LibreOffice）")
         p.add_argument("-o", "--output", metavar="路径", help="文件或文件夹（默认：当前文件夹，按标题命名）")
         p.add_argument("--draft", action="store_true", help="导出草稿：允许有待填项，待填处保留标记")
-        p.add_argument("--profile", choices=("standard", "line28"), default="standard", metavar="版式",
+        p.add_argument("--profile", choices=tuple(PROFILES), default="standard", metavar="版式",
                        help="standard（默认，每行28字、每页22行）或 line28")
 
     if p := command(
