@@ -14,7 +14,16 @@ Typical use::
         report.set_answer("political.meetings_party_group", 12)
 
 Every failure raises a :class:`StoreError` whose ``str()`` is a Chinese
-message for the user. See ``store/core.py`` for the on-disk layout.
+message for the user.
+
+Modules: ``core`` (:class:`Store`, putting the parts together), ``handle``
+(:class:`ReportHandle`: an opened report's answers and every change to
+them), ``index`` (the list of reports, finding one, its cache), ``files``
+(report files: the on-disk layout, create, duplicate, purge), ``storage``
+(the one read, parse → upgrade → check, and the TinyDB storage every write
+goes through), ``model`` (:class:`ReportMeta` and the checks of what callers
+give), ``schema`` (file formats, validation, migrations), ``locks``,
+``backups``, ``answers_io``, ``paths``, ``errors``, ``_fs``.
 """
 
 from .backups import BackupInfo
@@ -36,12 +45,13 @@ from .paths import ENV_VAR, data_dir
 from .schema import SCHEMA_VERSION
 
 __all__ = [
+    "ENV_VAR",
+    "SCHEMA_VERSION",
     "Ambiguous",
     "AnswersImportError",
     "BackupInfo",
     "DamagedFileError",
     "DeletedError",
-    "ENV_VAR",
     "FutureSchemaError",
     "InvalidValueError",
     "LockInfo",
@@ -50,7 +60,6 @@ __all__ = [
     "ReadOnlyError",
     "ReportHandle",
     "ReportMeta",
-    "SCHEMA_VERSION",
     "Store",
     "StoreError",
     "data_dir",

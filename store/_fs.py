@@ -1,9 +1,10 @@
-"""Low-level file helpers: private directories, durable atomic writes, clocks.
+"""Low-level helpers of the store: private directories, moving damaged
+files aside, the JSON layout of its files, clocks and the host name.
 
-Every file the store writes goes through :func:`atomic_write`, the project's
-one atomic writer (:mod:`workflows.fileio`) with mode 0600: a reader, or a
-process killed at any instant, sees either the old file or the new one, never
-a mixture or a truncated file.
+Writing files is not here: every file the store writes goes through the
+project's one atomic writer, :func:`workflows.fileio.write_atomic` (mode
+0600 by default), and stale temporary files are removed by
+:func:`workflows.fileio.cleanup_stale_tmp`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workflows.fileio import TMP_SUFFIX, cleanup_stale_tmp, fsync_dir, pid_alive, tmp_name, write_atomic
-
-__all__ = ["TMP_SUFFIX", "fsync_dir", "pid_alive", "tmp_name"]  # re-exported for the store's modules
+from workflows.fileio import fsync_dir
 
 DIR_MODE = 0o700
-FILE_MODE = 0o600
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -52,11 +50,6 @@ def exposure(path: Path) -> str | None:
     who = "其他用户" if mode & 0o004 else "同组用户"
     return (f"注意：数据目录“{path}”的权限是 {mode:04o}，{who}可以读取其中的报告。"
             f"如不需要共享，可运行：chmod 700 '{path}'")
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Durably replace ``target`` with ``data`` (mode 0600)."""
-    write_atomic(target, data, mode=FILE_MODE)
 
 
 def unique_path(folder: Path, name: str, suffix: str) -> Path:
@@ -141,7 +134,3 @@ def hostname() -> str:
     except OSError:
         return "?"
 
-
-def cleanup_tmp_files(directory: Path) -> list[Path]:
-    """Remove temporary files left by processes that no longer run."""
-    return cleanup_stale_tmp(directory)

@@ -7,7 +7,8 @@ is imported lazily so the store works without it being loaded.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .errors import AnswersImportError, InvalidValueError
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from workflows.fileio import write_atomic
+
 from . import _fs
 
 KEEP_LAST = 10
@@ -63,7 +65,7 @@ def make_backup(root: Path, report_id: str, raw: bytes) -> BackupInfo:
     folder = _fs.ensure_private_dir(backup_dir(root, report_id))
     when = _fs.now()
     path = _fs.unique_path(folder, _fs.stamp(when), ".json")
-    _fs.atomic_write(path, raw)
+    write_atomic(path, raw)
     prune(root, report_id)
     return BackupInfo(report_id, path, when.replace(tzinfo=None), len(raw))
 

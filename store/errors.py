@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from .backups import BackupInfo
@@ -40,7 +41,7 @@ class ReadOnlyError(StoreError):
 class LockedError(StoreError):
     """The operation needs the report's write lock, which another session holds."""
 
-    def __init__(self, message: str, locked_by: "LockInfo | None" = None):
+    def __init__(self, message: str, locked_by: LockInfo | None = None):
         super().__init__(message)
         self.locked_by = locked_by
 
@@ -67,7 +68,7 @@ class DamagedFileError(StoreError):
         path: Path,
         reason: str,
         moved_to: Path | None = None,
-        backup: "BackupInfo | None" = None,
+        backup: BackupInfo | None = None,
         report_id: str | None = None,
     ):
         super().__init__(message)

@@ -25,7 +25,9 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
+
+from workflows.fileio import PRIVATE, pid_alive, write_atomic
 
 from . import _fs
 from .errors import StoreError
@@ -73,7 +75,7 @@ class LockInfo:
     process_start: int | None = None  # the owner's start time, ticks since boot
 
     @classmethod
-    def current(cls) -> "LockInfo":
+    def current(cls) -> LockInfo:
         import getpass  # here, not at the top: read-only commands never take a lock
 
         try:
@@ -85,7 +87,7 @@ class LockInfo:
                    boot_id=boot_id(), process_start=process_start(pid))
 
     @classmethod
-    def from_dict(cls, d: object) -> "LockInfo | None":
+    def from_dict(cls, d: object) -> LockInfo | None:
         if not isinstance(d, dict):
             return None
         pid, host, started = d.get("pid"), d.get("host"), d.get("started")
@@ -122,7 +124,7 @@ class LockInfo:
     @property
     def alive(self) -> bool:
         """Best guess; for another host we cannot tell, so assume alive."""
-        return _fs.pid_alive(self.pid) if self.same_host else True
+        return pid_alive(self.pid) if self.same_host else True
 
     def describe(self) -> str:
         try:
@@ -155,15 +157,11 @@ def read_owner(locks_dir: Path, report_id: str) -> LockInfo | None:
         return None
 
 
-def owner_exists(locks_dir: Path, report_id: str) -> bool:
-    return owner_path(locks_dir, report_id).exists()
-
-
-def _new_flock(path: Path, timeout: float) -> "filelock.BaseFileLock":
+def _new_flock(path: Path, timeout: float) -> filelock.BaseFileLock:
     return _filelock().FileLock(
         path,
         timeout=timeout,
-        mode=_fs.FILE_MODE,
+        mode=PRIVATE,
         thread_local=False,  # the TUI may save from worker threads
         fallback_to_soft=False,  # soft locks survive a crash; we need OS locks
         preserve_lock_file=True,
@@ -214,7 +212,7 @@ class ReportLock:
             return LockOutcome(False, holder=previous)
         info = LockInfo.current()
         try:
-            _fs.atomic_write(
+            write_atomic(
                 owner_path(self.locks_dir, self.report_id),
                 json.dumps(asdict(info), ensure_ascii=False).encode("utf-8"),
             )
@@ -310,7 +308,7 @@ class IndexLock:
         self._flock = _new_flock(path, timeout=timeout)
         self.path = path
 
-    def __enter__(self) -> "IndexLock":
+    def __enter__(self) -> Self:
         try:
             self._flock.acquire()
         except _filelock().Timeout:

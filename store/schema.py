@@ -46,7 +46,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .errors import StoreError
 
@@ -192,8 +193,8 @@ def _check_fields(doc: dict, fields: dict[str, tuple[type, ...]], where: str) ->
     exact = _EXACT.get(id(fields))
     if exact is None:
         exact = _EXACT[id(fields)] = tuple((k, frozenset(ts)) for k, ts in fields.items())
-    for key, types in exact:  # fast path: JSON values have exact types
-        if type(doc.get(key, _MISSING)) not in types:
+    for key, exact_types in exact:  # fast path: JSON values have exact types
+        if type(doc.get(key, _MISSING)) not in exact_types:
             break
     else:
         return []

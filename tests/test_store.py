@@ -355,9 +355,9 @@ def test_backups_on_open_and_close(store):
 
 
 def test_backups_while_saving_are_rolled(store, monkeypatch):
-    from store import core
+    from store import handle
 
-    monkeypatch.setattr(core, "BACKUP_INTERVAL", 0.0)  # a copy after every save
+    monkeypatch.setattr(handle, "BACKUP_INTERVAL", 0.0)  # a copy after every save
     rid = new(store)
     with store.open(rid) as h:
         for i in range(25):
@@ -432,12 +432,14 @@ def clone_reports(store: Store, count: int) -> list[str]:
 def test_listing_many_reports_reads_only_the_index(store, monkeypatch):
     clone_reports(store, 300)
     calls = []
-    original = Store._load_report_data
+    from store.files import ReportFiles
+
+    original = ReportFiles.load
 
     def spy(self, rid):
         calls.append(rid)
         return original(self, rid)
 
-    monkeypatch.setattr(Store, "_load_report_data", spy)
+    monkeypatch.setattr(ReportFiles, "load", spy)
     assert len(Store(store.root).list_reports()) == 300
     assert calls == []

@@ -260,3 +260,23 @@ def test_missing_migration_is_an_error_and_leaves_the_file(store, monkeypatch):
     assert not isinstance(err.value, DamagedFileError)
     assert store.report_path(rid).read_bytes() == raw
     assert not (store.locks_dir / f"{rid}.owner.json").exists()
+
+
+def test_every_reader_names_how_many_problems_a_damaged_file_has(store):
+    """Opening, copying and reading backups share one load: each
+    names the first problems and how many there are in all."""
+    rid = saved_report(store)
+    path = store.report_path(rid)
+    data = json.loads(path.read_text("utf-8"))
+    data["answers"] = {str(i): {"path": f"a.f{i}", "value": 1} for i in range(1, 9)}  # no update times
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(DamagedFileError) as opened:
+        store.open(rid, readonly=True)
+    with pytest.raises(DamagedFileError) as copied:
+        store.duplicate(rid)
+    newest = store.list_backups(rid)[0].path
+    newest.write_bytes(path.read_bytes())
+    (_, answered, reason) = store.inspect_backups(rid)[0]
+    assert answered is None
+    for text in (opened.value.reason, copied.value.reason, reason or ""):
+        assert "答案“a.f1”缺少更新时间" in text and "等 8 处问题" in text

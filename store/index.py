@@ -1,0 +1,288 @@
+"""The index of reports (``index.json``): listing, finding, and keeping it
+current.
+
+The index is a cache of the report files: one entry per report with its
+meta and counts, so that a listing of 1,000 reports reads one file. It is
+rewritten only when a report is created, renamed, deleted, restored or
+closed; while a session edits a report, ``locks/<id>.dirty`` tells listings
+to read that one report's file for its current progress, so listings are
+always current, and a session killed mid-way is repaired at the next listing
+or opening. A damaged index is moved aside and rebuilt from the report files.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Collection, Iterable, Mapping
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tinydb import Query, TinyDB
+
+from workflows.fileio import write_atomic
+
+from . import _fs, schema, storage
+from .errors import Ambiguous, NotFound, StoreError
+from .files import ReportFiles, future_error, unreadable_reason
+from .locks import IndexLock, LockInfo, probe_stale
+from .model import ReportMeta
+
+_Q = Query()
+
+
+@dataclass
+class _IndexCache:
+    """The entries of the index file as last read or written, keyed by the
+    file's identity (inode, times, size: every atomic replace changes it),
+    so that a listing re-reads the file only when some session wrote it."""
+
+    key: tuple | None = None
+    entries: dict[str, dict] = field(default_factory=dict)
+    _metas: dict[str, ReportMeta] | None = None
+
+    def metas(self) -> dict[str, ReportMeta]:
+        if self._metas is None:
+            self._metas = {rid: ReportMeta.from_doc(doc) for rid, doc in self.entries.items()}
+        return self._metas
+
+
+def _index_data(entries: Iterable[Mapping[str, Any]]) -> dict:
+    return {
+        "schema": schema.schema_doc(schema.INDEX_FORMAT),
+        "reports": {str(i): dict(doc) for i, doc in enumerate(entries, start=1)},
+    }
+
+
+class ReportIndex:
+    """The index of the reports in ``files``; repairs it when it is read.
+
+    ``notices`` collects Chinese messages about repairs made on its own."""
+
+    def __init__(self, files: ReportFiles, notices: list[str]):
+        self.files = files
+        self.path = files.root / "index.json"
+        self._lock_path = files.locks_dir / "index.lock"
+        self.notices = notices
+        self._cache = _IndexCache()
+        self._mutex = threading.RLock()
+        self.entries()
+
+    # -- reading ----------------------------------------------------------------
+    def _key(self) -> tuple | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+
+    def _lock(self, held: bool) -> IndexLock | nullcontext[None]:
+        return nullcontext() if held else IndexLock(self._lock_path)
+
+    def entries(self, *, under_lock: bool = False) -> dict[str, dict]:
+        """Report id -> index entry. Repairs a damaged index by rebuilding it.
+
+        ``under_lock``: the caller already holds the index lock."""
+        with self._mutex:
+            key = self._key()
+            if key is not None and key == self._cache.key:
+                return self._cache.entries
+            try:
+                loaded = storage.load(self.path, schema.INDEX_FORMAT)
+            except FileNotFoundError:
+                self._cache = _IndexCache(None, {})
+                return self._cache.entries
+            except schema.Future as exc:
+                raise future_error(self.path, exc.found, "报告索引", "") from None
+            except schema.Damage as exc:
+                return self._repair(exc.reason, under_lock=under_lock)
+            if loaded.version < schema.SCHEMA_VERSION:
+                with self._lock(under_lock):
+                    write_atomic(self.path, _fs.dumps(loaded.data))
+                key = self._key()
+            entries = {doc["id"]: doc for doc in loaded.data["reports"].values()}
+            self._cache = _IndexCache(key, entries)
+            return entries
+
+    def metas(self) -> dict[str, ReportMeta]:
+        """Report id -> meta, as the index has them (a copy)."""
+        with self._mutex:
+            self.entries()
+            return dict(self._cache.metas())
+
+    def _repair(self, reason: str, *, under_lock: bool = False) -> dict[str, dict]:
+        with self._lock(under_lock):
+            # Another session may have repaired it meanwhile.
+            try:
+                loaded = storage.load(self.path, schema.INDEX_FORMAT)
+                entries = {doc["id"]: doc for doc in loaded.data["reports"].values()}
+                self._cache = _IndexCache(self._key(), entries)
+                return entries
+            except (OSError, schema.Damage, schema.Future):
+                pass
+            moved = None
+            if self.path.exists():
+                moved = _fs.move_aside(self.path, self.files.damaged_dir, _fs.stamp())
+            entries = self._scan()
+            self._write(entries)
+        where = f"，已移到“{moved}”" if moved else ""
+        self.notices.append(
+            f"报告索引“{self.path}”已损坏（{reason}）{where}；已根据各报告文件重建索引，报告内容不受影响。"
+        )
+        return entries
+
+    def _scan(self) -> dict[str, dict]:
+        entries = {}
+        for rid in self.files.ids():
+            try:
+                loaded = self.files.load(rid)
+            except (StoreError, OSError, schema.Damage, schema.Future):
+                continue  # reported when listed or opened
+            entries[rid] = ReportMeta.from_data(loaded.data).index_doc()
+        return entries
+
+    # -- writing ----------------------------------------------------------------
+    def _write(self, entries: Mapping[str, dict]) -> None:
+        write_atomic(self.path, _fs.dumps(_index_data(entries.values())))
+        self._cache = _IndexCache(self._key(), dict(entries))
+
+    def put(self, metas: Iterable[ReportMeta] = (), removes: Iterable[str] = ()) -> None:
+        """Insert/replace and remove index entries in one durable write."""
+        metas = list(metas)
+        removes = list(removes)
+        if not metas and not removes:
+            return
+        with self._mutex, IndexLock(self._lock_path):
+            # Re-read under the lock if another session wrote it since (the
+            # stat key changes with every atomic replace).
+            current = self.entries(under_lock=True)
+            store = storage.DurableJSONStorage(self.path, data=_index_data(current.values()))
+            table = TinyDB(storage=lambda: store).table("reports", cache_size=0)
+            with store.batch():
+                for meta in metas:
+                    table.upsert(meta.index_doc(), _Q.id == meta.id)
+                for rid in removes:
+                    table.remove(_Q.id == rid)
+            entries = {doc["id"]: doc for doc in store.data["reports"].values()}
+            self._cache = _IndexCache(self._key(), entries)
+
+    def put_quiet(self, metas: Iterable[ReportMeta], what: str = "已保存的内容") -> bool:
+        """:meth:`put` after the report file is safely written: a failure here
+        loses nothing (the dirty marker stays, and listings pick up report
+        files the index lags behind), so it is a notice, not an error."""
+        try:
+            self.put(metas)
+        except (StoreError, OSError) as exc:
+            self.notices.append(f"报告索引暂未更新（{exc}），不影响{what}。")
+            return False
+        return True
+
+    def rebuild(self) -> int:
+        """Rebuild the index from the report files; returns the number of reports."""
+        with self._mutex, IndexLock(self._lock_path):
+            entries = self._scan()
+            self._write(entries)
+        return len(entries)
+
+    def mark_dirty(self, report_id: str) -> None:
+        """The index lags behind this report's file from now on."""
+        path = self.files.locks_dir / f"{report_id}.dirty"
+        if not path.exists():
+            write_atomic(path, b"")
+
+    def clear_dirty(self, report_id: str) -> None:
+        try:
+            os.unlink(self.files.locks_dir / f"{report_id}.dirty")
+        except FileNotFoundError:
+            pass
+
+    # -- listing and finding ------------------------------------------------------
+    def list_reports(self, include_deleted: bool = False, *, open_here: Collection[str] = ()) -> list[ReportMeta]:
+        """All reports, most recently updated first. Reads the index, plus the
+        files of the few reports being edited right now (``open_here``: the
+        ones this process edits, which update the index when closed)."""
+        metas = self.metas()
+        files = self.files.ids()
+        try:
+            lock_names = os.listdir(self.files.locks_dir)
+        except FileNotFoundError:
+            lock_names = []
+        owners = {n[: -len(".owner.json")] for n in lock_names if n.endswith(".owner.json")}
+        dirty = {n[: -len(".dirty")] for n in lock_names if n.endswith(".dirty")}
+
+        extra: dict[str, dict[str, Any]] = {}
+        repairs: list[ReportMeta] = []
+        clean: list[str] = []
+        for rid in sorted((files - metas.keys()) | ((owners | dirty) & files)):
+            try:
+                loaded = self.files.load(rid)
+            except (OSError, schema.Damage, schema.Future) as exc:
+                metas.setdefault(rid, ReportMeta.unreadable(rid))
+                extra.setdefault(rid, {})["problem"] = f"文件无法读取：{unreadable_reason(exc)}"
+                continue
+            meta = ReportMeta.from_data(loaded.data)
+            metas[rid] = meta
+            if rid in open_here:
+                continue  # our own open sessions update the index on close
+            live_owner = None
+            if rid in owners:
+                stale, owner = probe_stale(self.files.locks_dir, rid)
+                if not stale:
+                    live_owner = owner or LockInfo(pid=0, host="?", started="")
+                    extra.setdefault(rid, {})["locked_by"] = live_owner
+            if live_owner is None:
+                repairs.append(meta)
+                if rid in dirty:
+                    clean.append(rid)
+        for rid in metas.keys() - files:
+            hint = f"（可从备份恢复：shuzhi restore {rid}）" if self.files.list_backups(rid) else "（没有备份）"
+            extra.setdefault(rid, {})["problem"] = f"报告文件缺失{hint}"
+        if repairs:
+            try:
+                self.put(repairs)
+                for rid in clean:
+                    self.clear_dirty(rid)
+            except (StoreError, OSError):
+                pass  # the listing is still right; the repair is retried next time
+
+        for rid, changes in extra.items():
+            metas[rid] = replace(metas[rid], **changes)
+        result = [m for m in metas.values() if include_deleted or not m.deleted]
+        result.sort(key=lambda m: (m.updated, m.created, m.id), reverse=True)
+        return result
+
+    @staticmethod
+    def find(everything: list[ReportMeta], query: str, *, include_deleted: bool = False) -> ReportMeta:
+        """Resolve a report id, an unambiguous id prefix or an unambiguous
+        title prefix among ``everything`` (a listing with deleted reports)."""
+        q = (query or "").strip()
+        if not q:
+            raise NotFound("请给出报告编号或标题。")
+        pool = everything if include_deleted else [m for m in everything if not m.deleted]
+
+        def pick(matches: list[ReportMeta], what: str) -> ReportMeta | None:
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                listing = "\n".join(f"  {m.label()}" for m in matches[:20])
+                more = f"\n  ……共 {len(matches)} 个" if len(matches) > 20 else ""
+                raise Ambiguous(f"“{q}”匹配多个报告的{what}，请写得更完整：\n{listing}{more}", matches)
+            return None
+
+        ql = q.lower()
+        found = (
+            pick([m for m in pool if m.id == q], "编号")
+            or pick([m for m in pool if m.id.lower().startswith(ql)], "编号")
+            or pick([m for m in pool if m.title == q], "标题")
+            or pick([m for m in pool if m.title.startswith(q)], "标题")
+        )
+        if found:
+            return found
+        if not include_deleted:
+            binned = [m for m in everything if m.deleted and (m.id.lower().startswith(ql) or m.title.startswith(q))]
+            if binned:
+                names = "、".join(f"“{m.title}”（{m.id}）" for m in binned[:5])
+                raise NotFound(f"“{q}”只匹配回收站中的报告：{names}。请先恢复。")
+        raise NotFound(f"没有找到编号或标题以“{q}”开头的报告。")
+
