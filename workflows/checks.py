@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .answers import effective_answers
-from .model import Field, Workflow
+from .model import Check, Field, Workflow
 from .values import AnswerError, coerce, display_value, is_empty, template_value
 
 SEVERITY_NAMES = {"pending": "待填", "error": "错误", "warning": "提醒"}
@@ -109,14 +109,35 @@ def _shown(f: Field, value: Any) -> str:
     return f"{f.label}{display_value(f, value)}"
 
 
-def _rule_message(wf: Workflow, rule: Any, values: Mapping[str, Any], message: str) -> str:
+def rule_reads(wf: Workflow, rule: Check) -> list[str]:
+    """The field paths a cross-field rule reads (it waits until all are
+    answered). A full load found them already; after a plain load they are
+    found here, on the first check run, and kept on the rule. An expression
+    that does not parse reads nothing (the run reports it as not computable)."""
+    if rule.reads is None:
+        from jinja2 import TemplateSyntaxError
+
+        from .templating import environment, report_references
+
+        try:
+            ast = environment().parse("{{ (" + rule.expr + ") }}")
+        except TemplateSyntaxError:
+            rule.reads = []
+        else:
+            found = {f"{i}.{f}" for i, f in report_references(ast) if f is not None}
+            rule.reads = sorted(p for p in found if wf.field(p) is not None)
+    return rule.reads
+
+
+def _rule_message(wf: Workflow, rule: Check, values: Mapping[str, Any], message: str) -> str:
     """A failed rule's message, followed by the answers that disagree (every
     field the rule reads, by item), so the user sees both sides at either
     field: “（已填：支部书记履职中支部书记讲党课12次；“三会一课”中讲党课10次）”."""
-    if len(rule.reads) < 2:
+    reads = rule_reads(wf, rule)
+    if len(reads) < 2:
         return message
     groups: dict[str, list[str]] = {}
-    for path in dict.fromkeys([*rule.fields, *rule.reads]):
+    for path in dict.fromkeys([*rule.fields, *reads]):
         f, item = wf.field(path), wf.item(wf.item_of(path))
         if f is not None and item is not None:
             groups.setdefault(item.title, []).append(_shown(f, values.get(path)))
@@ -184,7 +205,8 @@ def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = Non
 
         env = environment()
         for rule in wf.checks:
-            if any(is_empty(clean.get(path)) for path in rule.reads):
+            reads = rule_reads(wf, rule)
+            if any(is_empty(clean.get(path)) for path in reads):
                 continue
             try:
                 passed = bool(env.compile_expression(rule.expr)(**context))
@@ -195,7 +217,7 @@ def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = Non
                 message = rule.message
             if not passed:
                 message = _rule_message(wf, rule, clean, message)
-                targets = rule.fields or rule.reads[:1]
+                targets = rule.fields or reads[:1]
                 for path in targets:
                     result.problems.append(Problem(rule.severity, wf.item_of(path), path, message))
     result.problems.extend(title_problems(wf, clean, context))

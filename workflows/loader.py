@@ -485,7 +485,10 @@ class _Builder:
                 self.doc.add(path + ("fields", index), f"字段“{field_path}”不存在（应写成“条目id.字段id”）")
             else:
                 check.fields.append(field_path)
-        if check.expr:
+        if check.expr and self.check_templates:
+            # Parsed only by the full analysis (validate, install, the test
+            # suite): a plain load leaves ``reads`` to the first check run
+            # (workflows.checks.rule_reads), so loading never imports Jinja.
             from jinja2 import TemplateSyntaxError
 
             from .templating import environment

@@ -158,8 +158,10 @@ class Check:
     message: str
     fields: list[str]
     severity: str = "error"
-    # Field paths the expression reads: the check waits until all are answered.
-    reads: list[str] = field(default_factory=list)
+    # Field paths the expression reads: the check waits until all are
+    # answered. None until known: a full load finds them (and validates the
+    # expression); a plain load leaves them to workflows.checks.rule_reads.
+    reads: list[str] | None = None
 
 
 @dataclass
