@@ -76,7 +76,7 @@ def field_problems(f: Field, value: Any, completed: bool = False) -> list[Proble
             return [Problem("pending", item_id, f.path, f"“{f.label}”尚未填写")]
         return []
     problems = []
-    if f.type == "group":
+    if f.fields:  # entries of a repeatable group: their required sub-fields
         for index, entry in enumerate(value):
             for sub in f.fields:
                 if sub.required and is_empty(entry.get(sub.id)):
@@ -104,7 +104,7 @@ def _shown(f: Field, value: Any) -> str:
         return f.label
     if isinstance(value, list):
         return f"{f.label}{len(value)}条"
-    if f.type == "bool":
+    if isinstance(value, bool):
         return f"{f.label}为“{display_value(f, value)}”"
     return f"{f.label}{display_value(f, value)}"
 

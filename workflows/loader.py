@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from . import fieldtypes
 from .errors import ProblemsError
 from .model import (
-    FIELD_TYPES,
     Check,
     Field,
     Item,
@@ -43,19 +43,6 @@ _ITEM_KEYS = {"id", "title", "question", "guidance", "example", "heading", "fiel
 _FIELD_COMMON = {
     "id", "type", "label", "required", "help", "placeholder", "default",
     "default_by_year", "default_rule", "norm",
-}
-_FIELD_EXTRA = {
-    "count": {"min", "max", "unit", "approx"},
-    "text": {"max_length"},
-    "longtext": {"max_length"},
-    "list": {"min_items", "max_items", "max_length"},
-    "titles": {"min_items", "max_items", "max_length"},
-    "choice": {"options", "custom"},
-    "multi": {"options", "custom", "min_items", "max_items", "max_length"},
-    "bool": set(),
-    "date": set(),
-    "year": {"min", "max"},
-    "group": {"fields", "min_items", "max_items"},
 }
 _CHECK_KEYS = {"id", "assert", "message", "fields", "severity"}
 _NORM_KEYS = {"message", "source", "min", "equals"}
@@ -381,13 +368,14 @@ class _Builder:
         kind = self.string(data, "type", path, required=True)
         if not kind:
             return None
-        if kind not in FIELD_TYPES:
-            self.doc.add(path + ("type",), f"未知的字段类型“{kind}”（可用：{'、'.join(FIELD_TYPES)}）")
+        if not fieldtypes.known(kind):
+            self.doc.add(path + ("type",), f"未知的字段类型“{kind}”（可用：{'、'.join(fieldtypes.names())}）")
             return None
-        if kind == "group" and not allow_group:
-            self.doc.add(path + ("type",), "可重复条目（group）内不能再嵌套 group")
+        ft = fieldtypes.get(kind)
+        if ft.nested and not allow_group:
+            self.doc.add(path + ("type",), f"可重复条目（group）内不能再嵌套 {kind}")
             return None
-        self.unknown_keys(data, _FIELD_COMMON | _FIELD_EXTRA.get(kind, set()), path)
+        self.unknown_keys(data, _FIELD_COMMON | ft.keys, path)
         f = Field(
             id=field_id,
             type=kind,
@@ -401,7 +389,7 @@ class _Builder:
             unit=self.string(data, "unit", path),
             approx=self.boolean(data, "approx", path, True),
             max_length=self.integer(data, "max_length", path, minimum=1),
-            custom=self.boolean(data, "custom", path, kind == "multi"),
+            custom=self.boolean(data, "custom", path, ft.custom_default),
             min_items=self.integer(data, "min_items", path, minimum=0),
             max_items=self.integer(data, "max_items", path, minimum=1),
             default_rule=data.get("default_rule"),
@@ -410,22 +398,22 @@ class _Builder:
             self.doc.add(path + ("min",), f"最小值{f.min}大于最大值{f.max}")
         if f.min_items is not None and f.max_items is not None and f.min_items > f.max_items:
             self.doc.add(path + ("min_items",), f"最少条数{f.min_items}大于最多条数{f.max_items}")
-        if kind in ("choice", "multi"):
+        if "options" in ft.keys:
             options = self.sequence(data.get("options"), path + ("options",), "options（可选项）")
             f.options = [str(o) for o in options if isinstance(o, (str, int)) and not isinstance(o, bool)]
             if len(f.options) != len(options):
                 self.doc.add(path + ("options",), "可选项应为文字")
             if len(set(f.options)) != len(f.options):
                 self.doc.add(path + ("options",), "可选项有重复")
-        if kind == "group":
+        if ft.nested:
             f.fields = self.fields(data.get("fields"), path + ("fields",), f"{prefix}.{field_id}[]", allow_group=False)
         if f.default_rule is not None:
-            rules = {"report_year": "year", "today": "date"}
+            rules = sorted({rule for name in fieldtypes.names() for rule in fieldtypes.get(name).default_rules})
             if f.default_rule not in rules:
-                self.doc.add(path + ("default_rule",), f"未知的 default_rule“{f.default_rule}”（可用：report_year、today）")
+                self.doc.add(path + ("default_rule",), f"未知的 default_rule“{f.default_rule}”（可用：{'、'.join(rules)}）")
                 f.default_rule = None
-            elif rules[f.default_rule] != kind:
-                self.doc.add(path + ("default_rule",), f"default_rule“{f.default_rule}”不适用于{FIELD_TYPES[kind]}字段")
+            elif f.default_rule not in ft.default_rules:
+                self.doc.add(path + ("default_rule",), f"default_rule“{f.default_rule}”不适用于{ft.label}字段")
                 f.default_rule = None
         if "default" in data:
             f.default = self.default_value(f, data["default"], path + ("default",))
@@ -525,7 +513,7 @@ class _Builder:
             if f is None:
                 self.doc.add(key_path, f"本工作流没有字段“{target}”（应写成“条目id.字段id”）")
             elif f.type != "count":
-                self.doc.add(key_path, f"字段“{target}”（{f.label}）是{FIELD_TYPES[f.type]}字段，只有次数/人数字段可以汇总")
+                self.doc.add(key_path, f"字段“{target}”（{f.label}）是{fieldtypes.label(f.type)}字段，只有次数/人数字段可以汇总")
             if not isinstance(source, str) or source.count(".") != 1 or not all(source.split(".")):
                 self.doc.add(key_path, f"“{source}”应写成被汇总工作流的“条目id.字段id”")
             elif f is not None and f.type == "count":
@@ -567,7 +555,7 @@ class _Builder:
             elif f.type != "count":
                 self.doc.add(
                     path + ("sum", target),
-                    f"被汇总的工作流“{other.id}”的字段“{source}”（{f.label}）是{FIELD_TYPES[f.type]}字段，不是次数/人数字段",
+                    f"被汇总的工作流“{other.id}”的字段“{source}”（{f.label}）是{fieldtypes.label(f.type)}字段，不是次数/人数字段",
                 )
         if spec.when:
             from jinja2 import TemplateSyntaxError
@@ -720,14 +708,3 @@ def load_builtin(workflow_id: str) -> Workflow:
 
 def sample_answers_path(workflow_id: str) -> Path:
     return BUILTIN_DIR / f"{workflow_id}.sample.yaml"
-
-
-def resolve_workflow(ref: str) -> Workflow:
-    """A built-in id, or a path to a workflow file."""
-    if ref in builtin_ids():
-        return load_builtin(ref)
-    path = Path(ref)
-    if path.suffix.lower() in (".yaml", ".yml", ".toml") or path.exists():
-        return load_workflow(path)
-    known = "、".join(builtin_ids())
-    raise WorkflowError([f"没有名为“{ref}”的工作流（可用：{known}）"], ref)
