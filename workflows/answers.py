@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .errors import ProblemsError
 from .model import Field, Workflow

@@ -4,8 +4,9 @@ rules (errors) and checklist norms (warnings)."""
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .answers import effective_answers
 from .model import Check, Field, Workflow
@@ -89,9 +90,8 @@ def field_problems(f: Field, value: Any, completed: bool = False) -> list[Proble
 
 
 def _check_context(wf: Workflow, values: Mapping[str, Any], today: _dt.date | None = None) -> dict[str, Any]:
-    from .assemble import report_namespace
-
     from .answers import report_year
+    from .assemble import report_namespace
 
     return {"r": report_namespace(wf, values, pending=False), "year": report_year(wf, values, today)}
 
@@ -163,7 +163,8 @@ def title_problems(wf: Workflow, values: Mapping[str, Any], context: dict[str, A
     lines = title_lines(render_line(wf, "report:title", wf.report.title, context), STANDARD)
     if len(lines) <= TITLE_MAX_LINES:
         return []
-    texts = [(len(str(values.get(p))), p) for p in paths if wf.field(p).type in ("text", "choice")]
+    # the free texts of the title (a unit's name, a post) are what can be shortened
+    texts = [(len(str(values.get(p))), p) for p in paths if getattr(wf.field(p), "type", "") in ("text", "choice")]
     if not texts:
         return []
     path = max(texts)[1]
@@ -210,7 +211,7 @@ def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = Non
                 continue
             try:
                 passed = bool(env.compile_expression(rule.expr)(**context))
-            except Exception as exc:  # a rule that cannot be evaluated is reported, not fatal
+            except Exception as exc:  # noqa: BLE001 - a rule that cannot be evaluated is reported, not fatal
                 passed = False
                 message = f"{rule.message}（规则“{rule.id}”无法计算：{exc}）"
             else:

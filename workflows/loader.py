@@ -8,9 +8,10 @@ anything but WorkflowError.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import fieldtypes
 from .errors import ProblemsError
@@ -695,7 +696,7 @@ def builtin_ids() -> list[str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_builtin(workflow_id: str) -> Workflow:
     """A shipped workflow (validated by the test suite, so templates are
     compiled lazily rather than analysed at every start)."""

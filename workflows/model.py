@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 # The field types (count, text, longtext, list, titles, choice, multi, bool,
 # date, year, group) are in workflows.fieldtypes, one module each.
@@ -63,7 +64,7 @@ class Field:
     default_by_year: dict[int, Any] = field(default_factory=dict)
     default_rule: str | None = None
     norm: Norm | None = None
-    fields: list["Field"] = field(default_factory=list)  # group sub-fields
+    fields: list[Field] = field(default_factory=list)  # group sub-fields
 
     @property
     def is_list(self) -> bool:
@@ -72,7 +73,7 @@ class Field:
 
         return fieldtypes.get(self.type).is_list
 
-    def sub_field(self, field_id: str) -> "Field | None":
+    def sub_field(self, field_id: str) -> Field | None:
         for sub in self.fields:
             if sub.id == field_id:
                 return sub

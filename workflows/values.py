@@ -16,6 +16,7 @@ but never used as a value (see ``workflows.answers``).
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from typing import Any
 
@@ -102,7 +103,7 @@ class AnswerError(ValueError):
 class Count:
     """A whole number >= 0, possibly approximate ("20余")."""
 
-    __slots__ = ("value", "approx")
+    __slots__ = ("approx", "value")
 
     def __init__(self, value: int, approx: bool = False) -> None:
         self.value = value
@@ -218,7 +219,7 @@ class Pending:
     __ge__ = __gt__
 
     # Arithmetic on a missing number keeps the marker.
-    def __add__(self, other: Any) -> "Pending":
+    def __add__(self, other: Any) -> Pending:
         return self
 
     __radd__ = __sub__ = __rsub__ = __add__
@@ -261,7 +262,7 @@ def parse_count(raw: Any, f: Field, path: str = "") -> Count:
     elif isinstance(raw, int):
         count = Count(raw)
     elif isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if not math.isfinite(raw):
             raise AnswerError("应为整数", path)
         if raw != int(raw):
             raise AnswerError(f"应为整数，不能是小数（{raw:g}）", path)
@@ -333,7 +334,7 @@ def parse_lines(raw: Any, f: Field, path: str, strip_title_marks: bool = False) 
             items.append(checked_text(element, f"{path}[{index + 1}]"))
     else:
         raise AnswerError("应为列表（每行一条）", path)
-    cleaned = []
+    cleaned: list[str] = []
     limit = f.max_length or ITEM_MAX_DEFAULT
     for element in items:
         element = element.strip()
@@ -425,7 +426,7 @@ def cn_num(n: Any) -> str:
         return _CN_DIGITS[n]
     units = ["", "十", "百", "千", "万"]
     digits = [int(d) for d in str(n)]
-    out = []
+    out: list[str] = []
     zero = False
     for position, digit in enumerate(digits):
         unit = units[len(digits) - position - 1]
