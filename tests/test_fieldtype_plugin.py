@@ -116,5 +116,5 @@ async def test_fill_through_the_app(phone, monkeypatch, tmp_path):
         assert wizard.session.answers["contact.phone"] == "139-1234-5678"
         shown = " ".join(getattr(block, "text", "") for block in wizard.session.render_item("contact"))
         assert "支部联系电话：139-1234-5678。" in shown
-    code, out, _err = shuzhi("preview", report)
+    _code, out, _err = shuzhi("preview", report)
     assert "支部联系电话：139-1234-5678。" in out

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from workflows.checks import check, rule_reads
-from workflows.loader import BUILTIN_DIR, builtin_ids, load_builtin, load_workflow, load_workflow_text
+from workflows.loader import (
+    BUILTIN_DIR,
+    builtin_ids,
+    load_builtin,
+    load_workflow,
+    load_workflow_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
