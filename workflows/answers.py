@@ -140,17 +140,6 @@ def initial_answers(
     return answers
 
 
-def answered_count(wf: Workflow, answers: Mapping[str, Any]) -> tuple[int, int]:
-    """(fields with an answer, all fields) for progress displays."""
-    total = 0
-    done = 0
-    for f in wf.fields():
-        total += 1
-        if not is_empty(answers.get(f.path)):
-            done += 1
-    return done, total
-
-
 # ------------------------------------------------------------ files
 
 
