@@ -68,3 +68,9 @@ def make_editor(
 ) -> FieldEditor:
     """A new editor for a field's type."""
     return editor_class(f.type)(f, value, path=path, readonly=readonly, sink=sink)
+
+
+# The app always needs its editors: registered with the package (as when
+# they were one module), not at the first form, which is built while keys
+# may already be arriving.
+_load_builtins()
