@@ -16,12 +16,11 @@ from __future__ import annotations
 from typing import IO, Any
 
 from tui.session import field_hint
+from workflows import fieldtypes
 from workflows.values import AnswerError, display_value, is_empty
 
 END_MARK = "."
 CLEAR_MARK = "-"
-MULTILINE_TYPES = ("longtext", "list", "titles")
-_SPLIT = str.maketrans({c: "、" for c in ",，;；/ 　"})
 
 
 class _EndOfInput(Exception):
@@ -80,71 +79,43 @@ class Asker:
 
     # -- prompts -----------------------------------------------------------
     def hint(self, f: Any) -> str:
-        hint = field_hint(f, options=False)
-        if f.type == "count":
-            hint += "，约数可写“20余”" if f.approx else ""
-        elif f.type == "bool":
-            hint += "，输入“是”或“否”"
-        elif f.type == "date":
-            hint += "，如 2026-01-08"
-        elif f.type in MULTILINE_TYPES:
-            hint += "，可多行，单独一行“.”结束"
-        elif f.type == "multi":
-            hint += "，多项用“、”分隔，可输入序号"
-        elif f.type == "choice":
-            hint += "，可输入序号"
-        return hint
+        return field_hint(f, options=False) + fieldtypes.get(f.type).ask_hint(f)
 
     def options_line(self, f: Any) -> str:
         numbered = "；".join(f"{i} {o}" for i, o in enumerate(f.options, 1))
         return f"  可选：{numbered}" + ("（也可以直接输入其他内容）" if f.custom else "")
 
-    def pick(self, f: Any, text: str) -> str:
-        text = text.strip()
-        if text.isdigit() and 1 <= int(text) <= len(f.options):
-            return f.options[int(text) - 1]
-        return text
-
     def raw_value(self, f: Any, prompt: str) -> tuple[str, Any]:
-        """("keep" | "clear" | "set", raw value) from what the user types."""
-        if f.type in MULTILINE_TYPES:
+        """("keep" | "clear" | "set", raw value) from what the user types;
+        the field's type reads the reply (workflows.fieldtypes)."""
+        kind = fieldtypes.get(f.type)
+        if kind.multiline:
             lines = self.read_lines(prompt)
-            if lines is None:
+            if lines is None or lines == [END_MARK]:
                 return "keep", None
             if lines == [CLEAR_MARK]:
                 return "clear", None
-            if lines == [END_MARK]:
-                return "keep", None
-            if f.type == "longtext":
-                return "set", "\n".join(lines)
-            return "set", [line for line in lines if line.strip()]
+            return "set", kind.from_prompt(f, lines)
         text = self.read(prompt)
         if text.strip() == "":
             return "keep", None
         if text.strip() == CLEAR_MARK:
             return "clear", None
-        if f.type == "choice":
-            return "set", self.pick(f, text)
-        if f.type == "multi":
-            parts = [p for p in text.translate(_SPLIT).split("、") if p.strip()]
-            return "set", [self.pick(f, p) for p in parts]
-        return "set", text
+        return "set", kind.from_prompt(f, text)
 
     def current_text(self, f: Any, value: Any) -> str:
         if is_empty(value):
             return ""
-        if f.type == "group":
-            return f"{len(value)}条"
         shown = display_value(f, value).replace("\n", " ")
         return shown if len(shown) <= 60 else shown[:59] + "…"
 
     def ask_field(self, f: Any, values: dict[str, Any], unconfirmed: dict[str, int]) -> None:
-        if f.type == "group":
+        if fieldtypes.get(f.type).nested:
             self.ask_group(f, values, unconfirmed)
             return
         if f.help:
             self.say(f"  提示：{f.help}")
-        if f.options and f.type in ("choice", "multi"):
+        if f.options:
             self.say(self.options_line(f))
         current = self.current_text(f, values.get(f.path))
         carried = f.path in unconfirmed
@@ -196,8 +167,8 @@ class Asker:
             limits.append(f"最多{f.max_items}条")
         limit_text = f"（{'，'.join(limits)}）" if limits else ""
         self.say(f"  {f.label}：可重复的条目{limit_text}，现有{len(entries)}条。")
-        for index, entry in enumerate(entries, 1):
-            first = next((str(v) for v in entry.values() if not is_empty(v)), "")
+        for index, existing in enumerate(entries, 1):
+            first = next((str(v) for v in existing.values() if not is_empty(v)), "")
             self.say(f"    第{index}条：{first[:40]}")
         carried = f.path in unconfirmed
         keep_hint = "回车保留" + ("并确认沿用的内容" if carried else "")
@@ -241,7 +212,7 @@ class Asker:
         """One sub-field of a group entry; validated, not saved on its own."""
         from workflows.values import coerce
 
-        if sub.options and sub.type in ("choice", "multi"):
+        if sub.options:
             self.say("  " + self.options_line(sub))
         shown = self.current_text(sub, current)
         prompt = f"    {sub.label}（{self.hint(sub)}）" + (f"［当前：{shown}］" if shown else "") + "："

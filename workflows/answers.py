@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .errors import ProblemsError
 from .model import Field, Workflow
@@ -137,17 +138,6 @@ def initial_answers(
         if value is not None:
             answers[path] = value
     return answers
-
-
-def answered_count(wf: Workflow, answers: Mapping[str, Any]) -> tuple[int, int]:
-    """(fields with an answer, all fields) for progress displays."""
-    total = 0
-    done = 0
-    for f in wf.fields():
-        total += 1
-        if not is_empty(answers.get(f.path)):
-            done += 1
-    return done, total
 
 
 # ------------------------------------------------------------ files

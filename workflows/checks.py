@@ -4,11 +4,12 @@ rules (errors) and checklist norms (warnings)."""
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .answers import effective_answers
-from .model import Field, Workflow
+from .model import Check, Field, Workflow
 from .values import AnswerError, coerce, display_value, is_empty, template_value
 
 SEVERITY_NAMES = {"pending": "待填", "error": "错误", "warning": "提醒"}
@@ -76,7 +77,7 @@ def field_problems(f: Field, value: Any, completed: bool = False) -> list[Proble
             return [Problem("pending", item_id, f.path, f"“{f.label}”尚未填写")]
         return []
     problems = []
-    if f.type == "group":
+    if f.fields:  # entries of a repeatable group: their required sub-fields
         for index, entry in enumerate(value):
             for sub in f.fields:
                 if sub.required and is_empty(entry.get(sub.id)):
@@ -89,9 +90,8 @@ def field_problems(f: Field, value: Any, completed: bool = False) -> list[Proble
 
 
 def _check_context(wf: Workflow, values: Mapping[str, Any], today: _dt.date | None = None) -> dict[str, Any]:
-    from .assemble import report_namespace
-
     from .answers import report_year
+    from .assemble import report_namespace
 
     return {"r": report_namespace(wf, values, pending=False), "year": report_year(wf, values, today)}
 
@@ -104,19 +104,40 @@ def _shown(f: Field, value: Any) -> str:
         return f.label
     if isinstance(value, list):
         return f"{f.label}{len(value)}条"
-    if f.type == "bool":
+    if isinstance(value, bool):
         return f"{f.label}为“{display_value(f, value)}”"
     return f"{f.label}{display_value(f, value)}"
 
 
-def _rule_message(wf: Workflow, rule: Any, values: Mapping[str, Any], message: str) -> str:
+def rule_reads(wf: Workflow, rule: Check) -> list[str]:
+    """The field paths a cross-field rule reads (it waits until all are
+    answered). A full load found them already; after a plain load they are
+    found here, on the first check run, and kept on the rule. An expression
+    that does not parse reads nothing (the run reports it as not computable)."""
+    if rule.reads is None:
+        from jinja2 import TemplateSyntaxError
+
+        from .templating import environment, report_references
+
+        try:
+            ast = environment().parse("{{ (" + rule.expr + ") }}")
+        except TemplateSyntaxError:
+            rule.reads = []
+        else:
+            found = {f"{i}.{f}" for i, f in report_references(ast) if f is not None}
+            rule.reads = sorted(p for p in found if wf.field(p) is not None)
+    return rule.reads
+
+
+def _rule_message(wf: Workflow, rule: Check, values: Mapping[str, Any], message: str) -> str:
     """A failed rule's message, followed by the answers that disagree (every
     field the rule reads, by item), so the user sees both sides at either
     field: “（已填：支部书记履职中支部书记讲党课12次；“三会一课”中讲党课10次）”."""
-    if len(rule.reads) < 2:
+    reads = rule_reads(wf, rule)
+    if len(reads) < 2:
         return message
     groups: dict[str, list[str]] = {}
-    for path in dict.fromkeys([*rule.fields, *rule.reads]):
+    for path in dict.fromkeys([*rule.fields, *reads]):
         f, item = wf.field(path), wf.item(wf.item_of(path))
         if f is not None and item is not None:
             groups.setdefault(item.title, []).append(_shown(f, values.get(path)))
@@ -142,7 +163,8 @@ def title_problems(wf: Workflow, values: Mapping[str, Any], context: dict[str, A
     lines = title_lines(render_line(wf, "report:title", wf.report.title, context), STANDARD)
     if len(lines) <= TITLE_MAX_LINES:
         return []
-    texts = [(len(str(values.get(p))), p) for p in paths if wf.field(p).type in ("text", "choice")]
+    # the free texts of the title (a unit's name, a post) are what can be shortened
+    texts = [(len(str(values.get(p))), p) for p in paths if getattr(wf.field(p), "type", "") in ("text", "choice")]
     if not texts:
         return []
     path = max(texts)[1]
@@ -184,18 +206,19 @@ def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = Non
 
         env = environment()
         for rule in wf.checks:
-            if any(is_empty(clean.get(path)) for path in rule.reads):
+            reads = rule_reads(wf, rule)
+            if any(is_empty(clean.get(path)) for path in reads):
                 continue
             try:
                 passed = bool(env.compile_expression(rule.expr)(**context))
-            except Exception as exc:  # a rule that cannot be evaluated is reported, not fatal
+            except Exception as exc:  # noqa: BLE001 - a rule that cannot be evaluated is reported, not fatal
                 passed = False
                 message = f"{rule.message}（规则“{rule.id}”无法计算：{exc}）"
             else:
                 message = rule.message
             if not passed:
                 message = _rule_message(wf, rule, clean, message)
-                targets = rule.fields or rule.reads[:1]
+                targets = rule.fields or reads[:1]
                 for path in targets:
                     result.problems.append(Problem(rule.severity, wf.item_of(path), path, message))
     result.problems.extend(title_problems(wf, clean, context))

@@ -8,13 +8,14 @@ anything but WorkflowError.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from . import fieldtypes
 from .errors import ProblemsError
 from .model import (
-    FIELD_TYPES,
     Check,
     Field,
     Item,
@@ -25,6 +26,7 @@ from .model import (
     Workflow,
 )
 from .values import AnswerError, coerce
+from .wfparse import Doc, format_path, parse_toml, parse_yaml
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 
@@ -44,19 +46,6 @@ _FIELD_COMMON = {
     "id", "type", "label", "required", "help", "placeholder", "default",
     "default_by_year", "default_rule", "norm",
 }
-_FIELD_EXTRA = {
-    "count": {"min", "max", "unit", "approx"},
-    "text": {"max_length"},
-    "longtext": {"max_length"},
-    "list": {"min_items", "max_items", "max_length"},
-    "titles": {"min_items", "max_items", "max_length"},
-    "choice": {"options", "custom"},
-    "multi": {"options", "custom", "min_items", "max_items", "max_length"},
-    "bool": set(),
-    "date": set(),
-    "year": {"min", "max"},
-    "group": {"fields", "min_items", "max_items"},
-}
 _CHECK_KEYS = {"id", "assert", "message", "fields", "severity"}
 _NORM_KEYS = {"message", "source", "min", "equals"}
 _ROLLUP_KEYS = {"from", "sum", "when"}
@@ -72,110 +61,11 @@ class WorkflowError(ProblemsError):
     what = "工作流文件"
 
 
-# ---------------------------------------------------------------- parsing
-
-
-class _Doc:
-    """Parsed data plus where each path starts in the file."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.lines: dict[tuple, int] = {}
-        self.block: dict[tuple, bool] = {}
-        self.folded: set[tuple] = set()
-        self.problems: list[str] = []
-
-    def line(self, path: tuple) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get(())
-
-    def add(self, path: tuple, message: str) -> None:
-        line = self.line(path)
-        where = f"{self.source} 第{line}行" if line else self.source
-        self.problems.append(f"{where} {format_path(path)}：{message}" if path else f"{where}：{message}")
-
-
-def format_path(path: tuple) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _index_nodes(doc: _Doc, node: Any, path: tuple) -> None:
-    import yaml
-
-    doc.lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode):
-        doc.block[path] = node.style in ("|", ">")
-        if node.style == ">":
-            doc.folded.add(path)
-    elif isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in seen:
-                doc.lines[path + (key,)] = key_node.start_mark.line + 1
-                doc.add(path + (key,), f"键“{key}”重复出现（第{seen[key]}行已有）")
-            seen[key] = key_node.start_mark.line + 1
-            _index_nodes(doc, value_node, path + (key,))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            _index_nodes(doc, child, path + (index,))
-
-
-def _parse_yaml(text: str, doc: _Doc) -> Any:
-    import yaml
-
-    from .safeparse import ParseLimitError, compose_yaml, located
-
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        try:
-            node = compose_yaml(text, duplicates=False)
-        except ParseLimitError as exc:
-            doc.problems.extend(located(doc.source, p) for p in exc.problems)
-            return None
-        if node is None:
-            return None
-        _index_nodes(doc, node, ())
-        loader = loader_cls("")
-        try:
-            return loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f" 第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
-        doc.problems.append(f"{doc.source}{line}：YAML 格式错误（{exc.problem or exc.context}）")
-    except yaml.YAMLError as exc:
-        doc.problems.append(f"{doc.source}：YAML 格式错误（{exc}）")
-    return None
-
-
-def _parse_toml(text: str, doc: _Doc) -> Any:
-    import tomllib
-
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        where = f" 第{match.group(1)}行第{match.group(2)}列" if match else ""
-        doc.problems.append(f"{doc.source}{where}：TOML 格式错误（{exc}）")
-    return None
-
-
 # ------------------------------------------------------------ validation
 
 
 class _Builder:
-    def __init__(self, doc: _Doc, check_templates: bool, resolve: Resolver | None = None) -> None:
+    def __init__(self, doc: Doc, check_templates: bool, resolve: Resolver | None = None) -> None:
         self.doc = doc
         self.check_templates = check_templates
         self.resolve = resolve
@@ -381,13 +271,14 @@ class _Builder:
         kind = self.string(data, "type", path, required=True)
         if not kind:
             return None
-        if kind not in FIELD_TYPES:
-            self.doc.add(path + ("type",), f"未知的字段类型“{kind}”（可用：{'、'.join(FIELD_TYPES)}）")
+        if not fieldtypes.known(kind):
+            self.doc.add(path + ("type",), f"未知的字段类型“{kind}”（可用：{'、'.join(fieldtypes.names())}）")
             return None
-        if kind == "group" and not allow_group:
-            self.doc.add(path + ("type",), "可重复条目（group）内不能再嵌套 group")
+        ft = fieldtypes.get(kind)
+        if ft.nested and not allow_group:
+            self.doc.add(path + ("type",), f"可重复条目（group）内不能再嵌套 {kind}")
             return None
-        self.unknown_keys(data, _FIELD_COMMON | _FIELD_EXTRA.get(kind, set()), path)
+        self.unknown_keys(data, _FIELD_COMMON | ft.keys, path)
         f = Field(
             id=field_id,
             type=kind,
@@ -401,7 +292,7 @@ class _Builder:
             unit=self.string(data, "unit", path),
             approx=self.boolean(data, "approx", path, True),
             max_length=self.integer(data, "max_length", path, minimum=1),
-            custom=self.boolean(data, "custom", path, kind == "multi"),
+            custom=self.boolean(data, "custom", path, ft.custom_default),
             min_items=self.integer(data, "min_items", path, minimum=0),
             max_items=self.integer(data, "max_items", path, minimum=1),
             default_rule=data.get("default_rule"),
@@ -410,22 +301,22 @@ class _Builder:
             self.doc.add(path + ("min",), f"最小值{f.min}大于最大值{f.max}")
         if f.min_items is not None and f.max_items is not None and f.min_items > f.max_items:
             self.doc.add(path + ("min_items",), f"最少条数{f.min_items}大于最多条数{f.max_items}")
-        if kind in ("choice", "multi"):
+        if "options" in ft.keys:
             options = self.sequence(data.get("options"), path + ("options",), "options（可选项）")
             f.options = [str(o) for o in options if isinstance(o, (str, int)) and not isinstance(o, bool)]
             if len(f.options) != len(options):
                 self.doc.add(path + ("options",), "可选项应为文字")
             if len(set(f.options)) != len(f.options):
                 self.doc.add(path + ("options",), "可选项有重复")
-        if kind == "group":
+        if ft.nested:
             f.fields = self.fields(data.get("fields"), path + ("fields",), f"{prefix}.{field_id}[]", allow_group=False)
         if f.default_rule is not None:
-            rules = {"report_year": "year", "today": "date"}
+            rules = sorted({rule for name in fieldtypes.names() for rule in fieldtypes.get(name).default_rules})
             if f.default_rule not in rules:
-                self.doc.add(path + ("default_rule",), f"未知的 default_rule“{f.default_rule}”（可用：report_year、today）")
+                self.doc.add(path + ("default_rule",), f"未知的 default_rule“{f.default_rule}”（可用：{'、'.join(rules)}）")
                 f.default_rule = None
-            elif rules[f.default_rule] != kind:
-                self.doc.add(path + ("default_rule",), f"default_rule“{f.default_rule}”不适用于{FIELD_TYPES[kind]}字段")
+            elif f.default_rule not in ft.default_rules:
+                self.doc.add(path + ("default_rule",), f"default_rule“{f.default_rule}”不适用于{ft.label}字段")
                 f.default_rule = None
         if "default" in data:
             f.default = self.default_value(f, data["default"], path + ("default",))
@@ -485,7 +376,10 @@ class _Builder:
                 self.doc.add(path + ("fields", index), f"字段“{field_path}”不存在（应写成“条目id.字段id”）")
             else:
                 check.fields.append(field_path)
-        if check.expr:
+        if check.expr and self.check_templates:
+            # Parsed only by the full analysis (validate, install, the test
+            # suite): a plain load leaves ``reads`` to the first check run
+            # (workflows.checks.rule_reads), so loading never imports Jinja.
             from jinja2 import TemplateSyntaxError
 
             from .templating import environment
@@ -522,7 +416,7 @@ class _Builder:
             if f is None:
                 self.doc.add(key_path, f"本工作流没有字段“{target}”（应写成“条目id.字段id”）")
             elif f.type != "count":
-                self.doc.add(key_path, f"字段“{target}”（{f.label}）是{FIELD_TYPES[f.type]}字段，只有次数/人数字段可以汇总")
+                self.doc.add(key_path, f"字段“{target}”（{f.label}）是{fieldtypes.label(f.type)}字段，只有次数/人数字段可以汇总")
             if not isinstance(source, str) or source.count(".") != 1 or not all(source.split(".")):
                 self.doc.add(key_path, f"“{source}”应写成被汇总工作流的“条目id.字段id”")
             elif f is not None and f.type == "count":
@@ -564,7 +458,7 @@ class _Builder:
             elif f.type != "count":
                 self.doc.add(
                     path + ("sum", target),
-                    f"被汇总的工作流“{other.id}”的字段“{source}”（{f.label}）是{FIELD_TYPES[f.type]}字段，不是次数/人数字段",
+                    f"被汇总的工作流“{other.id}”的字段“{source}”（{f.label}）是{fieldtypes.label(f.type)}字段，不是次数/人数字段",
                 )
         if spec.when:
             from jinja2 import TemplateSyntaxError
@@ -643,8 +537,8 @@ def load_workflow_text(
         check_size(len(text.encode("utf-8", "surrogatepass")))
     except ParseLimitError as exc:
         raise WorkflowError([located(source, p) for p in exc.problems], source) from None
-    doc = _Doc(source)
-    data = _parse_toml(text, doc) if fmt == "toml" else _parse_yaml(text, doc)
+    doc = Doc(source)
+    data = parse_toml(text, doc) if fmt == "toml" else parse_yaml(text, doc)
     if doc.problems:
         raise WorkflowError(doc.problems, source)
     if data is None:
@@ -704,7 +598,7 @@ def builtin_ids() -> list[str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_builtin(workflow_id: str) -> Workflow:
     """A shipped workflow (validated by the test suite, so templates are
     compiled lazily rather than analysed at every start)."""
@@ -717,14 +611,3 @@ def load_builtin(workflow_id: str) -> Workflow:
 
 def sample_answers_path(workflow_id: str) -> Path:
     return BUILTIN_DIR / f"{workflow_id}.sample.yaml"
-
-
-def resolve_workflow(ref: str) -> Workflow:
-    """A built-in id, or a path to a workflow file."""
-    if ref in builtin_ids():
-        return load_builtin(ref)
-    path = Path(ref)
-    if path.suffix.lower() in (".yaml", ".yml", ".toml") or path.exists():
-        return load_workflow(path)
-    known = "、".join(builtin_ids())
-    raise WorkflowError([f"没有名为“{ref}”的工作流（可用：{known}）"], ref)

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
-FIELD_TYPES: dict[str, str] = {
-    "count": "次数/人数",
-    "text": "单行文字",
-    "longtext": "多行文字",
-    "list": "条目列表",
-    "titles": "文件标题列表",
-    "choice": "单选",
-    "multi": "多选",
-    "bool": "是/否",
-    "date": "日期",
-    "year": "年度",
-    "group": "可重复条目",
-}
-
-# Types whose value is a list (for min_items / max_items).
-LIST_TYPES = frozenset({"list", "titles", "multi", "group"})
+# The field types (count, text, longtext, list, titles, choice, multi, bool,
+# date, year, group) are in workflows.fieldtypes, one module each.
 
 COUNT_MAX_DEFAULT = 100_000
 # Length caps when a field sets none (documented in docs/workflow-format.md;
@@ -77,13 +64,16 @@ class Field:
     default_by_year: dict[int, Any] = field(default_factory=dict)
     default_rule: str | None = None
     norm: Norm | None = None
-    fields: list["Field"] = field(default_factory=list)  # group sub-fields
+    fields: list[Field] = field(default_factory=list)  # group sub-fields
 
     @property
     def is_list(self) -> bool:
-        return self.type in LIST_TYPES
+        """The value is a list (list, titles, multi, group…: min_items / max_items)."""
+        from . import fieldtypes
 
-    def sub_field(self, field_id: str) -> "Field | None":
+        return fieldtypes.get(self.type).is_list
+
+    def sub_field(self, field_id: str) -> Field | None:
         for sub in self.fields:
             if sub.id == field_id:
                 return sub
@@ -101,18 +91,9 @@ class Field:
             "max": self.max,
             "options": list(self.options),
         }
-        if self.type == "count":
-            data["unit"] = self.unit
-            data["approx"] = self.approx
-        if self.type in ("text", "longtext"):
-            data["max_length"] = self.max_length
-        if self.type in ("choice", "multi"):
-            data["custom"] = self.custom
-        if self.is_list:
-            data["min_items"] = self.min_items
-            data["max_items"] = self.max_items
-        if self.type == "group":
-            data["fields"] = [sub.to_json() for sub in self.fields]
+        from . import fieldtypes
+
+        data.update(fieldtypes.get(self.type).to_json(self))
         if self.norm is not None:
             data["norm"] = {
                 "message": self.norm.message,
@@ -158,8 +139,10 @@ class Check:
     message: str
     fields: list[str]
     severity: str = "error"
-    # Field paths the expression reads: the check waits until all are answered.
-    reads: list[str] = field(default_factory=list)
+    # Field paths the expression reads: the check waits until all are
+    # answered. None until known: a full load finds them (and validates the
+    # expression); a plain load leaves them to workflows.checks.rule_reads.
+    reads: list[str] | None = None
 
 
 @dataclass

@@ -5,7 +5,8 @@ Canonical values are what the store and answers files hold (JSON-able):
 count -> int, or "20余" when approximate; text/longtext/choice -> str;
 list/titles/multi -> list[str]; bool -> bool; date -> "YYYY-MM-DD";
 year -> int; group -> list of {field_id: canonical value}. ``None`` means
-"no answer".
+"no answer". Each type's own rules live in its module of
+``workflows.fieldtypes``; the parsers they share are here.
 
 What the user typed is either such a value or, when it does not validate
 (:func:`validate`), a *draft*: kept as typed and shown with its message,
@@ -15,15 +16,15 @@ but never used as a value (see ``workflows.answers``).
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from typing import Any
 
+from . import fieldtypes
 from .model import (
     COUNT_MAX_DEFAULT,
     ITEM_MAX_DEFAULT,
     ITEMS_MAX_DEFAULT,
-    LONGTEXT_MAX_DEFAULT,
-    TEXT_MAX_DEFAULT,
     YEAR_MAX,
     YEAR_MIN,
     Field,
@@ -31,7 +32,7 @@ from .model import (
 
 APPROX_SUFFIX = "余"
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９－．／", "0123456789-./")
+FULLWIDTH = str.maketrans("０１２３４５６７８９－．／", "0123456789-./")
 _COUNT_RE = re.compile(r"^(\d+)\s*(余|多)?\s*(?:次|人|份|个|场|名|期|人次|项|篇)?$")
 # "约20" / "大约20": another meaning than "20余" (at least 20), so refused with a hint.
 _ABOUT_RE = re.compile(r"^(?:约|大约|近|将近)\s*\d")
@@ -85,8 +86,6 @@ _DATE_RES = (
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 )
-_TRUE = {"是", "有", "已", "yes", "y", "true", "t", "1", "√", "对"}
-_FALSE = {"否", "无", "未", "没有", "no", "n", "false", "f", "0", "×", "不"}
 
 
 class AnswerError(ValueError):
@@ -104,7 +103,7 @@ class AnswerError(ValueError):
 class Count:
     """A whole number >= 0, possibly approximate ("20余")."""
 
-    __slots__ = ("value", "approx")
+    __slots__ = ("approx", "value")
 
     def __init__(self, value: int, approx: bool = False) -> None:
         self.value = value
@@ -220,7 +219,7 @@ class Pending:
     __ge__ = __gt__
 
     # Arithmetic on a missing number keeps the marker.
-    def __add__(self, other: Any) -> "Pending":
+    def __add__(self, other: Any) -> Pending:
         return self
 
     __radd__ = __sub__ = __rsub__ = __add__
@@ -241,7 +240,8 @@ class Entry:
 # ---------------------------------------------------------------- parsing
 
 
-def _clean_text(raw: Any, path: str) -> str:
+def checked_text(raw: Any, path: str) -> str:
+    """``raw`` as text; AnswerError when it is none, or holds a lone surrogate."""
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise AnswerError("应为文字", path)
     text = str(raw)
@@ -262,7 +262,7 @@ def parse_count(raw: Any, f: Field, path: str = "") -> Count:
     elif isinstance(raw, int):
         count = Count(raw)
     elif isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if not math.isfinite(raw):
             raise AnswerError("应为整数", path)
         if raw != int(raw):
             raise AnswerError(f"应为整数，不能是小数（{raw:g}）", path)
@@ -271,7 +271,7 @@ def parse_count(raw: Any, f: Field, path: str = "") -> Count:
         inner = parse_count(raw["value"], f, path)
         count = Count(inner.value, bool(raw.get("approx")) or inner.approx)
     elif isinstance(raw, str):
-        text = raw.strip().translate(_FULLWIDTH).replace(",", "").replace("，", "")
+        text = raw.strip().translate(FULLWIDTH).replace(",", "").replace("，", "")
         if text.startswith("-"):
             raise AnswerError("不能是负数", path)
         if _ABOUT_RE.match(text):
@@ -305,7 +305,7 @@ def parse_date(raw: Any, path: str = "") -> str:
         raw = raw.isoformat()  # (YAML gives dates) checked like typed ones
     if not isinstance(raw, str):
         raise AnswerError("应为日期，例如 2026-01-08", path)
-    text = raw.strip().translate(_FULLWIDTH)
+    text = raw.strip().translate(FULLWIDTH)
     for pattern in _DATE_RES:
         match = pattern.match(text)
         if match:
@@ -320,7 +320,10 @@ def parse_date(raw: Any, path: str = "") -> str:
     raise AnswerError(f"“{raw.strip()[:20]}”不是日期，请写成 2026-01-08 或 2026年1月8日", path)
 
 
-def _parse_list(raw: Any, f: Field, path: str) -> list[str]:
+def parse_lines(raw: Any, f: Field, path: str, strip_title_marks: bool = False) -> list[str]:
+    """Entries of a list answer (lines of text, or a list), trimmed, the
+    blank ones dropped, each within the field's length; ``strip_title_marks``
+    also drops 《》 typed around an entry."""
     if isinstance(raw, str):
         items = raw.splitlines()
     elif isinstance(raw, (list, tuple)):
@@ -328,14 +331,14 @@ def _parse_list(raw: Any, f: Field, path: str) -> list[str]:
         for index, element in enumerate(raw):
             if isinstance(element, (dict, list, tuple)) or element is None:
                 raise AnswerError("列表中的每一条应为文字", f"{path}[{index + 1}]")
-            items.append(_clean_text(element, f"{path}[{index + 1}]"))
+            items.append(checked_text(element, f"{path}[{index + 1}]"))
     else:
         raise AnswerError("应为列表（每行一条）", path)
-    cleaned = []
+    cleaned: list[str] = []
     limit = f.max_length or ITEM_MAX_DEFAULT
     for element in items:
         element = element.strip()
-        if f.type == "titles":
+        if strip_title_marks:
             element = element.strip("《》 　").strip()
         if element:
             if len(element) > limit:
@@ -344,7 +347,8 @@ def _parse_list(raw: Any, f: Field, path: str) -> list[str]:
     return cleaned
 
 
-def _check_items(values: list, f: Field, path: str) -> None:
+def check_items(values: list, f: Field, path: str) -> None:
+    """The number of entries within the field's min_items / max_items."""
     if f.min_items is not None and values and len(values) < f.min_items:
         raise AnswerError(f"至少需要{f.min_items}条", path)
     limit = f.max_items if f.max_items is not None else ITEMS_MAX_DEFAULT
@@ -353,97 +357,23 @@ def _check_items(values: list, f: Field, path: str) -> None:
 
 
 def coerce(f: Field, raw: Any, path: str | None = None) -> Any:
-    """Turn ``raw`` (typed text, YAML or stored JSON) into a canonical value.
+    """Turn ``raw`` (typed text, YAML or stored JSON) into a canonical value,
+    as the field's type (``workflows.fieldtypes``) says.
 
     Returns None for "no answer"; raises AnswerError with a Chinese message.
     """
     path = f.path if path is None else path
-    if raw is None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, str) and not raw.strip() and f.type != "longtext":
-        return None
-    kind = f.type
-    if kind == "count":
-        return parse_count(raw, f, path).canonical()
-    if kind == "year":
-        if isinstance(raw, bool):
-            raise AnswerError("应为年份", path)
-        text = str(raw).strip().translate(_FULLWIDTH).removesuffix("年")
-        if not text.isdigit():
-            raise AnswerError(f"“{str(raw).strip()[:20]}”不是年份", path)
-        year = int(text)
-        low = YEAR_MIN if f.min is None else f.min
-        high = YEAR_MAX if f.max is None else f.max
-        if not low <= year <= high:
-            raise AnswerError(f"年份应在{low}至{high}之间", path)
-        return year
-    if kind in ("text", "longtext"):
-        text = _clean_text(raw, path).replace("\r\n", "\n").replace("\r", "\n")
-        if kind == "text":
-            if "\n" in text.strip():
-                raise AnswerError("单行文字不能包含换行", path)
-            text = text.strip()
-        else:
-            text = text.strip("\n").rstrip()
-        if not text.strip():
-            return None
-        limit = f.max_length or (TEXT_MAX_DEFAULT if kind == "text" else LONGTEXT_MAX_DEFAULT)
-        if len(text) > limit:
-            raise AnswerError(f"不能超过{limit}字（现有{len(text)}字）", path)
-        return text
-    if kind in ("list", "titles"):
-        values = _parse_list(raw, f, path)
-        _check_items(values, f, path)
-        return values or None
-    if kind == "choice":
-        text = _clean_text(raw, path).strip()
-        if f.options and text not in f.options and not f.custom:
-            raise AnswerError(f"应为以下之一：{'、'.join(f.options)}", path)
-        return text
-    if kind == "multi":
-        values = _parse_list(raw, f, path)
-        if not f.custom:
-            for value in values:
-                if value not in f.options:
-                    raise AnswerError(f"“{value[:20]}”不是可选项", path)
-        unique = list(dict.fromkeys(values))
-        _check_items(unique, f, path)
-        return unique or None
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise AnswerError("应为“是”或“否”", path)
-    if kind == "date":
-        return parse_date(raw, path)
-    if kind == "group":
-        if not isinstance(raw, (list, tuple)):
-            raise AnswerError("应为条目列表", path)
-        entries = []
-        for index, entry in enumerate(raw):
-            entry_path = f"{path}[{index + 1}]"
-            if not isinstance(entry, dict):
-                raise AnswerError("每个条目应为“字段: 值”的映射", entry_path)
-            clean: dict[str, Any] = {}
-            for key, value in entry.items():
-                sub = f.sub_field(str(key))
-                if sub is None:
-                    raise AnswerError(f"没有名为“{key}”的字段", entry_path)
-                value = coerce(sub, value, f"{entry_path}.{key}")
-                if value is not None:
-                    clean[sub.id] = value
-            if clean:
-                entries.append(clean)
-        _check_items(entries, f, path)
-        return entries or None
-    raise AnswerError(f"未知的字段类型“{kind}”", path)
+    try:
+        kind = fieldtypes.get(f.type)
+    except KeyError:
+        raise AnswerError(f"未知的字段类型“{f.type}”", path) from None
+    return kind.coerce(f, raw, path)
 
 
 def is_empty(value: Any) -> bool:
+    """The one definition of "no answer": None, an empty list or empty text."""
     return value is None or value == [] or value == ""
 
 
@@ -463,40 +393,20 @@ def validate(f: Field, raw: Any, path: str | None = None) -> tuple[Any, str | No
 
 
 def template_value(f: Field, value: Any) -> Any:
-    """The object a template sees for a canonical value (None stays None)."""
+    """The object a template sees for a canonical value (None stays None,
+    or shows as pending when the field is required)."""
     if value is None:
         if f.required:
             return Pending(f.label, f.path)
         return [] if f.is_list else None
-    if f.type == "count":
-        return parse_count(value, f)
-    if f.type == "group":
-        entries = []
-        for entry in value:
-            entries.append(
-                Entry({sub.id: template_value(sub, entry.get(sub.id)) for sub in f.fields})
-            )
-        return entries
-    if isinstance(value, list):
-        return list(value)
-    return value
+    return fieldtypes.get(f.type).template_value(f, value)
 
 
 def display_value(f: Field, value: Any) -> str:
     """A short Chinese rendering of a canonical value (CLI, summaries)."""
     if value is None:
         return "（未填）"
-    if f.type == "bool":
-        return "是" if value else "否"
-    if f.type == "count":
-        return f"{value}{f.unit}"
-    if f.type == "date":
-        return cn_date(value)
-    if f.type == "group":
-        return f"{len(value)}条"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+    return fieldtypes.get(f.type).display(f, value)
 
 
 # ---------------------------------------------------------- formatting
@@ -516,7 +426,7 @@ def cn_num(n: Any) -> str:
         return _CN_DIGITS[n]
     units = ["", "十", "百", "千", "万"]
     digits = [int(d) for d in str(n)]
-    out = []
+    out: list[str] = []
     zero = False
     for position, digit in enumerate(digits):
         unit = units[len(digits) - position - 1]

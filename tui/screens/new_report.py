@@ -17,7 +17,8 @@ from textual.widgets.option_list import Option
 
 from workflows.values import validate
 
-from ..widgets.fields import FieldEditor, LineEditor, tidy
+from ..widgets.editors.line import LineEditor
+from ..widgets.fields import FieldEditor, tidy
 from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # pragma: no cover

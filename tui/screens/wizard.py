@@ -28,7 +28,8 @@ from workflows.render.preview import item_text, visible
 
 from ..session import Session
 from ..widgets.checklist import ChecklistTree
-from ..widgets.fields import FieldEditor, GroupEditor, tidy
+from ..widgets.editors.group import GroupEditor
+from ..widgets.fields import FieldEditor, tidy
 from ..widgets.footer import KeyFooter
 from ..widgets.itemform import ItemView, ParagraphPanel
 from ..widgets.titlebar import TitleBar

@@ -74,13 +74,13 @@ def basics_answers(wf: Workflow, **values: Any) -> dict[str, Any]:
 def field_hint(f: Field, options: bool = True) -> str:
     """A short Chinese description of what a field takes: type, required,
     range, unit, length, options (prompts and ``workflow show``)."""
-    from workflows.model import FIELD_TYPES
+    from workflows import fieldtypes
 
-    parts = [FIELD_TYPES.get(f.type, f.type)]
+    kind = fieldtypes.get(f.type)
+    parts = [kind.label]
     if f.required:
         parts.append("必填")
-    if f.type in ("count", "year") and (f.min is not None or f.max is not None):
-        parts.append(f"{'' if f.min is None else f.min}–{'' if f.max is None else f.max}")
+    parts += kind.describe(f)
     if f.unit:
         parts.append(f"单位：{f.unit}")
     if f.max_length:

@@ -1,5 +1,7 @@
-"""One editor widget per field type, validated as the user types.
+"""The base of the field editors, and the inputs they are made of.
 
+One editor per kind of field (``tui.widgets.editors``, bound there to the
+field types of ``workflows.fieldtypes``), validated as the user types.
 Every editor is a :class:`FieldEditor`: a label line, the input widget(s)
 for its type, and a message line right under them (the live validation
 error, or what the checks say about the saved answer: still to fill, a
@@ -24,19 +26,19 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.text import Text
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, TextArea
+from textual.widgets import Button, Input, TextArea
 
+from workflows import fieldtypes
 from workflows.model import Field
 from workflows.render.preview import visible
 from workflows.values import validate
 
 from .keys import OrderedKeys, submit_from
-from .options import OptionPicker
 
 # A change as it happens: (field path, what the widgets hold) -> error or None.
 Sink = Callable[[str, Any], "str | None"]
@@ -146,7 +148,7 @@ class FieldEditor(Vertical):
     class MessageChanged(Message):
         """The message line changed (``error`` when it is an error)."""
 
-        def __init__(self, editor: "FieldEditor", error: bool) -> None:
+        def __init__(self, editor: FieldEditor, error: bool) -> None:
             super().__init__()
             self.editor = editor
             self.error = error
@@ -155,7 +157,7 @@ class FieldEditor(Vertical):
         """The user changed the field (already handed to the sink):
         ``value`` is the canonical value, or what was typed when ``error``."""
 
-        def __init__(self, editor: "FieldEditor", value: Any, error: str | None) -> None:
+        def __init__(self, editor: FieldEditor, value: Any, error: str | None) -> None:
             super().__init__()
             self.editor = editor
             self.path = editor.path
@@ -163,7 +165,7 @@ class FieldEditor(Vertical):
             self.error = error
 
         @property
-        def control(self) -> "FieldEditor":
+        def control(self) -> FieldEditor:
             return self.editor
 
     def __init__(
@@ -210,7 +212,9 @@ class FieldEditor(Vertical):
         return text
 
     def type_hint(self) -> str:
-        return ""
+        """The hint beside the label: the field type's (workflows.fieldtypes);
+        an editor with keys of its own says so instead."""
+        return fieldtypes.get(self.field.type).hint(self.field)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_input()
@@ -278,11 +282,6 @@ class FieldEditor(Vertical):
     def raw(self) -> Any:
         """What the widgets hold now (text, list, bool…); subclasses read theirs."""
         return self.initial
-
-    def set_value(self, value: Any) -> None:
-        """Show ``value`` (e.g. after an import) without reporting a change."""
-        self.initial = value
-        self._load()
 
     def focus_input(self, scroll_visible: bool = True) -> None:
         """Focus the first input now (not after the next refresh, as
@@ -390,389 +389,3 @@ class FieldEditor(Vertical):
             self.set_class(css == f"field-{kind}", f"-msg-{kind}")
         if self.is_attached:
             self.post_message(self.MessageChanged(self, css == "field-error"))
-
-
-class LineEditor(FieldEditor):
-    """count, year, date and one-line text."""
-
-    KINDS = ("count", "year", "date", "text")
-
-    DEFAULT_CSS = """
-    LineEditor.field-count Input, LineEditor.field-year Input { width: 24; }
-    LineEditor.field-date Input { width: 24; }
-    """
-
-    PLACEHOLDERS = {"count": "整数，约数写“20余”", "year": "如 2025", "date": "如 2026-01-08"}
-
-    def compose_input(self) -> ComposeResult:
-        yield LineInput(compact=True, select_on_focus=False)
-
-    def type_hint(self) -> str:
-        f = self.field
-        if f.type == "text" and f.max_length:
-            return f"（不超过{f.max_length}字）"
-        return ""
-
-    def fill(self, value: Any) -> None:
-        f = self.field
-        line = self.query_one(LineInput)
-        line.placeholder = f.placeholder or self.PLACEHOLDERS.get(f.type, "")
-        line.value = value_text(f, value)
-        line.cursor_position = len(line.value)
-        line.scroll_to(0, animate=False)
-
-    def raw(self) -> Any:
-        return self.query_one(LineInput).value
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        event.stop()  # handed on already, as it happened (LineInput.on_edit)
-
-
-class TextBlockEditor(FieldEditor):
-    """longtext (free text) and list / titles (one entry per line)."""
-
-    KINDS = ("longtext", "list", "titles")
-
-    DEFAULT_CSS = """
-    TextBlockEditor TextArea { height: auto; min-height: 4; max-height: 10; }
-    """
-
-    def compose_input(self) -> ComposeResult:
-        yield BlockInput(soft_wrap=True, compact=True)
-
-    def type_hint(self) -> str:
-        f = self.field
-        if f.type == "titles":
-            return "（每行一个文件标题，书名号会自动加上）"
-        if f.type == "list":
-            return "（每行一条）"
-        if f.max_length:
-            return f"（可多行，可粘贴；不超过{f.max_length}字）"
-        return "（可多行，可粘贴）"
-
-    def extra_line(self) -> str:
-        return self._count_text(self.query_one(BlockInput).text)
-
-    def _count_text(self, text: str) -> str:
-        if self.field.type == "longtext":
-            return f"{sum(1 for ch in text if not ch.isspace())} 字"
-        lines = [line for line in text.splitlines() if line.strip()]
-        limit = f"，最多{self.field.max_items}条" if self.field.max_items else ""
-        return f"共 {len(lines)} 条{limit}"
-
-    def fill(self, value: Any) -> None:
-        f = self.field
-        area = self.query_one(BlockInput)
-        area.placeholder = f.placeholder or ("每行一条" if f.type != "longtext" else "")
-        area.load_text(value_text(f, value))  # a fresh document: no undo history
-        area.move_cursor(area.document.end)  # typing adds to what is there
-
-    def raw(self) -> Any:
-        return self.query_one(BlockInput).text
-
-    @on(TextArea.Changed)
-    def _changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        self._show_message()  # the count of characters or entries
-
-
-class ChoiceEditor(FieldEditor):
-    """choice: the options (● chosen, ○ not), plus a line for another value when allowed."""
-
-    KINDS = ("choice",)
-
-    DEFAULT_CSS = """
-    ChoiceEditor .choice-custom { margin-top: 1; }
-    """
-
-    def compose_input(self) -> ComposeResult:
-        yield OptionPicker()
-        yield LineInput(placeholder="或在这里填写其他内容", compact=True, classes="choice-custom")
-
-    def type_hint(self) -> str:
-        return "（数字键选择）"
-
-    def fill(self, value: Any) -> None:
-        f = self.field
-        current = value if isinstance(value, str) else None
-        in_options = current in f.options
-        self.query_one(OptionPicker).load(f.options, [current] if current is not None and in_options else [])
-        custom = self.query_one(LineInput)
-        custom.display = f.custom
-        custom.value = "" if in_options or current is None else current
-        custom.cursor_position = len(custom.value)
-
-    def raw(self) -> Any:
-        if self.field.custom:
-            custom = self.query_one(LineInput).value.strip()
-            if custom:
-                return custom
-        return self.query_one(OptionPicker).value
-
-    def _edited_hook(self, widget: Widget) -> Callable[[], None]:
-        return self._picked if isinstance(widget, OptionPicker) else self._typed
-
-    def _typed(self) -> None:
-        if self._loading:
-            return
-        picker = self.query_one(OptionPicker)
-        if self.query_one(LineInput).value.strip() and picker.chosen:
-            picker.unpick()  # another value replaces the option: the screen says so
-        self.emit()
-
-    def _picked(self) -> None:
-        custom = self.query_one(LineInput)
-        if self.field.custom and custom.value:
-            self._loading = True  # a chosen option replaces another value: one change
-            try:
-                custom.value = ""
-            finally:
-                self._loading = False
-        self.emit()
-
-    @on(OptionPicker.Changed)
-    @on(Input.Changed)
-    def _handed_on(self, event: Message) -> None:
-        event.stop()
-
-
-class MultiEditor(FieldEditor):
-    """multi: tick options (☑ ticked, ☐ not), plus other entries one per line when allowed."""
-
-    KINDS = ("multi",)
-
-    DEFAULT_CSS = """
-    MultiEditor BlockInput { height: auto; min-height: 2; max-height: 6; margin-top: 1; }
-    """
-
-    def compose_input(self) -> ComposeResult:
-        yield OptionPicker()
-        yield BlockInput(soft_wrap=True, compact=True, placeholder="其他（不在上列选项中的，每行一条）")
-
-    def type_hint(self) -> str:
-        return "（数字键或空格勾选）"
-
-    def fill(self, value: Any) -> None:
-        f = self.field
-        chosen = [str(v) for v in value] if isinstance(value, list) else []
-        self.query_one(OptionPicker).load(f.options, chosen, multi=True, vertical=True)
-        area = self.query_one(BlockInput)
-        area.display = f.custom
-        area.load_text("\n".join(v for v in chosen if v not in f.options))
-
-    def raw(self) -> Any:
-        ordered = list(self.query_one(OptionPicker).value)
-        if self.field.custom:
-            ordered += [line.strip() for line in self.query_one(BlockInput).text.splitlines() if line.strip()]
-        return ordered
-
-    @on(OptionPicker.Changed)
-    @on(TextArea.Changed)
-    def _handed_on(self, event: Message) -> None:
-        event.stop()
-
-
-BOOL_OPTIONS = ("是", "否")
-
-
-class BoolEditor(FieldEditor):
-    """bool: 是 / 否 (● chosen, ○ not; 未选择 until answered)."""
-
-    KINDS = ("bool",)
-
-    def compose_input(self) -> ComposeResult:
-        yield OptionPicker()
-
-    def type_hint(self) -> str:
-        return "（Y 是 / N 否）"
-
-    def fill(self, value: Any) -> None:
-        chosen = [] if value is None else [BOOL_OPTIONS[0] if value is True else BOOL_OPTIONS[1]] if isinstance(
-            value, bool
-        ) else [str(value)]
-        self.query_one(OptionPicker).load(
-            BOOL_OPTIONS, chosen, numbered=False, keys={"y": 0, "n": 1, "1": 0, "2": 1}
-        )
-
-    def raw(self) -> Any:
-        picked = self.query_one(OptionPicker).value
-        return None if picked is None else picked == BOOL_OPTIONS[0]
-
-    @on(OptionPicker.Changed)
-    def _handed_on(self, event: OptionPicker.Changed) -> None:
-        event.stop()
-
-
-class GroupEntry(Vertical):
-    """One entry of a repeatable group: its sub-field editors and a delete button."""
-
-    DEFAULT_CSS = """
-    GroupEntry { height: auto; border: round $primary 50%; padding: 0 1; margin-bottom: 1; }
-    GroupEntry .entry-head { height: 1; }
-    GroupEntry .entry-title { width: 1fr; text-style: bold; }
-    GroupEntry Button { min-width: 10; height: 1; border: none; }
-    """
-
-    def __init__(
-        self, group: Field, index: int, values: dict[str, Any], readonly: bool, path: str, sink: Sink | None = None
-    ) -> None:
-        super().__init__()
-        self.group = group
-        self.index = index
-        self.values = values
-        self.readonly = readonly
-        self.path = path
-        self.sink = sink
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="entry-head"):
-            yield Label(f"第 {self.index + 1} 条", classes="entry-title")
-            yield Button("删除本条", classes="entry-delete", compact=True, disabled=self.readonly)
-        for sub in self.group.fields:
-            path = f"{self.path}[{self.index + 1}].{sub.id}"
-            yield make_editor(sub, self.values.get(sub.id), path=path, readonly=self.readonly, sink=self.sink)
-
-    def raw(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for editor in self.query_children(FieldEditor).results(FieldEditor):
-            value, _error = validate(editor.field, editor.raw(), editor.path)
-            if value is not None and value != "" and value != []:
-                out[editor.field.id] = value
-        return out
-
-
-class GroupEditor(FieldEditor):
-    """group: repeatable entries, each a small form; add and delete entries."""
-
-    KINDS = ("group",)
-
-    DEFAULT_CSS = """
-    GroupEditor .group-entries { height: auto; }
-    GroupEditor .group-add { height: 1; min-width: 16; border: none; }
-    """
-
-    class DeleteRequested(Message):
-        def __init__(self, editor: "GroupEditor", entry: GroupEntry) -> None:
-            super().__init__()
-            self.editor = editor
-            self.entry = entry
-
-    def compose_input(self) -> ComposeResult:
-        yield Vertical(classes="group-entries")
-        yield Button("＋ 添加一条", classes="group-add", compact=True)
-
-    def type_hint(self) -> str:
-        f = self.field
-        if f.max_items:
-            return f"（可添加多条，最多{f.max_items}条）"
-        return "（可添加多条）"
-
-    def _entry_values(self) -> list[dict[str, Any]]:
-        entries = self.initial if isinstance(self.initial, list) else []
-        return [entry if isinstance(entry, dict) else {} for entry in entries]
-
-    def fill(self, value: Any) -> None:
-        entries = value if isinstance(value, list) else []
-        self._rebuild([entry if isinstance(entry, dict) else {} for entry in entries])
-
-    def _rebuild(self, values: list[dict[str, Any]]) -> None:
-        container = self.query_one(".group-entries", Vertical)
-        container.remove_children()
-        container.mount_all(
-            [self._entry(i, v) for i, v in enumerate(values)]
-        )
-        self.query_one(".group-add", Button).disabled = self.readonly
-
-    def raw(self) -> Any:
-        # Entries being mounted are not queryable yet: fall back to what was loaded.
-        entries = self.entries()
-        if not entries and self._entry_values():
-            return [dict(v) for v in self._entry_values()]
-        return [entry.raw() for entry in entries]
-
-    def _entry(self, index: int, values: dict[str, Any]) -> GroupEntry:
-        return GroupEntry(self.field, index, values, self.readonly, self.path, self._sub_changed)
-
-    def _sub_changed(self, path: str, raw: Any) -> str | None:
-        """A field of an entry changed (as it happened): the group changed."""
-        self.emit()
-        return None
-
-    def entries(self) -> list[GroupEntry]:
-        return list(self.query(GroupEntry))
-
-    def add_entry(self) -> None:
-        if self.field.max_items is not None and len(self.entries()) >= self.field.max_items:
-            self.app.notify(f"“{self.field.label}”最多{self.field.max_items}条", severity="warning")
-            return
-        entry = self._entry(len(self.entries()), {})
-        self.query_one(".group-entries", Vertical).mount(entry)
-        hold = getattr(self.app, "hold_keys", None)  # keys typed meanwhile wait for the entry
-        if hold is not None:
-            hold()
-        self.call_after_refresh(self._focus_entry, entry)
-
-    def _focus_entry(self, entry: GroupEntry, attempts: int = 8) -> None:
-        editors = list(entry.query(FieldEditor))
-        if attempts > 0 and not (editors and editors[0].first_focusable() is not None):
-            self.call_after_refresh(self._focus_entry, entry, attempts - 1)  # still being mounted
-            return
-        for editor in editors:
-            if editor.first_focusable() is not None:
-                editor.focus_input()
-                break
-        release = getattr(self.app, "release_keys", None)
-        if release is not None:
-            release()
-
-    async def delete_entry(self, entry: GroupEntry) -> None:
-        values = [e.raw() for e in self.entries() if e is not entry]
-        self.initial = values
-        container = self.query_one(".group-entries", Vertical)
-        await container.remove_children()
-        # Rebuilt so that the entry numbers (and field paths) follow.
-        await container.mount_all(
-            [self._entry(i, v) for i, v in enumerate(values)]
-        )
-        self.emit()
-
-    @on(Button.Pressed, ".group-add")
-    def _add(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.add_entry()
-
-    @on(Button.Pressed, ".entry-delete")
-    def _delete(self, event: Button.Pressed) -> None:
-        event.stop()
-        entry = next((a for a in event.button.ancestors if isinstance(a, GroupEntry)), None)
-        if entry is not None:
-            self.post_message(self.DeleteRequested(self, entry))
-
-    def on_field_editor_changed(self, event: FieldEditor.Changed) -> None:
-        if event.editor is not self:
-            event.stop()  # handed on already, through _sub_changed
-
-
-EDITORS: tuple[type[FieldEditor], ...] = (
-    LineEditor,
-    TextBlockEditor,
-    ChoiceEditor,
-    MultiEditor,
-    BoolEditor,
-    GroupEditor,
-)
-
-
-def editor_class(kind: str) -> type[FieldEditor]:
-    for cls in EDITORS:
-        if kind in cls.KINDS:
-            return cls
-    raise ValueError(f"unknown field type {kind!r}")
-
-
-def make_editor(
-    f: Field, value: Any, *, path: str | None = None, readonly: bool = False, sink: Sink | None = None
-) -> FieldEditor:
-    """A new editor for a field's type."""
-    return editor_class(f.type)(f, value, path=path, readonly=readonly, sink=sink)

@@ -19,7 +19,8 @@ from textual.widgets import Static
 
 from workflows.model import Item
 
-from .fields import FieldEditor, Sink, editor_class, tidy
+from .editors import editor_class
+from .fields import FieldEditor, Sink, tidy
 
 
 class ParagraphPanel(Static):
