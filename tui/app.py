@@ -322,7 +322,7 @@ class ShuzhiApp(KeyQueue, App[None]):
 
         from .screens.commands import CommandPalette as ChinesePalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             providers = [*self.COMMANDS, *self.screen.COMMANDS]
             self.push_screen(ChinesePalette(providers, placeholder="输入条目名称或命令…", id="--command-palette"))
 
@@ -394,29 +394,32 @@ class ShuzhiApp(KeyQueue, App[None]):
 
     # ------------------------------------------------------------ failures
 
-    def run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run the app. An unexpected error (a bug) still ends it, as in any
         Textual app, and the screens' unmount saves everything typed; but
         the details go to a log file and the user sees a short Chinese
         message instead of a traceback (set SHUZHI_DEBUG=1 to see it)."""
         crash = None
-        if not os.environ.get("SHUZHI_DEBUG"):
+        if not os.environ.get("SHUZHI_DEBUG") and not kwargs.get("headless"):
             # What Textual prints on the way out (the traceback) is caught here.
             from rich.console import Console
 
             crash = io.StringIO()
             self.error_console = Console(file=crash, markup=False, highlight=False, width=120)
-        super().run(*args, **kwargs)
-        if crash is None or not crash.getvalue():
-            return
+        result = super().run(*args, **kwargs)
+        if crash is not None and crash.getvalue():
+            self._report_crash(crash.getvalue())
+        return result
+
+    def _report_crash(self, printed: str) -> None:
         with contextlib.suppress(Exception):  # saving is best effort here
             self.close_sessions(force=True)
         if self.return_code != 1:  # not a crash: what Textual printed, as it would
-            sys.stderr.write(crash.getvalue())
+            sys.stderr.write(printed)
             return
         from .session.crash import write_crash_log
 
-        log = write_crash_log(crash.getvalue(), self.data_dir)
+        log = write_crash_log(printed, self.data_dir)
         where = f"详细信息已写入“{log}”，" if log else ""
         sys.stderr.write(
             "shuzhi 遇到内部错误，已退出。已保存的答案不受影响。\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 from rich.text import Text
@@ -72,7 +73,7 @@ class ThemeCommands(TargetsProvider):
 
         for index, name in enumerate(sorted(app.available_themes)):
             current = "（当前）" if name == app.theme else ""
-            out.append((theme_label(name, index) + current, lambda n=name: choose(n), ""))
+            out.append((theme_label(name, index) + current, functools.partial(choose, name), ""))
         return out
 
 

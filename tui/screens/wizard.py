@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
+from .base import BaseScreen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
@@ -65,7 +65,7 @@ class ItemCommands(TargetsProvider):
         return out
 
 
-class WizardScreen(Screen[None]):
+class WizardScreen(BaseScreen[None]):
     """Fill one report, item by item."""
 
     COMMANDS = {ItemCommands}
