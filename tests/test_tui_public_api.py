@@ -81,17 +81,23 @@ def test_tui_reads_no_private_textual_name() -> None:
     assert not found, "Textual private API used:\n" + "\n".join(found)
 
 
+@lru_cache(maxsize=None)
+def _private_names_in(base: type) -> frozenset[str]:
+    """The private names one Textual class defines or sets."""
+    names = {name for name in vars(base) if name.startswith("_") and not name.endswith("__")}
+    try:
+        names.update(_PRIVATE.findall(inspect.getsource(base)))
+    except (OSError, TypeError):
+        pass
+    return frozenset(names)
+
+
 def _textual_private_names_of(cls: type) -> set[str]:
     """The private names of the Textual classes ``cls`` derives from."""
     names: set[str] = set()
     for base in cls.__mro__:
-        if not base.__module__.startswith("textual"):
-            continue
-        names.update(name for name in vars(base) if name.startswith("_") and not name.endswith("__"))
-        try:
-            names.update(_PRIVATE.findall(inspect.getsource(base)))
-        except (OSError, TypeError):
-            pass
+        if base.__module__.startswith("textual"):
+            names |= _private_names_in(base)
     return names
 
 
