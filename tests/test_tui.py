@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from test_tui_support import async_test, demo_report, make_app, stored_answers, wait_for, wait_saved, wait_screen
 from textual.widgets import Input, TextArea
@@ -80,7 +81,7 @@ async def test_new_report_by_keyboard_saves_answers_and_previews(tmp_path: Path)
 
 def notes(app) -> list[str]:
     """Messages of the notifications shown so far."""
-    return [n.message for n in app._notifications]
+    return list(app.notes_shown)
 
 
 @async_test
@@ -292,6 +293,17 @@ async def test_copy_from_earlier_year_marks_answers_until_confirmed(tmp_path: Pa
     assert "dual_life.branch_life" in unconfirmed or any(p.startswith("dual_life.") for p in unconfirmed)
 
 
+async def enter_path(pilot: Any, path: Path) -> None:
+    """Fill the prompt's input with ``path`` (not key by key) and press Enter."""
+    from textual.widgets import Input
+
+    field = pilot.app.screen.query_one("#prompt-input", Input)
+    field.value = str(path)
+    field.cursor_position = len(field.value)
+    await pilot.pause()
+    await pilot.press("enter")
+
+
 @async_test
 async def test_import_answers_file_from_home(tmp_path: Path) -> None:
     first = demo_report(tmp_path / "data")
@@ -304,7 +316,7 @@ async def test_import_answers_file_from_home(tmp_path: Path) -> None:
         await wait_screen(pilot, "HomeScreen")
         await pilot.press("i")
         await wait_screen(pilot, "PromptDialog")
-        await pilot.press(*str(bad), "enter")
+        await enter_path(pilot, bad)
         dialog = await wait_screen(pilot, "MessageDialog")
         assert "没有导入任何内容" in dialog.message
         assert "leading.party_group" in dialog.message and "nonsense" in dialog.message
@@ -314,10 +326,10 @@ async def test_import_answers_file_from_home(tmp_path: Path) -> None:
 
         await pilot.press("i")
         await wait_screen(pilot, "PromptDialog")
-        await pilot.press(*str(tmp_path / "missing.yaml"), "enter")
+        await enter_path(pilot, tmp_path / "missing.yaml")
         prompt = app.screen
         assert "找不到文件" in str(prompt.query_one("#prompt-error").render())
-        await pilot.press("ctrl+a", "ctrl+k", *str(good), "enter")
+        await enter_path(pilot, good)
         await wait_screen(pilot, "HomeScreen")
         assert any("已导入 1 个答案" in n for n in notes(app))
     assert stored_answers(tmp_path / "data", first)["leading.party_group"] == 31

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from screen_text import screen_lines
-from test_tui_support import async_test, demo_report, make_app, wait_for, wait_screen
+from test_tui_support import async_test, demo_report, make_app, wait_screen
 
 # Formats, key names as printed on keyboards, file name endings.
 ALLOWED = {
@@ -36,7 +36,7 @@ async def test_no_english_on_any_screen_or_dialog(tmp_path: Path) -> None:
             found[where] = words
 
     async with app.run_test(size=(80, 24)) as pilot:
-        home = await wait_screen(pilot, "HomeScreen")
+        await wait_screen(pilot, "HomeScreen")
         await pilot.pause(0.3)
         look("home")
         await pilot.press("f1")

@@ -68,7 +68,7 @@ def test_wizard(snap_compare, tmp_path: Path, steady: None) -> None:
         wizard = await wait_screen(pilot, "WizardScreen")
         await wizard.go_to("org_life")
         await pilot.press("enter", "ctrl+a", "ctrl+k", "0")  # 组织生活会 0: below the checklist norm
-        await wait_for(pilot, lambda: wizard._check_timer is None and wizard._save_state == "saved", what="saved")
+        await wait_for(pilot, lambda: wizard.checked and wizard.save_state == "saved", what="saved")
         await _settle(pilot)
 
     assert snap_compare(_app(tmp_path, report_id), terminal_size=SIZE, run_before=run_before)
@@ -117,7 +117,7 @@ def test_wizard_yes_no_unanswered_after_answered(snap_compare, tmp_path: Path, s
         await wizard.go_to("duty_system")
         await pilot.press("y", "enter", *"6", "enter", *"12", "enter")  # on to 支部书记履职
         await wizard.go_to("review")
-        await wait_for(pilot, lambda: wizard._check_timer is None and wizard._save_state == "saved", what="saved")
+        await wait_for(pilot, lambda: wizard.checked and wizard.save_state == "saved", what="saved")
         await _settle(pilot)
 
     assert snap_compare(_app(tmp_path, report_id), terminal_size=SIZE, run_before=run_before)

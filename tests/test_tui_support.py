@@ -31,7 +31,17 @@ def make_app(tmp_path: Path, report_id: str | None = None, **options: Any) -> Sh
     options.setdefault("environ", {"LANG": "zh_CN.UTF-8"})
     options.setdefault("export_dir", tmp_path / "out")
     (tmp_path / "out").mkdir(exist_ok=True)
-    return create_app(tmp_path / "data", report_id, **options)
+    app = create_app(tmp_path / "data", report_id, **options)
+    # Every notification's message, in order (read by the tests).
+    app.notes_shown = []  # type: ignore[attr-defined]
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        app.notes_shown.append(message)  # type: ignore[attr-defined]
+        notify(message, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return app
 
 
 @contextlib.asynccontextmanager
@@ -85,7 +95,7 @@ async def wait_saved(pilot: Any) -> None:
     screen = pilot.app.screen
     await wait_for(
         pilot,
-        lambda: screen._save_timer is None and not screen.session.dirty and screen._save_state == "saved",
+        lambda: screen.all_saved,
         what="autosave",
     )
 

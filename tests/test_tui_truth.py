@@ -55,6 +55,7 @@ def burst(app: Any, *keys: str) -> None:
 async def keys_done(pilot: Any) -> None:
     """Until every key of a burst is handled."""
     app = pilot.app
+    await pilot.pause()  # the burst reaches the app's queue first
     await wait_for(pilot, lambda: not app.keys_pending, what="keys handled")
     await pilot.pause()
 

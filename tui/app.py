@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import io
 import os
 import signal
 import sys
@@ -226,6 +227,8 @@ class ShuzhiApp(KeyQueue, App[None]):
         # Keys and pastes for an editor's input go to it one at a time, each
         # to the widget focused once the one before is handled, priority
         # bindings included (see tui.widgets.keys).
+        if isinstance(event, (events.Key, events.Paste)) and self.handed_by_queue(event):
+            return  # an editor's event bubbling back: handled there already
         if (
             isinstance(event, (events.Key, events.Paste))
             and not event.is_forwarded
@@ -324,14 +327,15 @@ class ShuzhiApp(KeyQueue, App[None]):
 
         from .screens.commands import CommandPalette as ChinesePalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(ChinesePalette(placeholder="输入条目名称或命令…", id="--command-palette"))
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            providers = [*self.COMMANDS, *self.screen.COMMANDS]
+            self.push_screen(ChinesePalette(providers, placeholder="输入条目名称或命令…", id="--command-palette"))
 
     def search_themes(self) -> None:
         """The themes, named in Chinese, in the palette."""
         from .screens.commands import CommandPalette as ChinesePalette, ThemeCommands
 
-        self.push_screen(ChinesePalette(providers=[ThemeCommands], placeholder="输入配色名称…"))
+        self.push_screen(ChinesePalette([ThemeCommands], placeholder="输入配色名称…"))
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as printed on keyboards: Esc, Tab, PgUp, PgDn, Ctrl+Q, F1."""
@@ -395,36 +399,37 @@ class ShuzhiApp(KeyQueue, App[None]):
 
     # ------------------------------------------------------------ failures
 
-    def _handle_exception(self, error: Exception) -> None:
-        """An unexpected error (a bug) still ends the app, as in any Textual
-        app; but everything typed is saved first, the details go to a log
-        file and the user sees a short Chinese message instead of a
-        traceback (set SHUZHI_DEBUG=1 to see it)."""
-        try:
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the app. An unexpected error (a bug) still ends it, as in any
+        Textual app, and the screens' unmount saves everything typed; but
+        the details go to a log file and the user sees a short Chinese
+        message instead of a traceback (set SHUZHI_DEBUG=1 to see it)."""
+        crash = None
+        if not os.environ.get("SHUZHI_DEBUG") and not kwargs.get("headless"):
+            # What Textual prints on the way out (the traceback) is caught here.
+            from rich.console import Console
+
+            crash = io.StringIO()
+            self.error_console = Console(file=crash, markup=False, highlight=False, width=120)
+        result = super().run(*args, **kwargs)
+        if crash is not None and crash.getvalue():
+            self._report_crash(crash.getvalue())
+        return result
+
+    def _report_crash(self, printed: str) -> None:
+        with contextlib.suppress(Exception):  # saving is best effort here
             self.close_sessions(force=True)
-        except Exception:  # noqa: BLE001 - saving is best effort here
-            pass
-        super()._handle_exception(error)
-        if self.is_headless or os.environ.get("SHUZHI_DEBUG"):
-            return  # tests and developers get the traceback
-        log = self._write_crash_log(error)
-        where = f"详细信息已写入“{log}”，" if log else ""
-        from rich.text import Text
-
-        self._exit_renderables[:] = [
-            Text(
-                f"shuzhi 遇到内部错误（{type(error).__name__}），已退出。已保存的答案不受影响。\n"
-                f"{where}请把它发给维护人员。"
-            )
-        ]
-
-    def _write_crash_log(self, error: Exception) -> Path | None:
-        import traceback
-
+        if self.return_code != 1:  # not a crash: what Textual printed, as it would
+            sys.stderr.write(printed)
+            return
         from .session.crash import write_crash_log
 
-        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        return write_crash_log(text, self.data_dir)
+        log = write_crash_log(printed, self.data_dir)
+        where = f"详细信息已写入“{log}”，" if log else ""
+        sys.stderr.write(
+            "shuzhi 遇到内部错误，已退出。已保存的答案不受影响。\n"
+            f"{where}请把它发给维护人员。\n"
+        )
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

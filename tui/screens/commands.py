@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable
+import functools
+from typing import Any, Callable
 
-from rich.align import Align
 from rich.text import Text
-from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.command import CommandPalette as _TextualPalette
-from textual.widgets.option_list import Option
 
 Target = tuple[str, Callable[[], object], str]
 
@@ -74,23 +73,33 @@ class ThemeCommands(TargetsProvider):
 
         for index, name in enumerate(sorted(app.available_themes)):
             current = "（当前）" if name == app.theme else ""
-            out.append((theme_label(name, index) + current, lambda n=name: choose(n), ""))
+            out.append((theme_label(name, index) + current, functools.partial(choose, name), ""))
         return out
+
+
+class NothingFound(Provider):
+    """The line the palette shows when nothing matches (Textual's own is in
+    English): a hit of its own, offered only when no other provider of the
+    palette (its ``searched``) has one."""
+
+    async def search(self, query: str) -> Hits:
+        if not query.strip():
+            return
+        matcher = self.matcher(query)
+        palette = self.app.screen
+        names: list[str] = []
+        for provider in getattr(palette, "searched", ()):
+            if isinstance(provider, type) and issubclass(provider, TargetsProvider):
+                names += [name for name, _, _ in provider(self.screen)._targets()]
+            else:  # Textual's system commands (a lazily loaded provider)
+                names += [command.title for command in self.app.get_system_commands(self.screen)]
+        if not any(matcher.match(name) > 0 for name in names):
+            yield Hit(1, Text("没有找到匹配的条目或命令", style="dim"), lambda: None)
 
 
 class CommandPalette(_TextualPalette):  # same name: tests and Textual look for it
     """Textual's command palette, with its own words in Chinese."""
 
-    def _start_no_matches_countdown(self, search_value: str) -> None:
-        self._stop_no_matches_countdown()
-
-        def show_no_matches() -> None:
-            if search_value:
-                self.query_one(CommandList).add_option(
-                    Option(Align.center(Text("没有找到匹配的条目或命令", style="not bold")), disabled=True, id=self._NO_MATCHES)
-                )
-                self._list_visible = True
-            else:
-                self._list_visible = False
-
-        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+    def __init__(self, providers: list[Any], **kwargs: Any) -> None:
+        self.searched = list(providers)
+        super().__init__(providers=[*self.searched, NothingFound], **kwargs)

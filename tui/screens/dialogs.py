@@ -11,11 +11,11 @@ from typing import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from .base import BaseDialog
 from textual.widgets import Button, Input, Label, Static
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(BaseDialog[bool]):
     """A yes/no question; Esc answers no."""
 
     BINDINGS = [
@@ -54,7 +54,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class PromptDialog(ModalScreen["str | None"]):
+class PromptDialog(BaseDialog["str | None"]):
     """Asks for one line of text; ``validate`` returns a Chinese problem or None."""
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
@@ -113,7 +113,7 @@ class PromptDialog(ModalScreen["str | None"]):
         self.dismiss(None)
 
 
-class MessageDialog(ModalScreen[None]):
+class MessageDialog(BaseDialog[None]):
     """A message that needs acknowledging (errors with details, results)."""
 
     BINDINGS = [Binding("escape", "close", "关闭"), Binding("enter", "close", "关闭", show=False)]
@@ -142,7 +142,7 @@ class MessageDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class TooSmallScreen(ModalScreen[None]):
+class TooSmallScreen(BaseDialog[None]):
     """Covers everything while the terminal is smaller than 80×24."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "退出", priority=True)]

@@ -7,8 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
+
+from .base import BaseDialog
 
 # No ASCII spaces next to Chinese text: a terminal wraps lines at spaces,
 # which would leave a short line before every English word.
@@ -47,7 +49,7 @@ def _key_table(screen: Screen | None) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(BaseDialog[None]):
     """Explains the app and lists the keys of ``origin`` (the screen below)."""
 
     BINDINGS = [

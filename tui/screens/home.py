@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from .base import BaseScreen
 from textual.widgets import Button, DataTable, Header, Static
 
 from ..widgets.footer import KeyFooter
@@ -61,7 +61,7 @@ class HomeCommands(TargetsProvider):
         ]
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(BaseScreen[None]):
     """The list of reports."""
 
     COMMANDS = {HomeCommands}
@@ -86,7 +86,7 @@ class HomeScreen(Screen[None]):
         # report id -> the "updated" time its progress was computed for.
         self._progress_key: dict[str, str] = {}
         self._progress_cache: "ProgressCache | None" = None
-        self._workflow_names: dict[str, str] = {}
+        self._workflow_names: dict[str, str | Text] = {}
         self._last_deleted: str | None = None
         self._marked: str | None = None  # the row shown with ▸
 

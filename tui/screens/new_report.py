@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from .base import BaseScreen
 from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Header, Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 BASICS_ORDER = ("unit", "position", "name", "year")
 
 
-class NewReportScreen(Screen["str | None"]):
+class NewReportScreen(BaseScreen["str | None"]):
     """Two steps: workflow, basics."""
 
     BINDINGS = [

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from .base import BaseScreen
 from textual.widgets import Header, Static
 
 from workflows.report import has_marker
@@ -41,7 +41,7 @@ class PreviewLine(Static):
             self.can_focus = False
 
 
-class PreviewScreen(Screen["str | None"]):
+class PreviewScreen(BaseScreen["str | None"]):
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("enter", "edit", "修改此段"),

@@ -20,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from .base import BaseDialog
 from textual.widgets import Button, Input, Label, Static
 
 from workflows.render.preview import visible
@@ -42,7 +42,7 @@ class RollupOutcome:
     summary: str  # the Chinese sentence shown after the write
 
 
-class RollupScreen(ModalScreen["RollupOutcome | None"]):
+class RollupScreen(BaseDialog["RollupOutcome | None"]):
     """Pick branch reports and/or a folder of answers files, see the totals,
     write them after confirming."""
 

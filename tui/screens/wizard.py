@@ -16,7 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
+from textual.reactive import reactive
+from .base import BaseScreen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
@@ -66,7 +67,7 @@ class ItemCommands(TargetsProvider):
         return out
 
 
-class WizardScreen(Screen[None]):
+class WizardScreen(BaseScreen[None]):
     """Fill one report, item by item."""
 
     COMMANDS = {ItemCommands}
@@ -84,6 +85,10 @@ class WizardScreen(Screen[None]):
         Binding("f8", "rollup", "汇总支部数据", show=False),  # in F1 help and the palette, on a report with a roll-up
         Binding("escape", "close", "返回"),
     ]
+
+    # The save indicator of the title bar: "saved", or "saving" while
+    # changes are queued (read-only and failed show from the session).
+    save_state: reactive[str] = reactive("saved", init=False)
 
     class Saved(Message):
         """A write finished (``error`` None) or failed."""
@@ -109,7 +114,6 @@ class WizardScreen(Screen[None]):
         # Not "_closed": that is Textual's own MessagePump flag (setting it made
         # Ctrl+Q hang for ever after a report was opened: the screen ignored Prune).
         self._session_closed = False
-        self._save_state = "saved"
         # The live paragraph as plain text (what the panel shows).
         self.paragraph_plain = ""
 
@@ -155,7 +159,7 @@ class WizardScreen(Screen[None]):
         if moved:
             self.session.leave_item(self.item.id, self.items[index].id)
             if self.session.dirty and not self.session.readonly:
-                self._save_state = "saving"
+                self.save_state = "saving"
             self._flush_soon()
         else:
             self.session.last_item = self.items[index].id
@@ -188,13 +192,27 @@ class WizardScreen(Screen[None]):
 
     # ------------------------------------------------------------ header
 
+    @property
+    def all_saved(self) -> bool:
+        """Everything typed is written (no write waiting, none queued)."""
+        return self._save_timer is None and not self.session.dirty and self.save_state == "saved"
+
+    @property
+    def checked(self) -> bool:
+        """The checks are up to date with the answers (none scheduled)."""
+        return self._check_timer is None
+
+    def watch_save_state(self) -> None:
+        if self.is_mounted and not self._session_closed and self.query(TitleBar):
+            self._update_title()
+
     def _update_title(self) -> None:
         position = f"第 {self.index + 1}/{len(self.items)} 项"
         if self.session.readonly:
             state, style = "只读", "bold yellow"
         elif self.session.failed:
             state, style = "✖ 保存失败", "bold red"
-        elif self._save_state == "saving":
+        elif self.save_state == "saving":
             state, style = "保存中…", "dim"
         else:
             state, style = "✔ 已保存", "green"
@@ -211,8 +229,8 @@ class WizardScreen(Screen[None]):
         error = self.session.input(path, raw)
         if self.session.readonly:
             return error
-        self._save_state = "saving"
-        self._update_title()
+        self.save_state = "saving"
+        self._update_title()  # the title follows the basics
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self._flush_soon)
@@ -230,12 +248,13 @@ class WizardScreen(Screen[None]):
         self._check_timer = self.set_timer(CHECK_DELAY, self._run_check)
 
     def _flush_soon(self) -> None:
-        """Write what is queued in a thread (the UI never waits for the disk)."""
+        """Write what is queued in a worker thread (the UI never waits for
+        the disk); the session reports the outcome (:class:`Saved`)."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
         if self.session.dirty:
-            self.session.flush_in_thread()
+            self.run_worker(self.session.flush, name="autosave", group="autosave", thread=True, exit_on_error=False)
 
     def on_wizard_screen_saved(self, event: Saved) -> None:
         if event.error:
@@ -246,8 +265,8 @@ class WizardScreen(Screen[None]):
                 timeout=10,
             )
         if not self.session.dirty:
-            self._save_state = "saved"
-        self._update_title()
+            self.save_state = "saved"
+        self._update_title()  # a failure shows even when the state stays "saving"
 
     def flush_now(self) -> str | None:
         """Write everything queued before leaving (blocks briefly)."""
@@ -256,7 +275,7 @@ class WizardScreen(Screen[None]):
             self._save_timer = None
         error = self.session.flush()
         if error is None:
-            self._save_state = "saved"
+            self.save_state = "saved"
         return error
 
     def _update_paragraph(self) -> None:

@@ -15,8 +15,8 @@ What the session holds, per field (see ``workflows.answers``):
 Two ways to write:
 
 * :meth:`Session.input` (the app): takes anything typed, keeps it in memory
-  at once and queues it; :meth:`Session.flush` (or
-  :meth:`Session.flush_in_thread`) writes the queue in one durable write.
+  at once and queues it; :meth:`Session.flush` (the wizard runs it in a Textual worker thread)
+  writes the queue in one durable write.
   Nothing typed is lost on any way out as long as the app flushes on exit.
 * :meth:`Session.set_answer`, :meth:`Session.set_answers`,
   :meth:`Session.import_answers_file` (``ask``, ``fill``): validate first,
@@ -688,10 +688,6 @@ class Session:
         Chinese message of the failure (the queue is kept and written with
         the next flush, newer changes winning)."""
         return self._write_queue(raise_errors=False)
-
-    def flush_in_thread(self) -> None:
-        """:meth:`flush` in a thread (the UI never waits for the disk)."""
-        threading.Thread(target=self.flush, name="shuzhi-autosave", daemon=True).start()
 
     def _write_queue(self, raise_errors: bool) -> str | None:
         with self._write_lock:

@@ -71,12 +71,16 @@ class LineInput(OrderedKeys, Input):
     Enter moves on at once; a paste stays here, its lines joined."""
 
     async def _type_key(self, event: events.Key) -> bool:
-        if event.is_printable:
-            await Input._on_key(self, event)
+        if event.is_printable and event.character:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, *selection)
             return True
         return False
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         try:
             if self._reroute_paste(event):
                 return
@@ -103,16 +107,20 @@ class BlockInput(OrderedKeys, TextArea):
     """A multi-line input: keys handled in order; Enter is a new line."""
 
     async def _type_key(self, event: events.Key) -> bool:
-        if event.is_printable or event.key == "enter":
-            await TextArea._on_key(self, event)
+        text = "\n" if event.key == "enter" else event.character
+        if text and (event.is_printable or event.key == "enter"):
+            if not self.read_only:
+                self.replace(text, *self.selection, maintain_selection_offset=False)
             return True
         return False
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         try:
             if not self._reroute_paste(event):
-                event.prevent_default()  # TextArea's own handler, run here: line breaks and all
-                await TextArea._on_paste(self, event)
+                event.stop()
+                event.prevent_default()  # TextArea's own handling, here: line breaks and all
+                if event.text and not self.read_only:
+                    self.replace(event.text, *self.selection, maintain_selection_offset=False)
         finally:
             self._key_done()
 

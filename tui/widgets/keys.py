@@ -19,6 +19,10 @@ next only once that one is handled, to whatever has the focus then:
 
 Where the focus is on anything else (the checklist, a button, a dialog),
 keys take Textual's own path, as before.
+
+Only Textual's public API is used: an event is handed to the widget with
+``post_message``, bindings are found in ``Screen.active_bindings`` and run
+with ``App.run_action``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
@@ -72,6 +77,13 @@ class KeyQueue:
         # (a new item's fields being mounted), keys wait.
         self._key_holds = 0
         self._key_hold_since = 0.0
+        # The events handed to an editor lately: one that bubbles back up to
+        # the app (a paste the editor did not stop) is not new input.
+        self._key_handed: deque[InputEvent] = deque(maxlen=64)
+
+    def handed_by_queue(self, event: events.Event) -> bool:
+        """True for an event this queue handed to an editor (already handled there)."""
+        return any(handed is event for handed in self._key_handed)
 
     @property
     def keys_pending(self) -> bool:
@@ -147,7 +159,8 @@ class KeyQueue:
         self._key_out = 0
         while self._key_backlog:
             event = self._key_backlog.popleft()
-            focused._forward_event(event)
+            self._key_handed.append(event)
+            focused.post_message(event)
             self._key_out += 1
             if not (_typed(event) and self._key_backlog and _typed(self._key_backlog[0])):
                 break
@@ -183,6 +196,28 @@ class KeyQueue:
         await self._hand_on()
 
 
+async def run_bindings(widget: Widget, key: str, *, priority: bool) -> bool:
+    """Run the binding of ``key`` active where ``widget`` has the focus, as
+    Textual does for a key it dispatches (``priority``: the priority ones,
+    which run before the widget sees the key; else the others, after);
+    True when a binding handled the key."""
+    app = widget.app
+    screen = widget.screen
+    candidates: list[tuple[Any, Binding]] = []
+    active = screen.active_bindings.get(key)
+    if active is not None and active.binding.priority == priority:
+        candidates.append((active.node, active.binding))
+    if priority and screen.is_modal:
+        # The app's priority keys (F1, Ctrl+Q) work in a dialog too.
+        for binding in Binding.make_bindings(getattr(type(app), "BINDINGS", ())):
+            if binding.key == key and binding.priority:
+                candidates.append((app, binding))
+    for node, binding in candidates:
+        if await app.run_action(binding.action, node):
+            return True
+    return False
+
+
 def _typed(event: InputEvent) -> bool:
     return isinstance(event, events.Key) and event.is_printable
 
@@ -207,7 +242,7 @@ class OrderedKeys:
         """Handle a key that types something; True when it did."""
         return False
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         assert isinstance(self, Widget)
         app = self.app
         event.stop()
@@ -219,8 +254,8 @@ class OrderedKeys:
                 # Not for this widget any more (the focus moved before it
                 # was handled): as a key that has just arrived.
                 app.post_message(events.Key(event.key, event.character))
-            elif not await app._check_bindings(event.key, priority=True) and not await self._type_key(event):
-                await app._check_bindings(event.key)
+            elif not await run_bindings(self, event.key, priority=True) and not await self._type_key(event):
+                await run_bindings(self, event.key, priority=False)
         finally:
             self._key_done()
 

@@ -169,7 +169,7 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
             self._pick(index)
         return True  # other characters mean nothing here
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         if not self._reroute_paste(event):
             event.stop()  # nothing to paste into
             event.prevent_default()
