@@ -597,6 +597,7 @@ def _pdf_ready() -> bool:
     return pdf_available() and Path("/proc/self/cmdline").exists()
 
 
+@pytest.mark.slow  # starts LibreOffice and kills it mid-export
 @pytest.mark.skipif(not _pdf_ready(), reason="LibreOffice is not installed")
 def test_killed_pdf_export_leaves_no_process_and_nothing_in_home(cli: Cli, tmp_path: Path) -> None:
     import os
