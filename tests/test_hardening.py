@@ -739,6 +739,15 @@ def test_offline_install_is_documented_and_run_by_ci() -> None:
     assert (ROOT / "tools" / "build-wheelhouse").stat().st_mode & 0o111
 
 
+def test_ci_runs_the_readme_test_command_then_the_slow_tests_and_the_checkers() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if "-m pytest" in line and line.startswith("python3 -m venv"))
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert command in ci.splitlines()
+    assert "HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest -q -p no:cacheprovider -m slow" in ci
+    assert "ruff check tui workflows store" in ci and "mypy tui workflows store" in ci
+
+
 def test_a_surrogate_already_stored_never_stops_saving() -> None:
     import json
 
