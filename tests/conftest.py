@@ -43,3 +43,22 @@ def cache(tmp_path_factory: pytest.TempPathFactory):  # -> workflows.cache.Cache
     from workflows.cache import Cache
 
     return Cache(tmp_path_factory.mktemp("cache") / "shuzhi")
+
+
+# ------------------------------------------------------------ hypothesis profiles
+# (s-tests) Example counts come from a profile chosen by HYPOTHESIS_PROFILE:
+# "default" keeps the default suite quick; "thorough" is what CI's second run
+# (`-m slow`) uses, and what a developer sets to search hard. Registered here,
+# before any test module builds its settings, so every @settings without its
+# own max_examples inherits the profile's.
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_HYPOTHESIS_COMMON = dict(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+settings.register_profile("default", max_examples=12, **_HYPOTHESIS_COMMON)
+settings.register_profile("thorough", max_examples=500, **_HYPOTHESIS_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -7,7 +7,6 @@ Not a test module itself (no test_ prefix); imported by the property tests.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any, Iterable
 
@@ -18,17 +17,16 @@ from workflows.loader import load_workflow_text
 from workflows.values import AnswerError, coerce
 from workflows.report import Report
 
-# Example counts: modest by default, many more under `pytest -m slow`.
-DEFAULT_EXAMPLES = int(os.environ.get("SHUZHI_PROPERTY_EXAMPLES", "40"))
-SLOW_EXAMPLES = int(os.environ.get("SHUZHI_PROPERTY_SLOW_EXAMPLES", "500"))
-
+# Example counts come from the hypothesis profile (tests/conftest.py, chosen by
+# HYPOTHESIS_PROFILE): few in the default suite; the `_slow` twins of the
+# properties, run by `pytest -m slow`, always take the "thorough" profile's.
 COMMON = dict(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
     derandomize=False,
 )
-default_settings = settings(max_examples=DEFAULT_EXAMPLES, **COMMON)
-slow_settings = settings(max_examples=SLOW_EXAMPLES, **COMMON)
+default_settings = settings(**COMMON)
+slow_settings = settings(settings.get_profile("thorough"), **COMMON)
 
 
 FUZZ_WORKFLOW = r"""

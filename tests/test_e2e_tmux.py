@@ -20,7 +20,11 @@ from pathlib import Path
 import pytest
 
 TMUX = shutil.which("tmux")
-pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux 未安装（.ci/run 会在可以时自动安装），跳过真实终端测试")
+# A real terminal takes half a minute: these run under `-m slow` (.ci/run's second run).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(TMUX is None, reason="tmux 未安装（.ci/run 会在可以时自动安装），跳过真实终端测试"),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = float(os.environ.get("SHUZHI_E2E_TIMEOUT", "60"))

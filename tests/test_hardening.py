@@ -597,6 +597,7 @@ def _pdf_ready() -> bool:
     return pdf_available() and Path("/proc/self/cmdline").exists()
 
 
+@pytest.mark.slow  # starts LibreOffice and kills it mid-export
 @pytest.mark.skipif(not _pdf_ready(), reason="LibreOffice is not installed")
 def test_killed_pdf_export_leaves_no_process_and_nothing_in_home(cli: Cli, tmp_path: Path) -> None:
     import os
@@ -736,6 +737,15 @@ def test_offline_install_is_documented_and_run_by_ci() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "tools/build-wheelhouse" in ci and "--no-index" in ci and "shuzhi\" --version" in ci and "demo" in ci
     assert (ROOT / "tools" / "build-wheelhouse").stat().st_mode & 0o111
+
+
+def test_ci_runs_the_readme_test_command_then_the_slow_tests_and_the_checkers() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if "-m pytest" in line and line.startswith("python3 -m venv"))
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert command in ci.splitlines()
+    assert "HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest -q -p no:cacheprovider -m slow" in ci
+    assert "ruff check tui workflows store" in ci and "mypy tui workflows store" in ci
 
 
 def test_a_surrogate_already_stored_never_stops_saving() -> None:

@@ -3,7 +3,7 @@ answers files, checks), assembly and the terminal preview never crashes, and
 every answer's text appears literally in the report.
 
 Default runs keep the example counts modest; `pytest -m slow` runs the same
-properties with many more examples (SHUZHI_PROPERTY_SLOW_EXAMPLES).
+properties with many more examples (the "thorough" hypothesis profile, tests/conftest.py).
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ def _export_command(answers, tmp_path, fmt):
         assert result.path == target and target.stat().st_size > 0
 
 
-@settings(max_examples=15, **COMMON)
+@settings(**COMMON)
 @given(text_answers(), st.sampled_from(["docx", "md", "txt"]))
 def test_export_command_writes_or_explains(tmp_path_factory, answers, fmt):
     _export_command(answers, tmp_path_factory.mktemp("export"), fmt)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .answers import effective_answers, report_year
 from .model import Field, Item, Workflow
-from .report import Block, Pending as PendingRef, Report
+from .report import Block, Report
+from .report import Pending as PendingRef
 from .values import AnswerError, Entry, Pending, cn_num, coerce, is_empty, template_value
 
 # The free-text field that completes an item's multiple choice: a required
@@ -106,7 +108,8 @@ class _Renderer:
         try:
             return render_bounded(_compiled(self.wf, key, source, self.env), context)
         except Exception as exc:  # a template failing on odd data must never kill a preview
-            label = self.wf.item(item_id).title if item_id and self.wf.item(item_id) else key
+            found = self.wf.item(item_id) if item_id else None
+            label = found.title if found else key
             reason = str(exc) if isinstance(exc, TemplateBudgetError) else f"{type(exc).__name__}: {exc}"
             self.errors.append((item_id or key, reason))
             return f"【模板出错：{label}】"
@@ -173,8 +176,7 @@ class _Numbering:
             else:
                 out.append(Block("paragraph", text, 0, "", item_id))
                 continue
-            kind = "paragraph" if lead else "heading"
-            out.append(Block(kind, text, level, number, item_id, lead))
+            out.append(Block("paragraph" if lead else "heading", text, level, number, item_id, lead))
         return out
 
 
@@ -259,9 +261,7 @@ def render_item(
 def render_line(wf: Workflow, key: str, source: str, context: dict[str, Any]) -> str:
     """One of the report's one-line templates (title, date …) rendered in
     ``context``; "" when it fails."""
-    from .templating import split_paragraphs
-
-    from .templating import render_bounded
+    from .templating import render_bounded, split_paragraphs
 
     try:
         text = render_bounded(_compiled(wf, key, source), context)

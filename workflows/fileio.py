@@ -16,8 +16,8 @@ Errors are raised as ``OSError``: each caller words them for its user.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 TMP_SUFFIX = ".tmp"
 PRIVATE = 0o600

@@ -6,8 +6,9 @@ what the user previews is what they export.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Literal
 
 BlockKind = Literal["heading", "paragraph"]
 

@@ -79,7 +79,7 @@ def encoding_hint(raw: bytes, typed: bool = False) -> str:
     came from a terminal, whose encoding is to be changed)."""
     guess = ""
     for name, label in (("utf-16", "UTF-16"), ("gb18030", "GBK/GB18030"), ("big5", "Big5")):
-        if name == "utf-16" and not raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        if name == "utf-16" and raw[:2] not in (b"\xff\xfe", b"\xfe\xff"):
             continue
         try:
             raw.decode(name)

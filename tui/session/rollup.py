@@ -220,7 +220,9 @@ def table_lines(result: RollupResult, width: int = 80) -> list[str]:
     if not totals:
         return []
     labels = [f"{t.label}（{t.unit}）" if t.unit else t.label for t in totals]
-    total_w = max(cell_width("合计"), *(cell_width(str(t.canonical) if t.canonical is not None else "—") for t in totals))
+    total_w = max(
+        cell_width("合计"), *(cell_width(str(t.canonical) if t.canonical is not None else "—") for t in totals)
+    )
     col_w = max(
         [cell_width(str(n))] + [cell_width(value_cell(v.status, v.value)) for t in totals for v in t.values] + [2]
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from ..report import PENDING_OPEN, Block, Report
 from .errors import Blocker
@@ -107,7 +108,7 @@ def clean_report(report: Report) -> tuple[Report, list[str]]:
     date = clean_field(report.date, "成文日期")
     if not notes:
         return report, notes
-    result = dataclasses.replace(
+    cleaned_report = dataclasses.replace(
         report,
         title=title,
         name_line=name_line,
@@ -116,7 +117,7 @@ def clean_report(report: Report) -> tuple[Report, list[str]]:
         signature=signature,
         date=date,
     )
-    return result, notes
+    return cleaned_report, notes
 
 
 def find_placeholders(report: Report) -> list[tuple[Place, str]]:

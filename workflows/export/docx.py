@@ -401,7 +401,7 @@ def _drop_template_parts(doc: Any) -> None:
 
 def _setup_core(doc: Any, report: Report, profile: LayoutProfile) -> None:
     props = doc.core_properties
-    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0, tzinfo=None)
     props.title = "".join(paragraph_lines(report.title))[:255]
     props.author = report.signature[:255]
     props.last_modified_by = report.signature[:255]
@@ -428,7 +428,7 @@ def _app_version() -> tuple[str, str]:
     return f"shuzhi {text}", f"{numbers[0]:02d}.{numbers[1] * 100 + numbers[2]:04d}"
 
 
-def _setup_app(doc: Any, stats: "DocumentStats") -> None:
+def _setup_app(doc: Any, stats: DocumentStats) -> None:
     """docProps/app.xml for this document (the template's says "Microsoft
     Macintosh Word", 1 page, 0 words)."""
     from xml.sax.saxutils import escape
@@ -453,7 +453,7 @@ def _setup_app(doc: Any, stats: "DocumentStats") -> None:
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
         ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
         f"{body}</Properties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 # ------------------------------------------------------------------ content

@@ -3,6 +3,7 @@ trapezoid break and the signature block's indents (GB/T 9704-2012 7.3.5)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -165,11 +166,15 @@ def split_title(title: str, capacity: float) -> list[str]:
 def _fill(title: str, capacity: float, costs: dict[int, int], prefix: list[float]) -> list[str]:
     """Line by line: each line as long as fits, ending at the last allowed
     break (or anywhere, when a stretch has none)."""
+    # Linear in the title's length (``prefix`` never decreases): a line ends
+    # at the last break at or before the widest end that fits.
+    positions = sorted(costs)
     lines, start = [], 0
     while prefix[len(title)] - prefix[start] > capacity:
-        fits = [i for i in costs if start < i and prefix[i] - prefix[start] <= capacity]
-        end = max(fits) if fits else next(
-            i for i in range(start + 1, len(title) + 1) if prefix[i] - prefix[start] > capacity) - 1
+        base = prefix[start]
+        widest = bisect.bisect_right(prefix, capacity, lo=start + 1, key=lambda p: p - base) - 1
+        at = bisect.bisect_right(positions, widest) - 1
+        end = positions[at] if at >= 0 and positions[at] > start else widest
         end = max(end, start + 1)
         lines.append(title[start:end])
         start = end

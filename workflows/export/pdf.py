@@ -183,7 +183,7 @@ def _die_with_parent() -> None:
     os.setsid()
 
 
-def _start_watchdog(pgid: int, folder: Path) -> "subprocess.Popen[bytes] | None":
+def _start_watchdog(pgid: int, folder: Path) -> subprocess.Popen[bytes] | None:
     import sys
 
     if os.name != "posix" or not sys.executable:
@@ -198,7 +198,7 @@ def _start_watchdog(pgid: int, folder: Path) -> "subprocess.Popen[bytes] | None"
         return None
 
 
-def _stop_watchdog(watchdog: "subprocess.Popen[bytes] | None") -> None:
+def _stop_watchdog(watchdog: subprocess.Popen[bytes] | None) -> None:
     if watchdog is None:
         return
     try:
@@ -235,7 +235,7 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes
     return process.returncode, stderr or b""
 
 
-def _kill_group(process: "subprocess.Popen[bytes]", only_helpers: bool = False) -> None:
+def _kill_group(process: subprocess.Popen[bytes], only_helpers: bool = False) -> None:
     """Kill LibreOffice's process group (after a normal end: anything of it
     still running, such as a helper left behind)."""
     if hasattr(os, "killpg"):

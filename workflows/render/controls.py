@@ -5,7 +5,6 @@ Used by the preview (:mod:`.preview`) and by every line the CLI prints.
 
 from __future__ import annotations
 
-
 # Control characters pasted into an answer must never reach the terminal as
 # commands (an ESC sequence could clear the screen or retitle the window):
 # C0 controls show as their Unicode control pictures (ESC -> ␛), C1 as �.

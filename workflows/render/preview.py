@@ -78,7 +78,7 @@ def summary_line(report: Report) -> str:
     return f"共 {report.char_count()} 字，约 {report.estimated_pages()} 页，{state}"
 
 
-def item_text(item: "Item", blocks: list[Block]) -> Text:
+def item_text(item: Item, blocks: list[Block]) -> Text:
     """The paragraphs one item produces, as the report will print them
     (the wizard's panel beside the item's form)."""
     if not item.template:
