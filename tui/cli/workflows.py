@@ -28,12 +28,12 @@ def cmd_workflows(args: argparse.Namespace) -> int:
             for wf in workflows
         ])
         return EXIT_OK
-    width = max((width(wf.id) for wf in workflows), default=0)
+    id_width = max((width(wf.id) for wf in workflows), default=0)
     for wf in workflows:
         kind = "内置" if wf.id in builtin else "自定义"
-        out(f"{pad(wf.id, width)}  {wf.title}（{kind}，第{wf.version}版，{sum(1 for _ in wf.items())} 个条目）")
+        out(f"{pad(wf.id, id_width)}  {wf.title}（{kind}，第{wf.version}版，{sum(1 for _ in wf.items())} 个条目）")
         if wf.description:
-            out(f"{' ' * width}  {wf.description}")
+            out(f"{' ' * id_width}  {wf.description}")
     return EXIT_OK
 
 
