@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .base import terminal_columns, width
 
 HELP_COLUMN_MAX = 30  # where option help starts, at most (as argparse's max_help_position)
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One option or positional argument: the keyword arguments of
     ``add_argument`` plus what the help needs."""
 
@@ -58,8 +56,7 @@ class Option:
         return f"[{text}]"
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A command: its name, one-line summary, options and handler
     (``"module:function"`` in this package, imported when it runs); or, with
     ``subcommands``, a family of commands (``shuzhi workflow show``)."""
@@ -70,7 +67,7 @@ class Command:
     options: tuple[Option, ...] | Callable[[], tuple[Option, ...]] = ()
     description: str | None = None
     epilog: str | None = None
-    subcommands: tuple[Command, ...] = ()
+    subcommands: tuple[Any, ...] = ()  # of Command
 
     def all_options(self) -> tuple[Option, ...]:
         return self.options() if callable(self.options) else self.options
