@@ -8,6 +8,7 @@ from .base import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
+    data_dir,
     dumb_terminal,
     err,
     full_screen_possible,
@@ -27,7 +28,6 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, report_id: str | None, item: str | None = None) -> int:
-    from store.paths import data_dir
     from tui.app import create_app
 
     app = create_app(
