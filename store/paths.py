@@ -22,19 +22,25 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory: ``explicit`` (--data-dir) > $SHUZHI_DATA_DIR > platformdirs.
-
-    Created if missing, mode 0700; an existing folder's mode is left as it
-    is (:data:`last_warning` says when others can read it).
-    """
+def locate(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
+    """Where the data directory is, and which setting says so (nothing is
+    created): ``explicit`` (--data-dir) > $SHUZHI_DATA_DIR > platformdirs."""
     if explicit is not None and str(explicit).strip():
         path, source = Path(explicit), "--data-dir"
     elif os.environ.get(ENV_VAR, "").strip():
         path, source = Path(os.environ[ENV_VAR].strip()), f"环境变量 {ENV_VAR}"
     else:
         path, source = default_data_dir(), "默认位置"
-    path = path.expanduser()
+    return path.expanduser(), source
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data directory: ``explicit`` (--data-dir) > $SHUZHI_DATA_DIR > platformdirs.
+
+    Created if missing, mode 0700; an existing folder's mode is left as it
+    is (:data:`last_warning` says when others can read it).
+    """
+    path, source = locate(explicit)
     global last_warning
     last_warning = _fs.exposure(path) if path.is_dir() else None
     if path.exists() and not path.is_dir():

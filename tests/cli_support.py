@@ -1,7 +1,13 @@
-"""Running the real ``shuzhi`` command in a subprocess, for the CLI tests."""
+"""Running the ``shuzhi`` command for the CLI tests.
+
+``cli(*args)`` runs it in process through ``tui.cli.main(argv)``, with the
+environment, working directory and standard streams of a real run (set for
+the call and restored after it); ``cli.run(*args)`` runs the installed
+command in a subprocess, for tests where the real process is the point."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -60,6 +66,37 @@ class Cli:
         return base_env(self.data_dir, self.cache_dir, **{**self.env_extra, **extra})
 
     def __call__(self, *args: str, input: str | None = None, cwd: Path | None = None, **env: str) -> Result:
+        """``shuzhi *args`` in this process."""
+        from store import paths
+        from tui.cli import main
+
+        saved_env, saved_cwd = dict(os.environ), os.getcwd()
+        saved_streams = sys.stdin, sys.stdout, sys.stderr
+        stdin = io.TextIOWrapper(io.BytesIO((input or "").encode("utf-8")), encoding="utf-8")
+        stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+        stderr = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+        os.environ.clear()
+        os.environ.update(self.env(**env))
+        try:
+            os.chdir(cwd or self.cwd)
+            sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
+            code = main(list(args))
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved_streams
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+            paths.last_warning = None
+        texts = []
+        for stream in (stdout, stderr):
+            stream.flush()
+            texts.append(stream.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
+        result = Result(code, texts[0], texts[1], args)
+        assert "Traceback" not in result.err, result
+        return result
+
+    def run(self, *args: str, input: str | None = None, cwd: Path | None = None, **env: str) -> Result:
+        """``shuzhi *args`` as a real process (the installed command)."""
         proc = subprocess.run(
             [*command(), *args],
             input=input if input is not None else "",

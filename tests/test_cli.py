@@ -1,4 +1,5 @@
-"""The ``shuzhi`` command line, run for real in a subprocess."""
+"""The ``shuzhi`` command line, run in process through ``main(argv)`` (a real
+process where the process itself is the point: exit codes, terminals, imports)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_subcommand_help_is_chinese(cli: Cli) -> None:
 
 
 def test_version(cli: Cli) -> None:
-    result = cli("--version")
+    result = cli.run("--version")  # the installed command, as a real process
     assert result.code == 0
     assert re.fullmatch(r"shuzhi \d+\.\d+\.\d+\S*\n", result.out), result
 
@@ -95,7 +96,7 @@ def test_usage_errors_exit_2_in_chinese(cli: Cli, args: tuple[str, ...], fragmen
 
 
 def test_app_without_terminal_suggests_ask(cli: Cli) -> None:
-    result = cli()
+    result = cli.run()  # a real process whose stdin and stdout are no terminal
     assert result.code == 2, result
     assert "shuzhi ask" in result.err
     assert "终端" in result.err

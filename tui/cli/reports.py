@@ -1,0 +1,128 @@
+"""Reports: ``new``, ``list`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .base import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    cache_of,
+    err,
+    is_tty,
+    open_store,
+    out,
+    print_json,
+    table,
+)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from tui.session import (
+        NewReport,
+        create_report,
+        find_workflow,
+        resolve_workflow_ref,
+    )
+
+    store = open_store(args)
+    previous = store.find(args.from_report) if args.from_report else None
+    if args.workflow:
+        workflow = resolve_workflow_ref(args.workflow, store.root, cache_of(args))
+    elif previous is not None:
+        workflow = find_workflow(previous.workflow_id, store.root, cache_of(args))
+    else:
+        raise CliError("请用 --workflow 指定工作流（可用的工作流：shuzhi workflows）", EXIT_USAGE)
+    spec = NewReport(
+        workflow, year=args.year, unit=args.unit, name=args.name, position=args.position, title=args.title
+    )
+    meta = create_report(store, spec, previous=previous.id if previous else None)
+    out(meta.id)
+    if is_tty(sys.stderr):
+        err(f"已新建报告“{meta.title}”（编号 {meta.id}）。继续填写：shuzhi open {meta.id}")
+        if previous is not None:
+            err(f"已沿用“{previous.title}”的 {meta.unconfirmed} 项答案，请逐项核对（shuzhi check {meta.id}）。")
+    return EXIT_OK
+
+
+def _field_total(store: Any, workflow_id: str, cache: dict[str, int | None], args: Any = None) -> int | None:
+    if workflow_id not in cache:
+        from tui.session import find_workflow
+        from workflows.loader import WorkflowError
+
+        try:
+            cache[workflow_id] = sum(1 for _ in find_workflow(workflow_id, store.root, cache_of(args)).fields())
+        except WorkflowError:
+            cache[workflow_id] = None
+    return cache[workflow_id]
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    metas = store.list_reports()
+    totals: dict[str, int | None] = {}
+    if args.json:
+        rows = []
+        for m in metas:
+            lock = m.locked_by
+            rows.append({
+                "id": m.id,
+                "title": m.title,
+                "workflow_id": m.workflow_id,
+                "workflow_version": m.workflow_version,
+                "unit": m.unit,
+                "year": m.year,
+                "created": m.created,
+                "updated": m.updated,
+                "answered": m.answered,
+                "fields": _field_total(store, m.workflow_id, totals, args),
+                "unconfirmed": m.unconfirmed,
+                "from_report": m.from_report,
+                "locked_by": None if lock is None else {
+                    "pid": lock.pid, "host": lock.host, "user": lock.user, "started": lock.started,
+                },
+                "problem": m.problem,
+            })
+        print_json(rows)
+        return EXIT_OK
+    if not metas:
+        out("还没有报告。新建：shuzhi new --workflow dangjian-shuzhi；看示例：shuzhi demo")
+        return EXIT_OK
+    lines: list[tuple[str, ...]] = [("编号", "年度", "已填字段", "更新时间", "标题")]
+    for m in metas:
+        total = _field_total(store, m.workflow_id, totals, args)
+        progress = f"{m.answered}/{total}" if total else str(m.answered)
+        title = m.title
+        if m.locked_by is not None:
+            title += "（正由其他会话编辑）"
+        if m.problem:
+            title += f"（{m.problem}）"
+        lines.append((m.id, str(m.year or ""), progress, m.updated[:16].replace("T", " "), title))
+    table(lines)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tui.session import DEMO_WORKFLOW, create_demo_report, open_session
+
+    folder = Path(args.output).expanduser() if args.output else Path.cwd()
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"“{folder}”不是文件夹")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"无法创建文件夹“{folder}”：{exc.strerror or exc}") from None
+    store = open_store(args)
+    meta = create_demo_report(store, DEMO_WORKFLOW)
+    with open_session(store, meta.id, readonly=True, cache=cache_of(args)) as session:
+        paths = [session.export(fmt, folder).path for fmt in ("docx", "txt")]
+    for path in paths:
+        out(str(path))
+    if is_tty(sys.stderr):
+        err(f"示例报告已保存（编号 {meta.id}），可以用 shuzhi open {meta.id} 查看和修改。")
+    return EXIT_OK
