@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Self
 
 from workflows.fileio import cleanup_stale_tmp
-from workflows.model import TITLE_MAX
 
 from . import _fs, backups, schema
 from .backups import BackupInfo
@@ -132,6 +131,8 @@ class Store:
         """A copy of a report (answers and their marks as they are), under a new id."""
         src = self.files.read(report_id).data
         fields = dict(src["report"]["1"])
+        from workflows.model import TITLE_MAX  # see store.model on this import
+
         fields["title"] = check_title(f"{fields['title']}（副本）"[:TITLE_MAX] if title is None else title)
         return self._add(fields, copy.deepcopy(list(src["answers"].values())))
 

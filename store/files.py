@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from workflows.fileio import cleanup_stale_tmp, fsync_dir, write_atomic
-from workflows.values import is_empty
 
 from . import _fs, backups, schema, storage
 from .backups import BackupInfo
@@ -206,6 +205,8 @@ def carried_over(docs: Iterable[Mapping[str, Any]], skip: set[str], source_year:
                   now: str) -> dict[str, dict]:
     """An earlier report's answers for a new one, each marked "from <year>"
     (its own mark when it was itself carried over) until confirmed."""
+    from workflows.values import is_empty  # see store.model on these imports
+
     out: dict[str, dict] = {}
     for doc in docs:
         if doc["path"] in skip or is_empty(doc["value"]):
