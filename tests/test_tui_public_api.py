@@ -104,7 +104,10 @@ def _textual_private_names_of(cls: type) -> set[str]:
 def test_no_class_overrides_a_private_textual_name() -> None:
     found = []
     for path in _sources(*TEXTUAL_CODE):
-        module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[-1] == "__init__":  # a package is imported by its own name
+            parts = parts[:-1]
+        module = importlib.import_module(".".join(parts))
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for cls_node in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
             cls = getattr(module, cls_node.name, None)
