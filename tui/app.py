@@ -16,8 +16,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
-def terminal_encoding_problem(environ: "os._Environ[str] | dict[str, str] | None" = None) -> str | None:
+def terminal_encoding_problem(environ: os._Environ[str] | dict[str, str] | None = None) -> str | None:
     """A Chinese warning when the terminal's locale is not UTF-8, else None."""
     env = os.environ if environ is None else environ
     for name in ("LC_ALL", "LC_CTYPE", "LANG"):
@@ -75,14 +76,14 @@ class ShuzhiApp(KeyQueue, App[None]):
         data_dir: Path | None = None,
         report_id: str | None = None,
         *,
-        store: "Store | None" = None,
+        store: Store | None = None,
         today: _dt.date | None = None,
         cursor_blink: bool = True,
         environ: dict[str, str] | None = None,
         export_dir: Path | str | None = None,
         start_item: str | None = None,
         handle_signals: bool = False,
-        cache: "Cache | None" = None,
+        cache: Cache | None = None,
     ) -> None:
         super().__init__()
         # Where what is derived from reports is kept between runs (the
@@ -95,7 +96,7 @@ class ShuzhiApp(KeyQueue, App[None]):
         self.handle_signals = handle_signals
         self._signalled = False
         self._exiting_on_signal = False
-        self.store: "Store | None" = store
+        self.store: Store | None = store
         self.today = today
         self.cursor_blink = cursor_blink
         self._environ = environ
@@ -204,7 +205,7 @@ class ShuzhiApp(KeyQueue, App[None]):
             timer.daemon = True
             timer.start()
 
-    def on_shuzhi_app_signal_quit(self, message: "ShuzhiApp.SignalQuit") -> None:
+    def on_shuzhi_app_signal_quit(self, message: ShuzhiApp.SignalQuit) -> None:
         message.stop()
         signum = message.signum
         self.after_keys(lambda: self._save_and_exit(signum))
@@ -255,7 +256,7 @@ class ShuzhiApp(KeyQueue, App[None]):
         self._open_worker(store, report_id, start_item)
 
     @work(thread=True, exclusive=True, group="open-report", exit_on_error=False)
-    def _open_worker(self, store: "Store", report_id: str, start_item: str | None) -> None:
+    def _open_worker(self, store: Store, report_id: str, start_item: str | None) -> None:
         from store.errors import StoreError
         from workflows.loader import WorkflowError
 
@@ -271,7 +272,7 @@ class ShuzhiApp(KeyQueue, App[None]):
             return
         self.call_from_thread(self._show_wizard, session, start_item)
 
-    def _show_wizard(self, session: "Session", start_item: str | None) -> None:
+    def _show_wizard(self, session: Session, start_item: str | None) -> None:
         from .screens.wizard import WizardScreen
 
         if session.readonly:
@@ -333,7 +334,8 @@ class ShuzhiApp(KeyQueue, App[None]):
 
     def search_themes(self) -> None:
         """The themes, named in Chinese, in the palette."""
-        from .screens.commands import CommandPalette as ChinesePalette, ThemeCommands
+        from .screens.commands import CommandPalette as ChinesePalette
+        from .screens.commands import ThemeCommands
 
         self.push_screen(ChinesePalette([ThemeCommands], placeholder="输入配色名称…"))
 
@@ -343,7 +345,7 @@ class ShuzhiApp(KeyQueue, App[None]):
 
         return binding_key_name(binding)
 
-    def get_store(self) -> "Store | None":
+    def get_store(self) -> Store | None:
         """The store, opened on first use; errors are shown, never raised."""
         if self.store is None:
             from store.core import Store
@@ -442,14 +444,14 @@ def create_app(
     data_dir: Path | str | None = None,
     report_id: str | None = None,
     *,
-    store: "Store | None" = None,
+    store: Store | None = None,
     today: _dt.date | None = None,
     cursor_blink: bool = True,
     environ: dict[str, Any] | None = None,
     export_dir: Path | str | None = None,
     start_item: str | None = None,
     handle_signals: bool = False,
-    cache: "Cache | None" = None,
+    cache: Cache | None = None,
 ) -> ShuzhiApp:
     """The app for ``shuzhi`` (no arguments: the home screen) and
     ``shuzhi open REPORT`` (``report_id``: straight into its wizard).

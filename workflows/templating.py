@@ -9,7 +9,8 @@ split into paragraphs and headings.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from jinja2 import Environment, Template, nodes
 from jinja2.sandbox import SandboxedEnvironment

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.command import CommandPalette as _TextualPalette
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 Target = tuple[str, Callable[[], object], str]
 

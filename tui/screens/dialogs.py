@@ -6,13 +6,14 @@ Each is a typed ``ModalScreen[T]``: push it with a callback (or
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from .base import BaseDialog
 from textual.widgets import Button, Input, Label, Static
+
+from .base import BaseDialog
 
 
 class ConfirmDialog(BaseDialog[bool]):

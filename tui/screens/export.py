@@ -24,10 +24,9 @@ from ..widgets.fields import LineInput
 from ..widgets.options import OptionPicker
 
 if TYPE_CHECKING:  # pragma: no cover
-    from workflows.export import Blocker, ExportFormat
-
     from tui.app import ShuzhiApp
     from tui.session import Session
+    from workflows.export import Blocker, ExportFormat
 
 def shown_path(path: Path) -> str:
     """A path with the home folder written as ~."""
@@ -43,11 +42,11 @@ class ExportDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
-    def __init__(self, session: "Session") -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__(classes="export-dialog")
         self.session = session
         self.report: Any = None
-        self.blockers: list["Blocker"] = []
+        self.blockers: list[Blocker] = []
         self.formats: list[ExportFormat] = []  # offered, from workflows.export.FORMATS
         self._busy = False
 
@@ -221,9 +220,8 @@ class ExportDialog(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, target: Path, fmt: str, draft: bool) -> None:
         from store.errors import StoreError
-        from workflows.export import ExportBlocked, ExportError
-
         from tui.session import SessionError
+        from workflows.export import ExportBlocked, ExportError
 
         try:
             result = self.session.export(fmt, target, draft=draft)  # what is queued is written first
@@ -242,7 +240,7 @@ class ExportDialog(ModalScreen[None]):
         for button in self.query(Button):
             button.disabled = False
 
-    def _blocked(self, blockers: list["Blocker"]) -> None:
+    def _blocked(self, blockers: list[Blocker]) -> None:
         self._idle()
         self.blockers = blockers
         self._show_blockers(final=True)

@@ -10,10 +10,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from .base import BaseScreen
 from textual.widgets import Button, DataTable, Header, Static
 
 from ..widgets.footer import KeyFooter
+from .base import BaseScreen
 from .commands import TargetsProvider
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,12 +80,12 @@ class HomeScreen(BaseScreen[None]):
 
     def __init__(self) -> None:
         super().__init__(classes="home")
-        self.metas: list["ReportMeta"] = []
+        self.metas: list[ReportMeta] = []
         self.show_bin = False
         self._progress: dict[str, str] = {}
         # report id -> the "updated" time its progress was computed for.
         self._progress_key: dict[str, str] = {}
-        self._progress_cache: "ProgressCache | None" = None
+        self._progress_cache: ProgressCache | None = None
         self._workflow_names: dict[str, str | Text] = {}
         self._last_deleted: str | None = None
         self._marked: str | None = None  # the row shown with ▸
@@ -185,7 +185,7 @@ class HomeScreen(BaseScreen[None]):
         self._update_status()
 
     @staticmethod
-    def _title_cell(meta: "ReportMeta", current: bool = False) -> Text:
+    def _title_cell(meta: ReportMeta, current: bool = False) -> Text:
         """A report's title; ▸ marks the selected one (readable without colour)."""
         title = Text(meta.title)
         if meta.deleted:
@@ -219,7 +219,7 @@ class HomeScreen(BaseScreen[None]):
             status.update("")
 
     @work(thread=True, exclusive=True, group="home-progress", exit_on_error=False)
-    def _compute_progress(self, metas: list["ReportMeta"]) -> None:
+    def _compute_progress(self, metas: list[ReportMeta]) -> None:
         """Items done per report, from each report's cached check (the
         command line keeps it too), computed only when the answers changed."""
         from tui.session import find_workflow, open_session
@@ -284,11 +284,11 @@ class HomeScreen(BaseScreen[None]):
             return None
         return self.metas[table.cursor_row].id
 
-    def selected(self) -> "ReportMeta | None":
+    def selected(self) -> ReportMeta | None:
         rid = self.selected_id()
         return next((m for m in self.metas if m.id == rid), None)
 
-    def _need_selection(self) -> "ReportMeta | None":
+    def _need_selection(self) -> ReportMeta | None:
         meta = self.selected()
         if meta is None:
             self.app.notify("请先选中一份报告（上下方向键）。", timeout=4)
@@ -331,10 +331,9 @@ class HomeScreen(BaseScreen[None]):
 
     def action_demo(self) -> None:
         from store.errors import StoreError
+        from tui.session import ServiceError, create_demo_report
         from workflows.answers import AnswersFileError
         from workflows.loader import WorkflowError
-
-        from tui.session import ServiceError, create_demo_report
 
         store = self.app.get_store()
         if store is None:
@@ -375,12 +374,11 @@ class HomeScreen(BaseScreen[None]):
             chosen,
         )
 
-    def _create_from_previous(self, meta: "ReportMeta", year: int) -> None:
+    def _create_from_previous(self, meta: ReportMeta, year: int) -> None:
         from store.errors import StoreError
+        from tui.session import NewReport, ServiceError, create_report, find_workflow
         from workflows.loader import WorkflowError
         from workflows.values import AnswerError
-
-        from tui.session import NewReport, ServiceError, create_report, find_workflow
 
         store = self.app.get_store()
         if store is None:
@@ -510,14 +508,13 @@ class HomeScreen(BaseScreen[None]):
             chosen,
         )
 
-    def _import(self, meta: "ReportMeta", path: Path) -> None:
+    def _import(self, meta: ReportMeta, path: Path) -> None:
         """Through the report's session, as ``shuzhi fill``: all or nothing,
         the items written accepted, the listed unit, year and title updated."""
         from store.errors import AnswersImportError, StoreError
+        from tui.session import SessionError, open_session
         from workflows.answers import AnswersFileError
         from workflows.loader import WorkflowError
-
-        from tui.session import SessionError, open_session
 
         from .dialogs import MessageDialog
 

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from .base import BaseScreen
 from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Header, Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
@@ -20,6 +19,7 @@ from workflows.values import validate
 from ..widgets.editors.line import LineEditor
 from ..widgets.fields import FieldEditor, tidy
 from ..widgets.footer import KeyFooter
+from .base import BaseScreen
 
 if TYPE_CHECKING:  # pragma: no cover
     from workflows.model import Workflow
@@ -37,8 +37,8 @@ class NewReportScreen(BaseScreen["str | None"]):
 
     def __init__(self) -> None:
         super().__init__(classes="new-report")
-        self.workflows: list["Workflow"] = []
-        self.workflow: "Workflow | None" = None
+        self.workflows: list[Workflow] = []
+        self.workflow: Workflow | None = None
         self.values: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
@@ -73,7 +73,7 @@ class NewReportScreen(BaseScreen["str | None"]):
         workflows = workflow_choices(root)
         self.app.call_from_thread(self._show_workflows, workflows)
 
-    def _show_workflows(self, workflows: list["Workflow"]) -> None:
+    def _show_workflows(self, workflows: list[Workflow]) -> None:
         self.workflows = workflows
         self.query_one("#workflows-loading").display = False
         options = self.query_one("#workflow-list", OptionList)
@@ -87,7 +87,7 @@ class NewReportScreen(BaseScreen["str | None"]):
         options.focus()
 
     @staticmethod
-    def _prompt(wf: "Workflow", current: bool) -> Text:
+    def _prompt(wf: Workflow, current: bool) -> Text:
         """A workflow in the list; ▸ marks the highlighted one (readable without colour)."""
         prompt = Text("▸ " if current else "  ", style="bold")
         prompt.append(wf.title, style="bold")
@@ -109,10 +109,9 @@ class NewReportScreen(BaseScreen["str | None"]):
         if wf is not None:
             await self._show_basics(wf)
 
-    async def _show_basics(self, wf: "Workflow") -> None:
-        from workflows.answers import initial_answers
-
+    async def _show_basics(self, wf: Workflow) -> None:
         from tui.session import basics_field
+        from workflows.answers import initial_answers
 
         self.workflow = wf
         defaults = initial_answers(wf, today=self.app.today)
@@ -165,9 +164,8 @@ class NewReportScreen(BaseScreen["str | None"]):
 
     def action_create(self) -> None:
         from store.errors import StoreError
-        from workflows.values import AnswerError
-
         from tui.session import NewReport, ServiceError, create_report
+        from workflows.values import AnswerError
 
         wf = self.workflow
         if wf is None or self.query_one(ContentSwitcher).current != "step-basics":

@@ -13,12 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from .base import BaseScreen
 from textual.widgets import Header, Static
 
 from workflows.report import has_marker
 
 from ..widgets.footer import KeyFooter
+from .base import BaseScreen
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.session import Session
@@ -54,7 +54,7 @@ class PreviewScreen(BaseScreen["str | None"]):
         Binding("f2", "back", "返回", show=False),
     ]
 
-    def __init__(self, session: "Session") -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__(classes="preview")
         self.session = session
 

@@ -20,13 +20,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from .base import BaseDialog
 from textual.widgets import Button, Input, Label, Static
 
 from workflows.render.preview import visible
 
 from ..widgets.fields import LineInput
 from ..widgets.options import OptionPicker
+from .base import BaseDialog
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.session import Session

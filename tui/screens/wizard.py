@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from .base import BaseScreen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
-from rich.text import Text
 
 from workflows.checks import CheckResult
 from workflows.model import Item
@@ -34,6 +33,7 @@ from ..widgets.fields import FieldEditor, tidy
 from ..widgets.footer import KeyFooter
 from ..widgets.itemform import ItemView, ParagraphPanel
 from ..widgets.titlebar import TitleBar
+from .base import BaseScreen
 from .commands import TargetsProvider
 
 SAVE_DELAY = 0.3  # seconds of quiet before a change is written
@@ -315,9 +315,10 @@ class WizardScreen(BaseScreen[None]):
 
     def context_keys(self) -> list[tuple[str, str]]:
         """The keys of the focused control, for the footer (before the screen's)."""
+        from textual.widgets import Button
+
         from ..widgets.fields import BlockInput, LineInput
         from ..widgets.options import OptionPicker
-        from textual.widgets import Button
 
         focused = self.focused
         editor = self.focused_editor()

@@ -194,7 +194,7 @@ class ItemView(VerticalScroll):
                 return editor
         return None
 
-    def focus_first(self, attempts: int = 8, done: "Callable[[], None] | None" = None) -> None:
+    def focus_first(self, attempts: int = 8, done: Callable[[], None] | None = None) -> None:
         """Focus the first field's input once every editor of the item is
         mounted (new ones take a refresh or two; Tab would skip them), and
         then call ``done``, also when that cannot be (after a few tries)."""

@@ -191,7 +191,7 @@ class KeyQueue:
             app: Any = self
             app.post_message(self.KeyHandled())
 
-    async def on_key_queue_key_handled(self, message: "KeyQueue.KeyHandled") -> None:
+    async def on_key_queue_key_handled(self, message: KeyQueue.KeyHandled) -> None:
         message.stop()
         await self._hand_on()
 

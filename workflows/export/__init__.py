@@ -16,9 +16,10 @@ PDF export runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..report import Report
 from .atomic import atomic_write, check_target
