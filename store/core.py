@@ -150,7 +150,9 @@ class Store:
         also takes over a lock recorded by another host."""
         return self._open(report_id, readonly=readonly, force=force)
 
-    def _open(self, report_id: str, *, readonly: bool, force: bool = False, allow_deleted: bool = False) -> ReportHandle:
+    def _open(
+        self, report_id: str, *, readonly: bool, force: bool = False, allow_deleted: bool = False
+    ) -> ReportHandle:
         report_id = self.files.check_id(report_id)
         path = self.report_path(report_id)
         if not path.exists() and report_id not in self.index.entries():

@@ -287,7 +287,9 @@ def break_lock(locks_dir: Path, report_id: str) -> LockInfo | None:
     except _filelock().Timeout:
         owner = read_owner(locks_dir, report_id)
         who = owner.describe() if owner else UNKNOWN_OWNER
-        raise StoreError(f"报告 {report_id} 正由本机上的一个会话编辑（{who}），不能解锁；请在那个会话中保存并退出。") from None
+        raise StoreError(
+            f"报告 {report_id} 正由本机上的一个会话编辑（{who}），不能解锁；请在那个会话中保存并退出。"
+        ) from None
     except OSError as exc:
         raise StoreError(f"无法检查报告 {report_id} 的锁：{exc.strerror or exc}。") from None
     try:

@@ -360,7 +360,15 @@ class ShuzhiApp(KeyQueue, App[None]):
 
     # ------------------------------------------------------------- helpers
 
-    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None, markup: bool = False) -> None:  # type: ignore[override]
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """Notifications carry user data (titles, paths): no markup by default."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)  # type: ignore[arg-type]
 
@@ -371,7 +379,7 @@ class ShuzhiApp(KeyQueue, App[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Snapshot tests (and users who dislike blinking) get a steady cursor.
         if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+            event.widget.cursor_blink = False
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)
@@ -391,7 +399,7 @@ class ShuzhiApp(KeyQueue, App[None]):
         elif isinstance(top, TooSmallScreen):
             self.pop_screen()
 
-    def push_screen(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         result = super().push_screen(*args, **kwargs)
         if self._too_small:
             # A screen opened while the terminal is too small (a report that

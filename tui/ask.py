@@ -6,9 +6,10 @@ example, then each field with a type hint. The same validation as the app
 (``workflows.values.coerce``); each answer is saved the moment it is given.
 
 At a prompt: Enter keeps the current value (and confirms an answer carried
-over from last year; a default shown is accepted once the item is done), "-" clears the field, several lines (longtext, lists)
-end with a line holding only ".", choices accept their number. End of input
-(Ctrl+D) stops cleanly with a summary. No escape codes, no cursor movement.
+over from last year; a default shown is accepted once the item is done),
+"-" clears the field, several lines (longtext, lists) end with a line
+holding only ".", choices accept their number. End of input (Ctrl+D)
+stops cleanly with a summary. No escape codes, no cursor movement.
 """
 
 from __future__ import annotations

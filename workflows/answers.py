@@ -151,7 +151,8 @@ def _parse(text: str, fmt: str, source: str, lines: dict[str, int] | None = None
             try:
                 return parse_json(text)
             except json.JSONDecodeError as exc:
-                raise AnswersFileError([f"第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{exc.msg}）"], source) from None
+                problem = f"第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{exc.msg}）"
+                raise AnswersFileError([problem], source) from None
         if fmt == "yaml":
             import yaml
 

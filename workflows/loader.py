@@ -172,7 +172,8 @@ class _Builder:
             )
         sections = []
         section_ids: set[str] = set()
-        for index, section_data in enumerate(self.sequence(data.get("sections"), ("sections",), "sections（部分列表）")):
+        listed = self.sequence(data.get("sections"), ("sections",), "sections（部分列表）")
+        for index, section_data in enumerate(listed):
             section = self.section(section_data, ("sections", index))
             if section is None:
                 continue
@@ -313,7 +314,8 @@ class _Builder:
         if f.default_rule is not None:
             rules = sorted({rule for name in fieldtypes.names() for rule in fieldtypes.get(name).default_rules})
             if f.default_rule not in rules:
-                self.doc.add(path + ("default_rule",), f"未知的 default_rule“{f.default_rule}”（可用：{'、'.join(rules)}）")
+                known = "、".join(rules)
+                self.doc.add(path + ("default_rule",), f"未知的 default_rule“{f.default_rule}”（可用：{known}）")
                 f.default_rule = None
             elif f.default_rule not in ft.default_rules:
                 self.doc.add(path + ("default_rule",), f"default_rule“{f.default_rule}”不适用于{ft.label}字段")
@@ -371,7 +373,8 @@ class _Builder:
         if check.severity not in ("error", "warning"):
             self.doc.add(path + ("severity",), "severity 应为 error 或 warning")
             check.severity = "error"
-        for index, field_path in enumerate(self.sequence(data.get("fields"), path + ("fields",), "fields（出错时标注的字段）")):
+        marked = self.sequence(data.get("fields"), path + ("fields",), "fields（出错时标注的字段）")
+        for index, field_path in enumerate(marked):
             if not isinstance(field_path, str) or wf.field(field_path) is None:
                 self.doc.add(path + ("fields", index), f"字段“{field_path}”不存在（应写成“条目id.字段id”）")
             else:
@@ -416,7 +419,8 @@ class _Builder:
             if f is None:
                 self.doc.add(key_path, f"本工作流没有字段“{target}”（应写成“条目id.字段id”）")
             elif f.type != "count":
-                self.doc.add(key_path, f"字段“{target}”（{f.label}）是{fieldtypes.label(f.type)}字段，只有次数/人数字段可以汇总")
+                kind = fieldtypes.label(f.type)
+                self.doc.add(key_path, f"字段“{target}”（{f.label}）是{kind}字段，只有次数/人数字段可以汇总")
             if not isinstance(source, str) or source.count(".") != 1 or not all(source.split(".")):
                 self.doc.add(key_path, f"“{source}”应写成被汇总工作流的“条目id.字段id”")
             elif f is not None and f.type == "count":
@@ -480,7 +484,9 @@ class _Builder:
         from .templating import GLOBAL_NAMES, referenced_names, report_references
 
         for name in sorted(referenced_names(ast) - GLOBAL_NAMES - own):
-            hint = f"（本条目的字段有：{'、'.join(sorted(own))}）" if own else "（其他条目的字段请写成 r.条目id.字段id）"
+            hint = (
+                f"（本条目的字段有：{'、'.join(sorted(own))}）" if own else "（其他条目的字段请写成 r.条目id.字段id）"
+            )
             self.doc.add(path, f"引用了不存在的字段“{name}”{hint}")
         reads = []
         for item_id, field_id in report_references(ast):

@@ -105,7 +105,7 @@ class _Help(argparse.Action):
 class _Parser(argparse.ArgumentParser):
     """argparse's remaining calls to ``error`` become a :class:`UsageError`."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UsageError(self.prog, message)
 
 

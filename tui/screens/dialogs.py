@@ -25,7 +25,9 @@ class ConfirmDialog(BaseDialog[bool]):
         Binding("n", "cancel", "取消", show=False),
     ]
 
-    def __init__(self, question: str, *, title: str = "请确认", yes: str = "确定", no: str = "取消", danger: bool = False) -> None:
+    def __init__(
+        self, question: str, *, title: str = "请确认", yes: str = "确定", no: str = "取消", danger: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self.title_text = title

@@ -202,7 +202,9 @@ class ExportDialog(ModalScreen[None]):
                     self._run(target, draft)
 
             self.app.push_screen(
-                ConfirmDialog(f"“{shown_path(target)}”已存在，要覆盖它吗？", title="文件已存在", yes="覆盖", danger=True),
+                ConfirmDialog(
+                    f"“{shown_path(target)}”已存在，要覆盖它吗？", title="文件已存在", yes="覆盖", danger=True
+                ),
                 answer,
             )
             return

@@ -39,7 +39,7 @@ def _key_table(screen: Screen | None) -> Table:
     if screen is None:
         return table
     seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
         # Only this app's keys (Chinese descriptions), not the widgets' own.
         if not binding.description or binding.description.isascii() or binding.action in seen:

@@ -422,7 +422,8 @@ class HomeScreen(BaseScreen[None]):
                 return
             self.refresh_reports(select=meta.id)
 
-        self.app.push_screen(PromptDialog("新的标题：", title="重命名报告", value=meta.title, validate=validate), renamed)
+        dialog = PromptDialog("新的标题：", title="重命名报告", value=meta.title, validate=validate)
+        self.app.push_screen(dialog, renamed)
 
     def action_delete(self) -> None:
         from .dialogs import ConfirmDialog

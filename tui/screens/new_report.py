@@ -53,7 +53,9 @@ class NewReportScreen(BaseScreen["str | None"]):
                 yield Label("第 2 步（共 2 步）：填写基本信息", classes="step-title")
                 yield Static("", id="basics-workflow", markup=False)
                 yield VerticalScroll(id="basics-form")
-                yield Static("回车到下一栏，最后一栏按回车（或 Ctrl+S）创建报告；其余内容在后面逐项填写。", classes="step-hint")
+                yield Static(
+                    "回车到下一栏，最后一栏按回车（或 Ctrl+S）创建报告；其余内容在后面逐项填写。", classes="step-hint"
+                )
                 with Horizontal(id="basics-buttons"):
                     yield Button("创建并开始填写", id="create", variant="primary")
                     yield Button("上一步", id="back")

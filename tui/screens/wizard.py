@@ -494,7 +494,9 @@ class WizardScreen(BaseScreen[None]):
                 await event.editor.delete_entry(event.entry)
 
         self.app.push_screen(
-            ConfirmDialog(f"删除“{event.editor.field.label}”的第 {event.entry.index + 1} 条？", danger=True, yes="删除"),
+            ConfirmDialog(
+                f"删除“{event.editor.field.label}”的第 {event.entry.index + 1} 条？", danger=True, yes="删除"
+            ),
             answer,
         )
 
