@@ -218,3 +218,23 @@ def test_zhibu_cross_field_errors():
     answers.update({"basics.probationary": 30, "three_one.lessons_secretary": 7, "three_one.lessons_leaders": 9})
     errors = {p.field_path for p in check(wf, answers, today=TODAY).of_severity("error")}
     assert errors == {"basics.probationary", "three_one.lessons_secretary", "three_one.lessons_leaders"}
+
+
+def test_year_hint_states_the_default_rule():
+    """The 述职年度 hint says what the default does (October on: this year; before: last year)."""
+    import datetime as dt
+
+    from workflows.answers import default_report_year
+    from workflows.loader import builtin_ids, load_builtin
+
+    assert default_report_year(dt.date(2026, 10, 1)) == 2026
+    assert default_report_year(dt.date(2026, 12, 31)) == 2026
+    assert default_report_year(dt.date(2027, 1, 8)) == 2026
+    assert default_report_year(dt.date(2027, 9, 30)) == 2026
+    for workflow_id in builtin_ids():
+        wf = load_builtin(workflow_id)
+        year = wf.field(wf.year_field)
+        assert year.default_rule == "report_year"
+        assert "10月至12月撰写时默认填本年" in year.help and "1月至9月补写时默认填上一年" in year.help
+        basics = wf.item("basics")
+        assert "仍填上一年度" not in (basics.guidance or "")
