@@ -222,6 +222,10 @@ def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = Non
                 for path in targets:
                     result.problems.append(Problem(rule.severity, wf.item_of(path), path, message))
     result.problems.extend(title_problems(wf, clean, context))
+    if wf.carry_over is not None:  # last year's problems repeated word for word
+        from .carryover import repeat_problems
+
+        result.problems.extend(repeat_problems(wf, clean))
     for item in wf.items():
         problems = result.for_item(item.id)
         answered = any(not is_empty(answers.get(f.path)) for f in item.fields)

@@ -38,7 +38,9 @@ _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
 _CJK_FOLD = f"(?<=[{_CJK}]) (?=[{_CJK}])"
 _RESERVED = {"r", "year", "loop", "true", "false", "none", "self"}
 
-_TOP_KEYS = {"id", "title", "version", "description", "year_field", "report", "sections", "checks", "rollup"}
+_TOP_KEYS = {
+    "id", "title", "version", "description", "year_field", "report", "sections", "checks", "rollup", "carry_over",
+}
 _REPORT_KEYS = {"title", "name_line", "opening", "closing", "signature", "date"}
 _SECTION_KEYS = {"id", "title", "heading", "intro", "items"}
 _ITEM_KEYS = {"id", "title", "question", "guidance", "example", "heading", "fields", "template"}
@@ -203,6 +205,10 @@ class _Builder:
                 wf.checks.append(check)
         if "rollup" in data:
             wf.rollup = self.rollup(data["rollup"], wf)
+        if "carry_over" in data:
+            from .carryover import parse_carry_over
+
+            wf.carry_over = parse_carry_over(self, data["carry_over"], wf)
         if self.check_templates:
             self.validate_templates(wf)
         return wf

@@ -167,6 +167,25 @@ class Rollup:
 
 
 @dataclass
+class CarryOver:
+    """Which fields of last year's report become entries of this year's
+    整改 item when a report is made from it (the top-level ``carry_over:``;
+    see :mod:`workflows.carryover`)."""
+
+    into: str  # "item.field" of the group that receives the entries
+    problems: list[str] = field(default_factory=list)  # "item.field" of last year's 存在问题
+    commitments: list[str] = field(default_factory=list)  # "item.field" of last year's 下一步打算
+    again: list[str] = field(default_factory=list)  # statuses whose entries are carried once more
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"into": self.into, "problems": list(self.problems),
+                                "commitments": list(self.commitments)}
+        if self.again:
+            data["again"] = list(self.again)
+        return data
+
+
+@dataclass
 class ReportTemplates:
     title: str
     name_line: str = ""
@@ -187,6 +206,7 @@ class Workflow:
     year_field: str = ""
     checks: list[Check] = field(default_factory=list)
     rollup: Rollup | None = None
+    carry_over: CarryOver | None = None
     source: str = ""  # file the workflow was loaded from
     # Compiled templates, filled by the loader: key -> jinja2 Template.
     compiled: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -242,4 +262,6 @@ class Workflow:
         }
         if self.rollup is not None:
             data["rollup"] = self.rollup.to_json()
+        if self.carry_over is not None:
+            data["carry_over"] = self.carry_over.to_json()
         return data

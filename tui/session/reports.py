@@ -199,6 +199,15 @@ def create_report(
                 old_year = prev_meta.year
             year = old_year + 1 if isinstance(old_year, int) else None
         exclude = year_bound_paths(wf) | set(answers)
+        if wf.carry_over is not None and wf.carry_over.into:
+            # Last year's problems and promises, each an entry of this year's 整改 (confirmed
+            # answers: the user gives each a status); last year's own entries are not proposed.
+            from workflows.carryover import carried_entries
+
+            exclude.add(wf.carry_over.into)
+            entries = carried_entries(wf, old)
+            if entries:
+                answers[wf.carry_over.into] = entries
         carried = {p: v for p, v in old.items() if p not in exclude and not is_empty(v)}
     if year is not None and wf.year_field:
         answers[wf.year_field] = year
