@@ -17,7 +17,6 @@ import pytest
 import yaml
 
 from tui.cli import main
-from tui.session import disable_caches
 from workflows.answers import load_answers_file
 from workflows.carryover import KIND_COMMITMENT, KIND_PROBLEM, carried_entries, lines_of
 from workflows.loader import WorkflowError, load_builtin, load_workflow_text, sample_answers_path
@@ -50,7 +49,6 @@ def cli(tmp_path, monkeypatch, capsys):
         return Result(code, out, err)
 
     yield run
-    disable_caches()
 
 
 def expected_sources(workflow_id: str) -> tuple[list[str], list[str]]:

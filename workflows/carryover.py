@@ -28,7 +28,8 @@ checks call :func:`repeat_problems`.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .model import CarryOver, Field, Workflow
 
@@ -89,7 +90,8 @@ def parse_carry_over(loader: Any, raw: Any, wf: Workflow) -> CarryOver | None:
     status = _subfield(wf.field(spec.into), STATUS_FIELD) if spec.into else None
     for index, value in enumerate(again):
         if status is not None and value not in status.options:
-            loader.doc.add(path + ("again", index), f"“{value}”不是“{status.label}”的选项（可用：{'、'.join(status.options)}）")
+            known = "、".join(status.options)
+            loader.doc.add(path + ("again", index), f"“{value}”不是“{status.label}”的选项（可用：{known}）")
         elif isinstance(value, str):
             spec.again.append(value)
     return spec
