@@ -223,3 +223,16 @@ def test_a_bad_carry_over_block_is_explained_with_its_place():
     assert "单选字段“status”" in text  # the group has no status
     assert "rect.note" in text and "不能作为来源" in text
     assert "nowhere.field" in text
+
+
+def test_the_item_is_done_when_empty_and_pending_while_an_entry_lacks_a_status():
+    from workflows.checks import check
+
+    wf = load_builtin("dangjian-shuzhi")
+    sample = load_answers_file(wf, sample_answers_path("dangjian-shuzhi"))
+    assert wf.item("rectification").optional
+    assert check(wf, sample).item_states["rectification"] == "done"  # a first-year report: nothing to report
+    carried = dict(sample, **{"rectification.entries": [{"kind": KIND_PROBLEM, "source": "问题"}]})
+    assert check(wf, carried).item_states["rectification"] == "partial"
+    given = dict(sample, **{"rectification.entries": [{"kind": KIND_PROBLEM, "source": "问题", "status": "基本完成"}]})
+    assert check(wf, given).item_states["rectification"] == "done"

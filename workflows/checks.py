@@ -231,6 +231,8 @@ def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = Non
         answered = any(not is_empty(answers.get(f.path)) for f in item.fields)
         if any(p.severity == "error" for p in problems):
             state = STATE_ERROR
+        elif item.optional and not problems and not any(not is_empty(values.get(f.path)) for f in item.fields):
+            state = STATE_DONE  # nothing to report, and nothing has to be
         elif not answered and (any(p.severity == "pending" for p in problems) or not any(
             not is_empty(values.get(f.path)) for f in item.fields
         )):

@@ -43,7 +43,7 @@ _TOP_KEYS = {
 }
 _REPORT_KEYS = {"title", "name_line", "opening", "closing", "signature", "date"}
 _SECTION_KEYS = {"id", "title", "heading", "intro", "items"}
-_ITEM_KEYS = {"id", "title", "question", "guidance", "example", "heading", "fields", "template"}
+_ITEM_KEYS = {"id", "title", "question", "guidance", "example", "heading", "fields", "template", "optional"}
 _FIELD_COMMON = {
     "id", "type", "label", "required", "help", "placeholder", "default",
     "default_by_year", "default_rule", "norm",
@@ -255,6 +255,7 @@ class _Builder:
             example=self.string(data, "example", path),
             heading=self.string(data, "heading", path),
             template=self.template(data, "template", path, own),
+            optional=self.boolean(data, "optional", path, False),
         )
 
     def fields(self, raw: Any, path: tuple, prefix: str, allow_group: bool) -> list[Field]:

@@ -115,6 +115,9 @@ class Item:
     example: str = ""
     heading: str = ""
     template: str = ""
+    # An item a report may do without (``optional: true``): left empty, it
+    # counts as done, as nothing to report (e.g. 上年度整改 in a first-year report).
+    optional: bool = False
 
     def field(self, field_id: str) -> Field | None:
         for f in self.fields:
