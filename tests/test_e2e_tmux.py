@@ -285,7 +285,7 @@ def test_an_answer_typed_survives_the_terminal_going_away(tmp_path, how, runs):
         pending = set(range(runs))
         while pending and time.monotonic() < deadline:
             for n in sorted(pending):
-                if "第 1/28 项" in tmux("capture-pane", "-p", "-t", f"s{n}", check=False) and "单位名称" in tmux(
+                if "第 1/29 项" in tmux("capture-pane", "-p", "-t", f"s{n}", check=False) and "单位名称" in tmux(
                         "capture-pane", "-p", "-t", f"s{n}", check=False):
                     pending.discard(n)
             time.sleep(0.2)

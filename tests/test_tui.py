@@ -29,7 +29,7 @@ async def test_new_report_by_keyboard_saves_answers_and_previews(tmp_path: Path)
 
         wizard = await wait_screen(pilot, "WizardScreen")
         report_id = wizard.session.report_id
-        assert wizard.title.startswith("第 1/28 项")
+        assert wizard.title.startswith("第 1/29 项")
         assert "青山市自然资源局" in wizard.session.title
 
         # Item 4 (主持会议): counts typed, one of them invalid first.
@@ -225,7 +225,7 @@ async def test_home_rename_delete_restore(tmp_path: Path) -> None:
         home = await wait_screen(pilot, "HomeScreen")
         assert [m.id for m in home.metas] == [first]
         await wait_for(pilot, lambda: home._progress.get(first, "").startswith("已完成"), what="progress")
-        assert home._progress[first] == "已完成 28/28"
+        assert home._progress[first] == "已完成 29/29"
 
         await pilot.press("r")
         await wait_screen(pilot, "PromptDialog")
@@ -374,7 +374,7 @@ async def test_command_palette_jumps_to_item_by_name(tmp_path: Path) -> None:
         await pilot.press("enter")
         await wait_screen(pilot, "WizardScreen")
         await wait_for(pilot, lambda: wizard.item.id == "recruitment", what="jump")
-        assert wizard.title.startswith(f"第 {wizard.index + 1}/28 项")
+        assert wizard.title.startswith(f"第 {wizard.index + 1}/29 项")
 
 
 @async_test
@@ -461,7 +461,7 @@ async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
                 await app.workers.wait_for_complete()
             else:
                 # Known at once from the remembered progress: no report read, no worker.
-                assert home._progress[report_id] == "已完成 28/28"
+                assert home._progress[report_id] == "已完成 29/29"
                 assert not [w for w in app.workers if w.group == "home-progress"]
     saved = list((tmp_path / "cache" / "progress").glob("*.json"))
     assert len(saved) == 1

@@ -453,7 +453,7 @@ async def test_a_report_reopens_at_the_item_last_shown(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await wait_screen(pilot, "WizardScreen")
         assert wizard.item.id == "talks"
-        assert wizard.title.startswith("第 16/28 项")
+        assert wizard.title.startswith("第 16/29 项")
     app = make_app(tmp_path, report_id, start_item="recruitment")  # shuzhi open REPORT --item recruitment
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await wait_screen(pilot, "WizardScreen")

@@ -33,6 +33,7 @@ from ..widgets.fields import FieldEditor, tidy
 from ..widgets.footer import KeyFooter
 from ..widgets.itemform import ItemView, ParagraphPanel
 from ..widgets.titlebar import TitleBar
+from ..widgets.wrapped import WrappedStatic
 from .base import BaseScreen
 from .commands import TargetsProvider
 
@@ -131,9 +132,9 @@ class WizardScreen(BaseScreen[None]):
         with Horizontal(id="wizard-body"):
             yield ChecklistTree(self.workflow, id="checklist")
             with Vertical(id="wizard-main"):
-                yield Static("", id="item-question", markup=False)
+                yield WrappedStatic("", id="item-question")
                 yield ItemView(readonly=self.session.readonly, sink=self._input, id="item-view")
-                yield Static("", id="field-hint", markup=False)
+                yield WrappedStatic("", id="field-hint")
                 yield ParagraphPanel(id="paragraph")
         yield KeyFooter()
 
@@ -168,7 +169,7 @@ class WizardScreen(BaseScreen[None]):
         keys: Any = self.app
         with self.app.batch_update():
             view.folded = bool(getattr(self.app, "guidance_folded", False))
-            self.query_one("#item-question", Static).update(Text(tidy(self.item.question), style="bold"))
+            self.query_one("#item-question", WrappedStatic).show(Text(tidy(self.item.question), style="bold"))
             view.show(self.item, self.session.shown_values(self.item.id))
             self.query_one(ChecklistTree).show_item(self.item.id)
             self._update_paragraph()
@@ -380,10 +381,10 @@ class WizardScreen(BaseScreen[None]):
                 text.append(message, style=style)
             if editor.field.help:
                 text.append("\n提示：" + tidy(editor.field.help), style="dim")
-        hint = self.query_one("#field-hint", Static)
+        hint = self.query_one("#field-hint", WrappedStatic)
         if hint.display != bool(text.plain) or getattr(self, "_hint_plain", None) != text.plain:
             self._hint_plain = text.plain
-            hint.update(text)
+            hint.show(text)
             hint.display = bool(text.plain)
 
     def on_field_editor_message_changed(self, event: FieldEditor.MessageChanged) -> None:

@@ -18,9 +18,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from workflows.model import Item
+from workflows.render.linebreak import wrap_rich
 
 from .editors import editor_class
 from .fields import FieldEditor, Sink, tidy
+from .wrapped import WrappedStatic
 
 
 class ParagraphPanel(Static):
@@ -62,7 +64,8 @@ class ParagraphPanel(Static):
         width, height = self.content_region.width, self.content_region.height
         text = self._text
         if width > 0 and height > 0:
-            lines = text.wrap(self.app.console, width)
+            text = wrap_rich(text, width)  # 避头尾: no line starts with “，”
+            lines = text.split("\n")
             if len(lines) > height:
                 shown = list(lines)[: height - 1]
                 shown.append(Text("……（全文见预览：F2）", style="dim"))
@@ -116,7 +119,7 @@ class ItemView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         # Question, guidance and example in one widget: one resize per item, not three.
-        yield Static("", id="item-intro")
+        yield WrappedStatic("", id="item-intro")
         yield Vertical(id="item-fields")
 
     def show(self, item: Item, answers: Mapping[str, Any]) -> None:
@@ -162,9 +165,9 @@ class ItemView(VerticalScroll):
         self.scroll_home(animate=False)
 
     def _show_intro(self) -> None:
-        intro = self.query_one("#item-intro", Static)
+        intro = self.query_one("#item-intro", WrappedStatic)
         text = intro_text(self.item, self.folded) if self.item is not None else Text()
-        intro.update(text)
+        intro.show(text)
         intro.display = bool(text.plain)
 
     def set_folded(self, folded: bool) -> None:

@@ -24,6 +24,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 
+from workflows.render.linebreak import wrap_rich
+
 from .keys import OrderedKeys, submit_from
 
 CHOSEN, NOT_CHOSEN = "●", "○"
@@ -209,7 +211,8 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
                 style = self._style(index)
                 mark = f"{self._mark(index)} "
                 indent = cell_len(mark)
-                body = Text(self._label(index), style=style).wrap(self.app.console, width - indent)
+                # 避头尾: no option line starts with “，” or ends with “（”.
+                body = wrap_rich(Text(self._label(index), style=style), width - indent).split("\n")
                 for n, line in enumerate(body):
                     lines.append(Text(mark if n == 0 else " " * indent, style=style if n == 0 else "") + line)
         else:
