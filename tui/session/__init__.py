@@ -8,7 +8,12 @@ through it; screens and widgets never touch the store's report handle.
   defaults, checks and paragraphs; set one or many answers; confirm; import
   and export answers files; export the report; close. The one validation
   rule (``workflows.values.validate``), values vs drafts, defaults as
-  proposals, and the listed unit, year and title kept in step.
+  proposals, and the listed unit, year and title kept in step. The class
+  is built from :mod:`tui.session.base` (what a session holds, reading it),
+  :mod:`tui.session.changes` (input, flush, the validating writes, answers
+  files) and :mod:`tui.session.derived` (assembly, the cached check and
+  text); :mod:`tui.session.checks` has :class:`ReportCheck` and the item
+  states.
 * :mod:`tui.session.reports` — creating reports (:func:`create_report`,
   :func:`create_demo_report`) and the basics (unit, name, position, year).
 * :mod:`tui.session.workflows` — finding and installing workflows
