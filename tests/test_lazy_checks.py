@@ -87,3 +87,27 @@ def test_a_plain_load_checks_at_run_time():
     # the rule that does not parse is reported, never fatal
     assert any("规则“broken”无法计算" in p.message for p in result.for_field("a.n"))
     assert wf.checks[0].reads == ["a.m", "a.n"]
+
+
+def test_the_type_registry_fills_once_for_every_thread():
+    """The app loads a workflow in a worker while the main thread asks the
+    registry too: no thread may see it half filled (a field vanished, and
+    the built-in workflow failed to load, in one of ten tmux sessions)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "from workflows import fieldtypes\n"
+        "seen = []\n"
+        "start = threading.Barrier(8)\n"
+        "def ask():\n"
+        "    start.wait()\n"
+        "    seen.append(all(fieldtypes.known(t) for t in ('group', 'longtext', 'multi', 'year', 'text')))\n"
+        "threads = [threading.Thread(target=ask) for _ in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(seen.count(True))\n"
+    )
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        assert out.strip() == "8"

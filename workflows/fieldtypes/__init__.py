@@ -18,19 +18,32 @@ docs/workflow-format.md, "新增字段类型".
 
 from __future__ import annotations
 
+import threading
+
 from .base import FieldType
 
 __all__ = ["FieldType", "get", "known", "label", "names", "register", "unregister"]
 
 _TYPES: dict[str, FieldType] = {}
 _builtins_loaded = False
+_LOADING = threading.RLock()  # importing a built-in may ask the registry again
 
 
 def _load_builtins() -> None:
+    """Register the built-ins, once. Under a lock, and marked done only when
+    complete: the app loads a workflow in a worker thread while the main
+    thread may be asking too (a half-filled registry made a field vanish)."""
     global _builtins_loaded
     if _builtins_loaded:
         return
-    _builtins_loaded = True
+    with _LOADING:
+        if _builtins_loaded:
+            return
+        _load_builtins_locked()
+        _builtins_loaded = True
+
+
+def _load_builtins_locked() -> None:
     import importlib
     import pkgutil
 

@@ -10,6 +10,7 @@ shown by the editor of the type its ``FieldType.editor`` names (see
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from workflows import fieldtypes
@@ -23,13 +24,24 @@ E = TypeVar("E", bound="type[FieldEditor]")
 
 _EDITORS: dict[str, type[FieldEditor]] = {}
 _builtins_loaded = False
+_LOADING = threading.RLock()  # importing a built-in may ask the registry again
 
 
 def _load_builtins() -> None:
+    """Register the built-ins, once. Under a lock, and marked done only when
+    complete: the app loads a workflow in a worker thread while the main
+    thread may be asking too (a half-filled registry made a field vanish)."""
     global _builtins_loaded
     if _builtins_loaded:
         return
-    _builtins_loaded = True
+    with _LOADING:
+        if _builtins_loaded:
+            return
+        _load_builtins_locked()
+        _builtins_loaded = True
+
+
+def _load_builtins_locked() -> None:
     import importlib
     import pkgutil
 
