@@ -10,13 +10,12 @@ Run in process through ``tui.cli.main``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from cli_support import Cli
 
-from tui.cli import main
 from workflows.answers import load_answers_file
 from workflows.carryover import KIND_COMMITMENT, KIND_PROBLEM, carried_entries, lines_of
 from workflows.loader import WorkflowError, load_builtin, load_workflow_text, sample_answers_path
@@ -25,30 +24,11 @@ GOLDEN = Path(__file__).parent / "golden"
 STATUSES = ("已整改到位", "基本完成", "持续推进")
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def __repr__(self) -> str:
-        return f"Result({self.code}\nstdout:\n{self.out}\nstderr:\n{self.err})"
-
-
 @pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("SHUZHI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.setenv("SHUZHI_DEBUG", "1")  # an unexpected exception fails the test
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> Result:
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    yield run
+def cli(tmp_path):
+    """``shuzhi`` in this process (tests/cli_support.py), working in ``tmp_path``."""
+    shared = Cli(tmp_path / "data", tmp_path / "cache", tmp_path)
+    return lambda *args: shared(*(str(a) for a in args))
 
 
 def expected_sources(workflow_id: str) -> tuple[list[str], list[str]]:

@@ -22,7 +22,6 @@ from workflows.render.linebreak import wrap_rich
 
 from .editors import editor_class
 from .fields import FieldEditor, Sink, tidy
-from .wrapped import WrappedStatic
 
 
 class ParagraphPanel(Static):
@@ -119,7 +118,8 @@ class ItemView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         # Question, guidance and example in one widget: one resize per item, not three.
-        yield WrappedStatic("", id="item-intro")
+        # Not a WrappedStatic: its re-wrap after the first layout moved the scroll (a flaky snapshot).
+        yield Static("", id="item-intro")
         yield Vertical(id="item-fields")
 
     def show(self, item: Item, answers: Mapping[str, Any]) -> None:
@@ -165,9 +165,9 @@ class ItemView(VerticalScroll):
         self.scroll_home(animate=False)
 
     def _show_intro(self) -> None:
-        intro = self.query_one("#item-intro", WrappedStatic)
+        intro = self.query_one("#item-intro", Static)
         text = intro_text(self.item, self.folded) if self.item is not None else Text()
-        intro.show(text)
+        intro.update(text)
         intro.display = bool(text.plain)
 
     def set_folded(self, folded: bool) -> None:

@@ -18,32 +18,15 @@ docs/workflow-format.md, "新增字段类型".
 
 from __future__ import annotations
 
-import threading
-
+from ..once import Once
 from .base import FieldType
 
 __all__ = ["FieldType", "get", "known", "label", "names", "register", "unregister"]
 
 _TYPES: dict[str, FieldType] = {}
-_builtins_loaded = False
-_LOADING = threading.RLock()  # importing a built-in may ask the registry again
 
 
-def _load_builtins() -> None:
-    """Register the built-ins, once. Under a lock, and marked done only when
-    complete: the app loads a workflow in a worker thread while the main
-    thread may be asking too (a half-filled registry made a field vanish)."""
-    global _builtins_loaded
-    if _builtins_loaded:
-        return
-    with _LOADING:
-        if _builtins_loaded:
-            return
-        _load_builtins_locked()
-        _builtins_loaded = True
-
-
-def _load_builtins_locked() -> None:
+def _import_builtins() -> None:
     import importlib
     import pkgutil
 
@@ -56,6 +39,9 @@ def _load_builtins_locked() -> None:
             found.append(ft)
     for ft in sorted(found, key=lambda t: t.order):
         _TYPES.setdefault(ft.name, ft)
+
+
+_load_builtins = Once(_import_builtins)  # every use of the registry calls it first
 
 
 def register(ft: FieldType) -> FieldType:

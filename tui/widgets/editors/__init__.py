@@ -10,10 +10,10 @@ shown by the editor of the type its ``FieldType.editor`` names (see
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from workflows import fieldtypes
+from workflows.once import Once
 
 if TYPE_CHECKING:
     from workflows.model import Field
@@ -23,31 +23,18 @@ if TYPE_CHECKING:
 E = TypeVar("E", bound="type[FieldEditor]")
 
 _EDITORS: dict[str, type[FieldEditor]] = {}
-_builtins_loaded = False
-_LOADING = threading.RLock()  # importing a built-in may ask the registry again
 
 
-def _load_builtins() -> None:
-    """Register the built-ins, once. Under a lock, and marked done only when
-    complete: the app loads a workflow in a worker thread while the main
-    thread may be asking too (a half-filled registry made a field vanish)."""
-    global _builtins_loaded
-    if _builtins_loaded:
-        return
-    with _LOADING:
-        if _builtins_loaded:
-            return
-        _load_builtins_locked()
-        _builtins_loaded = True
-
-
-def _load_builtins_locked() -> None:
+def _import_builtins() -> None:
     import importlib
     import pkgutil
 
     for module in pkgutil.iter_modules(__path__):
         if not module.name.startswith("_"):
             importlib.import_module(f"{__name__}.{module.name}")
+
+
+_load_builtins = Once(_import_builtins)  # every use of the registry calls it first
 
 
 def register_editor(cls: E) -> E:
