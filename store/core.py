@@ -48,6 +48,9 @@ class Store:
         self.root = resolve_data_dir(data_dir)
         # Chinese messages about repairs the store made on its own (show them).
         self.notices: list[str] = []
+        # The warning when others can read the data folder (None: private);
+        # the CLI prints it (tui.cli.base.open_store), the app shows it once.
+        self.folder_warning: str | None = _fs.exposure(self.root)
         self.files = ReportFiles(self.root)
         self.reports_dir = self.files.reports_dir
         self.backups_dir = self.files.backups_dir

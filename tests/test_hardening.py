@@ -656,6 +656,35 @@ def test_pdf_leftovers_of_a_dead_export_are_cleaned(tmp_path: Path, monkeypatch)
     assert not stale.exists() and live.exists()
 
 
+def _pdf_leftovers(root: Path) -> tuple[Path, Path]:
+    """A leftover of a killed PDF export (owner pid dead) and the folder of a
+    running one (owner: this test's parent, alive), in ``root``."""
+    import os
+
+    from workflows.pdftemp import OWNER_FILE, TEMP_PREFIX
+
+    dead = root / f"{TEMP_PREFIX}killed"
+    (dead / "lo-profile" / "user").mkdir(parents=True)
+    (dead / OWNER_FILE).write_text("999999999", encoding="ascii")
+    live = root / f"{TEMP_PREFIX}running"
+    live.mkdir()
+    (live / OWNER_FILE).write_text(str(os.getppid()), encoding="ascii")
+    return dead, live
+
+
+def test_pdf_leftovers_are_cleaned_at_the_next_start_of_the_cli(cli: Cli, tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    dead, live = _pdf_leftovers(temp)
+    result = cli("list")
+    assert result.code == 0, result
+    assert not dead.exists(), "the folder of a dead export was left"
+    assert live.exists(), "the folder of a running export was removed"
+
+
 # ------------------------------------------------------- 11. default caps
 
 

@@ -101,6 +101,7 @@ class ShuzhiApp(KeyQueue, App[None]):
         self.cursor_blink = cursor_blink
         self._environ = environ
         self._too_small = False
+        self._folder_warned = False
         # Remembered between exports in one session.
         self.export_dir: Path | None = Path(export_dir) if export_dir is not None else None
         self.last_export_format = "docx"
@@ -152,6 +153,9 @@ class ShuzhiApp(KeyQueue, App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        from workflows.pdftemp import cleanup_at_start
+
+        cleanup_at_start()  # what a killed PDF export left (its shuzhi is gone)
         problem = terminal_encoding_problem(self._environ)
         if problem:
             self.notify(problem, title="编码提醒", severity="warning", timeout=15)
@@ -356,6 +360,10 @@ class ShuzhiApp(KeyQueue, App[None]):
             except StoreError as exc:
                 self.show_error("无法打开数据目录", str(exc))
                 return None
+        if not self._folder_warned:
+            self._folder_warned = True
+            if self.store.folder_warning:  # others can read the data folder (as `shuzhi` says on stderr)
+                self.notify(self.store.folder_warning, title="数据目录", severity="warning", timeout=15)
         return self.store
 
     # ------------------------------------------------------------- helpers

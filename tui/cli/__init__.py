@@ -41,5 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         sys.stderr.write(usage_message(error))
         return EXIT_USAGE
+    from workflows.pdftemp import cleanup_at_start
+
+    cleanup_at_start()  # what a killed PDF export left (its shuzhi is gone)
     return run(handler, args)
 

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .atomic import pid_alive
+from ..pdftemp import OWNER_FILE, TEMP_PREFIX, cleanup_leftovers
 from .errors import ExportError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -167,8 +167,6 @@ if not data.startswith(b"done"):
         pass
     shutil.rmtree(folder, ignore_errors=True)
 """
-TEMP_PREFIX = "shuzhi-pdf-"
-OWNER_FILE = "owner.pid"
 
 
 def _die_with_parent() -> None:
@@ -252,52 +250,6 @@ def _kill_group(process: subprocess.Popen[bytes], only_helpers: bool = False) ->
             process.communicate(timeout=10)
         except (OSError, ValueError, subprocess.TimeoutExpired):
             pass
-
-
-def cleanup_leftovers() -> list[Path]:
-    """Temporary folders of earlier PDF exports whose shuzhi is gone (a
-    watchdog that could not run, a power cut): any LibreOffice still using
-    one is killed, then the folder removed. Returns the folders removed."""
-    removed: list[Path] = []
-    root = Path(tempfile.gettempdir())
-    try:
-        candidates = [p for p in root.iterdir() if p.name.startswith(TEMP_PREFIX)]
-    except OSError:
-        return removed
-    for folder in candidates:
-        try:
-            info = folder.lstat()
-            if not folder.is_dir() or folder.is_symlink() or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
-                continue
-            owner = int((folder / OWNER_FILE).read_text(encoding="ascii").strip())
-        except (OSError, ValueError):
-            continue
-        if owner == os.getpid() or pid_alive(owner):
-            continue
-        _kill_users_of(folder)
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
-
-
-def _kill_users_of(folder: Path) -> None:
-    """Kill the processes whose command line names ``folder`` (Linux)."""
-    needle = str(folder).encode()
-    try:
-        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
-    except OSError:
-        return
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                cmdline = handle.read()
-        except OSError:
-            continue
-        if needle in cmdline and pid != os.getpid():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
 
 
 def docx_to_pdf(docx_bytes: bytes) -> bytes:
