@@ -57,3 +57,156 @@ async def test_a_private_data_folder_gets_no_warning(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: app.store is not None, what="the store")
         await pilot.pause()
         assert not [n for n in notes(app) if "权限是" in n]
+
+
+# ------------------------------------------------------- restore in the app
+
+
+def two_backups(data: Path) -> tuple[str, dict, dict]:
+    """A demo report saved twice (unit 甲局, then 乙局): its id and the answers
+    of the older and the newer backup; then the report file is truncated."""
+    from test_tui_support import demo_report, stored_answers
+
+    from store.core import Store
+
+    report_id = demo_report(data)
+    with Store(data).open(report_id) as handle:  # backup of the demo answers on open
+        handle.set_answer("basics.unit", "甲局")
+    older = stored_answers(data, report_id)
+    with Store(data).open(report_id) as handle:  # and of 甲局 on open, 乙局 on close
+        handle.set_answer("basics.unit", "乙局")
+    newer = stored_answers(data, report_id)
+    assert older != newer
+    path = data / "reports" / f"{report_id}.json"
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])  # truncated, as by a full disk or a bad copy
+    return report_id, older, newer
+
+
+def damaged_files(data: Path) -> list[Path]:
+    return sorted((data / "damaged").glob("*")) if (data / "damaged").is_dir() else []
+
+
+@async_test
+async def test_opening_a_damaged_report_offers_the_newest_backup_and_restores_it(tmp_path: Path) -> None:
+    from test_tui_support import stored_answers
+
+    data = tmp_path / "data"
+    report_id, _older, newer = two_backups(data)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_screen(pilot, "HomeScreen")
+        app.open_report(report_id)
+        dialog = await wait_screen(pilot, "RestoreDialog")
+        message = str(dialog.query_one("#restore-message").source)
+        assert "无法读取" in message and f"{report_id}.json" in message, message
+        assert len(damaged_files(data)) == 1, "the damaged file is moved aside, never overwritten"
+        assert dialog.title_text == "报告无法读取"
+        await pilot.press("enter")  # 恢复最近的备份 has the focus
+        wizard = await wait_screen(pilot, "WizardScreen")
+        assert wizard.session.answers["basics.unit"] == "乙局"
+        assert any("已从" in n and "的备份恢复报告" in n for n in notes(app)), notes(app)
+    assert stored_answers(data, report_id) == newer
+    assert len(damaged_files(data)) == 1
+
+
+@async_test
+async def test_a_damaged_report_at_start_offers_its_backups(tmp_path: Path) -> None:
+    """``shuzhi open REPORT`` on a damaged report: the dialog, not a crash."""
+    report_id, _older, _newer = two_backups(tmp_path / "data")
+    app = make_app(tmp_path, report_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await wait_screen(pilot, "RestoreDialog")
+        await pilot.click("#cancel")
+        await wait_for(pilot, lambda: app.screen is not dialog, what="the dialog closed")
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert app.is_running
+
+
+@async_test
+async def test_view_backups_lists_them_and_restores_the_one_chosen(tmp_path: Path) -> None:
+    from test_tui_support import stored_answers
+    from textual.widgets import OptionList
+
+    data = tmp_path / "data"
+    report_id, older, _newer = two_backups(data)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_screen(pilot, "HomeScreen")
+        app.open_report(report_id)
+        dialog = await wait_screen(pilot, "RestoreDialog")
+        await pilot.click("#show-backups")
+        listed = dialog.query_one("#backup-list", OptionList)
+        await wait_for(pilot, lambda: listed.display and listed.has_focus, what="the list of backups")
+        lines = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        # As `shuzhi backups` lists them: number, time, answered fields, size; newest first.
+        assert len(lines) == len(dialog.rows) >= 2
+        for row, line in zip(dialog.rows, lines):
+            assert line.strip().startswith(f"{row.number}. {row.time}"), line
+            assert f"已答 {row.answered} 个字段" in line and row.size in line, line
+        assert listed.highlighted == 0  # the newest intact one
+        assert stored_answers_of(dialog.rows[1].info.path)["basics.unit"] == "甲局"
+        await pilot.press("down", "enter")
+        wizard = await wait_screen(pilot, "WizardScreen")
+        assert wizard.session.answers["basics.unit"] == "甲局"
+    assert stored_answers(data, report_id) == older
+
+
+@async_test
+async def test_restore_from_home_by_key_and_by_palette(tmp_path: Path) -> None:
+    from test_tui_support import stored_answers
+
+    data = tmp_path / "data"
+    report_id, older, newer = two_backups(data)
+    # A readable report this time: the current file is kept as a new backup.
+    from store.core import Store
+
+    Store(data).restore_backup(report_id)
+    assert stored_answers(data, report_id) == newer
+    moved_before = damaged_files(data)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await wait_screen(pilot, "HomeScreen")
+        await wait_for(pilot, lambda: home.selected_id() == report_id, what="the report listed")
+        await pilot.press("k")
+        dialog = await wait_screen(pilot, "RestoreDialog")
+        assert dialog.title_text == "从备份恢复"
+        await pilot.press("escape")
+        await wait_screen(pilot, "HomeScreen")
+        await pilot.press("ctrl+p")
+        await wait_screen(pilot, "CommandPalette")
+        await pilot.press(*"从备份恢复")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        dialog = await wait_screen(pilot, "RestoreDialog")
+        await pilot.click("#show-backups")
+        index = next(i for i, row in enumerate(dialog.rows) if row.usable and row.number > 1
+                     and stored_answers_of(row.info.path)["basics.unit"] == "甲局")
+        await wait_for(pilot, lambda: dialog.query_one("#backup-list").has_focus, what="the list")
+        await pilot.press(*["down"] * index, "enter")
+        wizard = await wait_screen(pilot, "WizardScreen")
+        assert wizard.session.answers["basics.unit"] == "甲局"
+    assert stored_answers(data, report_id) == older
+    assert damaged_files(data) == moved_before, "a readable report is backed up, not moved aside"
+
+
+def stored_answers_of(backup: Path) -> dict:
+    """The answers a backup file holds (path -> value)."""
+    import json
+
+    data = json.loads(backup.read_text(encoding="utf-8"))
+    return {doc["path"]: doc["value"] for doc in data["answers"].values()}
+
+
+@async_test
+async def test_a_report_without_backups_just_says_so(tmp_path: Path) -> None:
+    from test_tui_support import demo_report
+
+    report_id = demo_report(tmp_path / "data")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await wait_screen(pilot, "HomeScreen")
+        await wait_for(pilot, lambda: home.selected_id() == report_id, what="the report listed")
+        await pilot.press("k")
+        await wait_for(pilot, lambda: any("还没有备份" in n for n in notes(app)), what="the note")
+        assert app.screen is home

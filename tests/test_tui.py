@@ -359,6 +359,8 @@ async def test_damaged_report_is_an_error_message_not_a_crash(tmp_path: Path) ->
         await wait_for(pilot, lambda: any("无法" in n or "损坏" in n or "JSON" in n for n in notes(app)), what="error")
         assert app.screen is home
         assert app.is_running
+        # No backup to offer (with one, the restore dialog: tests/test_hardening_app.py).
+        assert any("没有找到可用的备份" in n for n in notes(app)), notes(app)
 
 
 @async_test

@@ -261,13 +261,16 @@ class ShuzhiApp(KeyQueue, App[None]):
 
     @work(thread=True, exclusive=True, group="open-report", exit_on_error=False)
     def _open_worker(self, store: Store, report_id: str, start_item: str | None) -> None:
-        from store.errors import StoreError
+        from store.errors import DamagedFileError, StoreError
         from workflows.loader import WorkflowError
 
         from .session import open_session
 
         try:
             session = open_session(store, report_id, today=self.today, cache=self.cache)
+        except DamagedFileError as exc:  # its backups are offered
+            self._inspect_and_ask(store, exc.report_id or report_id, str(exc), start_item, damaged=True)
+            return
         except (StoreError, WorkflowError) as exc:
             self.call_from_thread(self.show_error, "无法打开报告", str(exc))
             return
@@ -275,6 +278,76 @@ class ShuzhiApp(KeyQueue, App[None]):
             self.call_from_thread(self.show_error, "无法打开报告", f"意外错误：{type(exc).__name__}: {exc}")
             return
         self.call_from_thread(self._show_wizard, session, start_item)
+
+    # ------------------------------------------------------------- backups
+
+    def offer_restore(self, report_id: str, message: str, start_item: str | None = None) -> None:
+        """The restore dialog for a report (from the home screen: ``message``
+        says what restoring does); a backup chosen is restored, then the
+        report opened."""
+        store = self.get_store()
+        if store is None:
+            return
+        self._offer_restore_worker(store, report_id, message, start_item, damaged=False)
+
+    @work(thread=True, group="restore", exit_on_error=False)
+    def _offer_restore_worker(self, store: Store, report_id: str, message: str, start_item: str | None,
+                              *, damaged: bool) -> None:
+        self._inspect_and_ask(store, report_id, message, start_item, damaged=damaged)
+
+    def _inspect_and_ask(self, store: Store, report_id: str, message: str, start_item: str | None,
+                         *, damaged: bool) -> None:
+        """In a worker thread: inspect the backups (each one is read), then ask."""
+        from store.errors import StoreError
+
+        from .session import backup_rows
+
+        try:
+            rows = backup_rows(store, report_id)
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(self.show_error, "无法读取备份", f"{message}\n{exc}")
+            return
+        self.call_from_thread(self._ask_restore, store, report_id, message, rows, start_item, damaged)
+
+    def _ask_restore(self, store: Store, report_id: str, message: str, rows: list[Any], start_item: str | None,
+                     damaged: bool) -> None:
+        from .screens.restore import RestoreDialog
+
+        if not rows:
+            if damaged:
+                self.show_error("无法打开报告", message)
+            else:
+                self.notify("这份报告还没有备份（每次打开和关闭报告时自动备份）。", timeout=6)
+            return
+
+        def chosen(backup: Any) -> None:
+            if backup is not None:
+                self._restore_worker(store, report_id, backup, start_item)
+
+        title = "报告无法读取" if damaged else "从备份恢复"
+        self.push_screen(RestoreDialog(message, rows, title=title), chosen)
+
+    @work(thread=True, group="restore", exit_on_error=False)
+    def _restore_worker(self, store: Store, report_id: str, backup: Any, start_item: str | None) -> None:
+        from store.errors import StoreError
+
+        from .session import restore_backup
+
+        try:
+            restored = restore_backup(store, report_id, backup)
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(self.show_error, "无法从备份恢复", str(exc))
+            return
+        self.call_from_thread(self._restored, report_id, "".join(restored.lines()), start_item)
+
+    def _restored(self, report_id: str, message: str, start_item: str | None) -> None:
+        self.notify(message, title="已恢复", timeout=10)
+        from .screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_reports(select=report_id)
+        self.open_report(report_id, start_item)
 
     def _show_wizard(self, session: Session, start_item: str | None) -> None:
         from .screens.wizard import WizardScreen

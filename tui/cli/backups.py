@@ -12,23 +12,17 @@ def _find_report(store: Any, query: str) -> Any:
     return store.find(query, include_deleted=True)
 
 
-def _backup_time(info: Any) -> str:
-    return info.created.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
-
-
 def cmd_backups(args: argparse.Namespace) -> int:
     store = open_store(args)
     meta = _find_report(store, args.report)
-    rows = store.inspect_backups(meta.id)
+    from tui.session import backup_rows
+
+    rows = backup_rows(store, meta.id)
     if args.json:
         print_json([
-            {"number": i, "time": info.created.isoformat(timespec="seconds"), "file": info.path.name,
-             "path": str(info.path), "size": info.size, "answered": answered, "problem": problem}
-            for i, (info, answered, problem) in enumerate(rows, 1)
+            {"number": row.number, "time": row.info.created.isoformat(timespec="seconds"), "file": row.info.path.name,
+             "path": str(row.info.path), "size": row.info.size, "answered": row.answered, "problem": row.problem}
+            for row in rows
         ])
         return EXIT_OK
     if not rows:
@@ -36,9 +30,9 @@ def cmd_backups(args: argparse.Namespace) -> int:
         return EXIT_OK
     out(f"报告“{meta.title}”（{meta.id}）的备份，最新的在前：")
     lines: list[tuple[str, ...]] = [("序号", "时间", "已答字段", "大小", "文件")]
-    for i, (info, answered, problem) in enumerate(rows, 1):
-        lines.append((str(i), _backup_time(info), "损坏" if answered is None else str(answered), _size(info.size),
-                       info.path.name + (f"（无法使用：{problem}）" if problem else "")))
+    for row in rows:
+        lines.append((str(row.number), row.time, row.answered_text(), row.size,
+                       row.info.path.name + (f"（无法使用：{row.problem}）" if row.problem else "")))
     table(lines)
     out(f"恢复最新的完好备份：shuzhi restore {meta.id}；恢复某一个：shuzhi restore {meta.id} 序号")
     return EXIT_OK
@@ -64,20 +58,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
             chosen = next((b for b in listed if b.path.name == name), None)
             if chosen is None:
                 raise CliError(f"“{text}”不是报告 {meta.id} 的备份（查看全部备份：shuzhi backups {meta.id}）。")
-    if chosen is None:
-        chosen = next((info for info, answered, _ in store.inspect_backups(meta.id) if answered is not None), None)
-        if chosen is None:
-            raise CliError(f"报告 {meta.id} 没有可用的备份（查看：shuzhi backups {meta.id}）。")
-    existed = store.report_path(meta.id).exists()
-    damaged = set(store.damaged_dir.glob("*")) if store.damaged_dir.is_dir() else set()
-    restored = store.restore_backup(meta.id, chosen)
-    moved = sorted(set(store.damaged_dir.glob("*")) - damaged) if store.damaged_dir.is_dir() else []
-    out(f"已从 {_backup_time(chosen)} 的备份恢复报告“{restored.title}”（{restored.id}），"
-         f"已答 {restored.answered} 个字段。")
-    if moved:
-        out(f"损坏的报告文件已原样移到“{moved[0]}”。")
-    elif existed:
-        out(f"恢复前的报告文件已另存为一个新备份（查看：shuzhi backups {restored.id}）。")
+    from tui.session import restore_backup
+
+    for line in restore_backup(store, meta.id, chosen).lines():
+        out(line)
     return EXIT_OK
 
 

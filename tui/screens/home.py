@@ -53,6 +53,7 @@ class HomeCommands(TargetsProvider):
             ("重命名所选报告", screen.action_rename, ""),
             ("删除所选报告", screen.action_delete, "移入回收站，可恢复"),
             ("导入答案文件", screen.action_import, "把 YAML/JSON 答案文件导入所选报告"),
+            ("从备份恢复", screen.action_restore_backup, "把所选报告换回它的一个备份（K）"),
             ("显示或隐藏回收站", screen.action_toggle_bin, "查看并恢复已删除的报告"),
         ] + [
             (f"打开：{meta.title}", lambda rid=meta.id: screen.open_report(rid), short_time(meta.updated))
@@ -76,6 +77,7 @@ class HomeScreen(BaseScreen[None]):
         Binding("m", "demo", "示例", show=False),
         Binding("b", "toggle_bin", "回收站", show=False),
         Binding("u", "restore", "恢复", show=False),
+        Binding("k", "restore_backup", "从备份恢复", show=False),
     ]
 
     def __init__(self) -> None:
@@ -477,6 +479,20 @@ class HomeScreen(BaseScreen[None]):
         self.app.notify(f"已恢复“{restored.title}”。", timeout=4)
         self.show_bin = False
         self.refresh_reports(select=report_id)
+
+    def action_restore_backup(self) -> None:
+        """The restore dialog for the highlighted report (a damaged one too)."""
+        meta = self._need_selection()
+        if meta is None:
+            return
+        if meta.deleted:
+            self.app.notify("这份报告在回收站中：请先按 U 恢复，再从备份恢复。", timeout=6)
+            return
+        self.app.offer_restore(
+            meta.id,
+            f"把“{meta.title}”换回它的一个备份。现在的报告文件会先另存为一个新备份"
+            "（无法读取的则原样移到一旁），不会丢失。",
+        )
 
     def action_toggle_bin(self) -> None:
         self.show_bin = not self.show_bin

@@ -16,6 +16,9 @@ through it; screens and widgets never touch the store's report handle.
   states.
 * :mod:`tui.session.reports` — creating reports (:func:`create_report`,
   :func:`create_demo_report`) and the basics (unit, name, position, year).
+* :mod:`tui.session.backups` — a report's backups as listed
+  (:func:`backup_rows`) and restoring one (:func:`restore_backup`), for
+  ``shuzhi backups``/``restore`` and the app's restore dialog.
 * :mod:`tui.session.workflows` — finding and installing workflows
   (:func:`find_workflow`), through the cache the entry point passes
   (``workflows.cache.Cache``, also what :func:`open_session` takes).
@@ -27,6 +30,7 @@ Every error raised here has a Chinese message (:class:`SessionError`,
 import time: the CLI's quick commands import this package.
 """
 
+from .backups import BackupRow, Restored, backup_rows, restore_backup
 from .errors import ServiceError, SessionError
 from .reports import (
     BASICS_NAMES,
@@ -66,6 +70,7 @@ from .workflows import (
 
 __all__ = [
     "BASICS_NAMES",
+    "BackupRow",
     "DEMO_WORKFLOW",
     "STATE_COPIED",
     "STATE_PROPOSED",
@@ -73,10 +78,12 @@ __all__ = [
     "ExtraBlocker",
     "NewReport",
     "ReportCheck",
+    "Restored",
     "ServiceError",
     "Session",
     "SessionError",
     "answers_format",
+    "backup_rows",
     "basics_answers",
     "basics_field",
     "basics_item_id",
@@ -90,6 +97,7 @@ __all__ = [
     "open_session",
     "report_year_of",
     "resolve_workflow_ref",
+    "restore_backup",
     "sample_answers",
     "shown_states",
     "title_for",
