@@ -140,6 +140,11 @@ def test_duplicate_nested_key_in_yaml_is_refused() -> None:
         ("gbk.yaml", "看起来是 GBK/GB18030 编码；请另存为 UTF-8"),
         ("quoted_values.yaml", "第3行 basics.date：“2025-02-30”不是有效日期"),
         ("quoted_values.yaml", "第5行 leading.party_group：数字太大"),
+        # JSON: the line of the value, found after parsing (as YAML's)
+        ("bad_values.json", "第4行 basics.date：“2025-02-30”不是有效日期"),
+        ("bad_values.json", "第7行 leading.party_group：不能是负数"),
+        ("bad_values.json", "第10行 leading.matters[2]：列表中的每一条应为文字"),
+        ("bad_values.json", "第13行 basics.year：“明年”不是年份"),
     ],
 )
 def test_precise_message_for_bad_answers_file(cli: Cli, name: str, fragment: str) -> None:
@@ -804,3 +809,19 @@ def test_render_budget_also_holds_in_a_worker_thread() -> None:
     worker.start()
     worker.join(60)
     assert not worker.is_alive() and len(caught) == 1 and "模板运行超过" in str(caught[0])
+
+
+def test_json_lines_follow_keys_and_list_entries() -> None:
+    """The line of every path of a JSON text, strings with brackets, colons
+    and escaped quotes included (they are not structure)."""
+    import json
+
+    from workflows.safeparse import json_lines
+
+    text = ('{"a": {\n "b": "x:{[,",\n "c": [\n  1,\n  {"d": "\\"]"}, [],\n  "e"\n ]},\n'
+            ' "f.g": null, "h": {}\n}')
+    json.loads(text)
+    assert json_lines(text) == {
+        "a": 1, "a.b": 2, "a.c": 3, "a.c[0]": 4, "a.c[1]": 5, "a.c[1].d": 5, "a.c[2]": 5, "a.c[3]": 6,
+        "f.g": 8, "h": 8,
+    }

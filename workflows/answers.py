@@ -144,12 +144,15 @@ def initial_answers(
 
 
 def _parse(text: str, fmt: str, source: str, lines: dict[str, int] | None = None) -> Any:
-    from .safeparse import ParseLimitError, parse_json, parse_yaml
+    from .safeparse import ParseLimitError, json_lines, parse_json, parse_yaml
 
     try:
         if fmt == "json":
             try:
-                return parse_json(text)
+                data = parse_json(text)
+                if lines is not None:  # where each value is, for the messages about them
+                    lines.update(json_lines(text))
+                return data
             except json.JSONDecodeError as exc:
                 problem = f"第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{exc.msg}）"
                 raise AnswersFileError([problem], source) from None

@@ -201,6 +201,57 @@ def parse_json(text: str) -> Any:
         raise ParseLimitError([f"嵌套过深（超过 {MAX_DEPTH} 层），未读取"]) from None
 
 
+_JSON_SCAN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]|\n|[^\s\[\]{},:"]+', re.S)
+
+
+def json_lines(text: str) -> dict[str, int]:
+    """The line of each path ("basics.date", "leading.matters[0]") of a
+    JSON text that :func:`parse_json` accepted, as ``compose_yaml`` gives
+    for YAML: a key's line for an object's member, the value's line for an
+    array's entry. One pass over the tokens, no recursion."""
+    import json
+
+    lines: dict[str, int] = {}
+    line = 1
+    # open containers: [is_object, path, index, key, expecting_key]
+    stack: list[list[Any]] = []
+    for match in _JSON_SCAN.finditer(text):
+        tok = match.group()
+        if tok == "\n":
+            line += 1
+            continue
+        top = stack[-1] if stack else None
+        if top is not None and top[0] and top[4]:  # an object's key (or its end)
+            if tok.startswith('"'):
+                top[3], top[4] = json.loads(tok), False
+                lines.setdefault(_child_path(top[1], top[3]), line)
+            elif tok == "}":
+                stack.pop()
+            continue
+        if tok == ":":
+            continue
+        if tok == ",":
+            if top is not None:
+                if top[0]:
+                    top[4] = True
+                else:
+                    top[2] += 1
+            continue
+        if tok in "]}":
+            if stack:
+                stack.pop()
+            continue
+        # a value starts here
+        path = "" if top is None else _child_path(top[1], top[3] if top[0] else top[2])
+        if top is not None and not top[0]:
+            lines.setdefault(path, line)
+        if tok == "{":
+            stack.append([True, path, 0, None, True])
+        elif tok == "[":
+            stack.append([False, path, 0, None, False])
+    return lines
+
+
 # ------------------------------------------------------------------ YAML
 
 _YAML_FLOW = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|#[^\n]*|[\[\]{}]|\n""", re.S)
