@@ -224,8 +224,8 @@ async def test_home_rename_delete_restore(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         home = await wait_screen(pilot, "HomeScreen")
         assert [m.id for m in home.metas] == [first]
-        await wait_for(pilot, lambda: home._progress.get(first, "").startswith("已完成"), what="progress")
-        assert home._progress[first] == "已完成 29/29"
+        await wait_for(pilot, lambda: home._progress.get(first, "").endswith("项"), what="progress")
+        assert home._progress[first] == "29/29项"
 
         await pilot.press("r")
         await wait_screen(pilot, "PromptDialog")
@@ -463,7 +463,7 @@ async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
                 await app.workers.wait_for_complete()
             else:
                 # Known at once from the remembered progress: no report read, no worker.
-                assert home._progress[report_id] == "已完成 29/29"
+                assert home._progress[report_id] == "29/29项"
                 assert not [w for w in app.workers if w.group == "home-progress"]
     saved = list((tmp_path / "cache" / "progress").glob("*.json"))
     assert len(saved) == 1

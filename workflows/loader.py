@@ -16,6 +16,7 @@ from typing import Any
 from . import fieldtypes
 from .errors import ProblemsError
 from .model import (
+    SHORT_TITLE_MAX,
     Check,
     Field,
     Item,
@@ -39,7 +40,8 @@ _CJK_FOLD = f"(?<=[{_CJK}]) (?=[{_CJK}])"
 _RESERVED = {"r", "year", "loop", "true", "false", "none", "self"}
 
 _TOP_KEYS = {
-    "id", "title", "version", "description", "year_field", "report", "sections", "checks", "rollup", "carry_over",
+    "id", "title", "short_title", "version", "description", "year_field", "report", "sections", "checks", "rollup",
+    "carry_over",
 }
 _REPORT_KEYS = {"title", "name_line", "opening", "closing", "signature", "date"}
 _SECTION_KEYS = {"id", "title", "heading", "intro", "items"}
@@ -160,6 +162,11 @@ class _Builder:
         self.unknown_keys(data, _TOP_KEYS, ())
         wf_id = self.name(data, "id", (), _WORKFLOW_ID_RE, "工作流 id")
         title = self.string(data, "title", (), required=True)
+        short_title = self.string(data, "short_title", ()).strip()
+        if len(short_title) > SHORT_TITLE_MAX:
+            self.doc.add(("short_title",), f"最多 {SHORT_TITLE_MAX} 个字（主页报告列表“工作流”一栏的宽度），"
+                                           f"现在是 {len(short_title)} 个字")
+            short_title = ""
         version = self.integer(data, "version", (), minimum=1)
         if "version" not in data:
             self.doc.add((), "缺少必需的键“version”")
@@ -191,6 +198,7 @@ class _Builder:
             sections=sections,
             description=self.string(data, "description", ()),
             year_field=self.string(data, "year_field", ()),
+            short_title=short_title,
             source=self.doc.source,
         )
         if wf.year_field:

@@ -19,6 +19,7 @@ ITEM_MAX_DEFAULT = 200  # list, titles, multi: characters in each entry
 ITEMS_MAX_DEFAULT = 100  # list, titles, multi, group: entries
 YEAR_MIN, YEAR_MAX = 2000, 2100  # the one year range (述职年度), also checked by the store
 TITLE_MAX = 200  # the one limit on a report's title (characters)
+SHORT_TITLE_MAX = 4  # a workflow's short name in the home list (characters: 8 columns)
 
 
 @dataclass
@@ -207,12 +208,23 @@ class Workflow:
     sections: list[Section]
     description: str = ""
     year_field: str = ""
+    short_title: str = ""  # the name in the home list (at most SHORT_TITLE_MAX characters)
     checks: list[Check] = field(default_factory=list)
     rollup: Rollup | None = None
     carry_over: CarryOver | None = None
     source: str = ""  # file the workflow was loaded from
     # Compiled templates, filled by the loader: key -> jinja2 Template.
     compiled: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def short_name(self) -> str:
+        """The name in the home list: ``short_title``, else the title without
+        its bracketed parts, cut to SHORT_TITLE_MAX characters (… marks a cut)."""
+        if self.short_title:
+            return self.short_title
+        import re
+
+        plain = re.sub(r"（[^）]*）|\([^)]*\)", "", self.title).strip() or self.title
+        return plain if len(plain) <= SHORT_TITLE_MAX else plain[: SHORT_TITLE_MAX - 1] + "…"
 
     def items(self) -> Iterator[Item]:
         for section in self.sections:

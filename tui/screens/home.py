@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -37,6 +38,39 @@ def short_time(iso: str) -> str:
     if not iso:
         return ""
     return iso[:16].replace("T", " ")
+
+
+def saved_cell(iso: str, year: int) -> str:
+    """The list's 上次保存: "12-01 10:00" in ``year`` (this year), else "2024-12-01"."""
+    if not iso:
+        return ""
+    return iso[5:16].replace("T", " ") if iso[:4] == str(year) else iso[:10]
+
+
+def progress_text(done: int, total: int) -> str:
+    """The list's 进度: items done of all ("12/28项")."""
+    return f"{done}/{total}项"
+
+
+def listed_title(title: str, year: int | None) -> str:
+    """A title as the list shows it: without the report year near its start
+    ("2025年度…"), which the 年度 column shows, so that the unit (what tells
+    reports apart) fits."""
+    if year:
+        for mark in (f"{year}年度", f"{year}年"):
+            at = title.find(mark)
+            if 0 <= at <= 3:  # "2025年度…", "示例：2025年度…"
+                rest = title[:at] + title[at + len(mark):]
+                return rest if rest.strip() else title
+    return title
+
+
+# Widths of the list's columns in terminal cells; the title takes the rest.
+# 工作流: a workflow's short name (workflows.model.SHORT_TITLE_MAX characters).
+WORKFLOW_WIDTH, YEAR_WIDTH, PROGRESS_WIDTH, SAVED_WIDTH = 8, 4, 7, 11
+# Each column's padding (1 cell each side) and room for the scroll bar.
+_CHROME = 5 * 2 + 2
+TITLE_MIN = 16
 
 
 class HomeCommands(TargetsProvider):
@@ -91,6 +125,7 @@ class HomeScreen(BaseScreen[None]):
         self._workflow_names: dict[str, str | Text] = {}
         self._last_deleted: str | None = None
         self._marked: str | None = None  # the row shown with ▸
+        self._title_cells = 0  # the title column's width
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,14 +141,31 @@ class HomeScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         self.title = "我的报告"
-        table = self.query_one("#reports", DataTable)
-        table.add_column("标题", key="title", width=26)
-        table.add_column("工作流", key="workflow", width=10)
-        table.add_column("年度", key="year", width=4)
-        table.add_column("进度", key="progress", width=12)
-        table.add_column("上次保存", key="updated", width=16)
+        self._add_columns(self._title_width(self.app.size.width))
         # The list after the first frame: the screen appears at once.
         self.call_after_refresh(self.refresh_reports)
+
+    @staticmethod
+    def _title_width(width: int) -> int:
+        fixed = WORKFLOW_WIDTH + YEAR_WIDTH + PROGRESS_WIDTH + SAVED_WIDTH + _CHROME
+        return max(TITLE_MIN, width - fixed)
+
+    def _add_columns(self, title_width: int) -> None:
+        table = self.query_one("#reports", DataTable)
+        self._title_cells = title_width
+        table.add_column("标题", key="title", width=title_width)
+        table.add_column("工作流", key="workflow", width=WORKFLOW_WIDTH)
+        table.add_column("年度", key="year", width=YEAR_WIDTH)
+        table.add_column("进度", key="progress", width=PROGRESS_WIDTH)
+        table.add_column("上次保存", key="updated", width=SAVED_WIDTH)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The title column takes what the others leave of the width."""
+        width = self._title_width(event.size.width)
+        if self._title_cells and width != self._title_cells:
+            self.query_one("#reports", DataTable).clear(columns=True)
+            self._add_columns(width)
+            self._fill_table()
 
     # ------------------------------------------------------------ listing
 
@@ -163,13 +215,14 @@ class HomeScreen(BaseScreen[None]):
         current = select or self.selected_id()
         table.clear()
         self._marked = None
+        this_year = (self.app.today or _dt.date.today()).year
         for meta in self.metas:
             table.add_row(
                 self._title_cell(meta),
-                self._workflow_names.get(meta.workflow_id, meta.workflow_id),
+                self._workflow_names.get(meta.workflow_id, self._short_name(meta.workflow_id)),
                 str(meta.year or ""),
                 self._progress.get(meta.id, "…"),
-                short_time(meta.updated),
+                saved_cell(meta.updated, this_year),
                 key=meta.id,
             )
         empty = not self.metas
@@ -189,7 +242,7 @@ class HomeScreen(BaseScreen[None]):
     @staticmethod
     def _title_cell(meta: ReportMeta, current: bool = False) -> Text:
         """A report's title; ▸ marks the selected one (readable without colour)."""
-        title = Text(meta.title)
+        title = Text(listed_title(meta.title, meta.year))
         if meta.deleted:
             title = Text("［已删除］", style="red") + title
         elif meta.problem:
@@ -237,12 +290,12 @@ class HomeScreen(BaseScreen[None]):
                 wf = workflows.get(meta.workflow_id)
                 if wf is None:
                     wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root, self.app.cache)
-                    self.app.call_from_thread(self._set_workflow_name, wf.id, wf.title)
+                    self.app.call_from_thread(self._set_workflow_name, wf.id, wf.short_name())
                 with open_session(store, meta.id, readonly=True, workflow=wf, today=self.app.today,
                                   cache=self.app.cache) as session:
                     result = session.full_check()
-                text = f"已完成 {result.items_done()}/{len(result.item_states)}"
-                remembered[meta.id] = (meta.updated, text, wf.id, wf.title)
+                text = progress_text(result.items_done(), len(result.item_states))
+                remembered[meta.id] = (meta.updated, text, wf.id, wf.short_name())
             except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
             self._progress_key[meta.id] = meta.updated
@@ -256,9 +309,10 @@ class HomeScreen(BaseScreen[None]):
             self._progress_cache.save(remembered)
 
     @staticmethod
-    def _short_name(title: str) -> Text:
-        short = Text(title)
-        short.truncate(10, overflow="ellipsis")
+    def _short_name(name: str) -> Text:
+        """A workflow's short name (``Workflow.short_name``), within its column."""
+        short = Text(name)
+        short.truncate(WORKFLOW_WIDTH, overflow="ellipsis")
         return short
 
     def _set_workflow_name(self, workflow_id: str, title: str) -> None:

@@ -1,6 +1,6 @@
 """The home screen's progress column, remembered between runs.
 
-Working out "已完成 12/28" means reading a report and checking it against
+Working out "12/28项" means reading a report and checking it against
 its workflow. The result only changes when the report changes (its
 ``updated`` time in the store's index), the day changes (date defaults), or
 the code or a workflow file changes; so it is kept in the cache's
@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from workflows.cache import Cache
 
-# report id -> (updated, progress text, workflow id, workflow title)
+# report id -> (updated, progress text, workflow id, workflow's short name)
 Entry = tuple[str, str, str, str]
+# Raised when what an entry holds changes (the texts of the list).
+FORMAT = "2"
 
 
 def _stamp(cache: Cache, data_dir: Path, today: _dt.date) -> str:
@@ -34,7 +36,7 @@ def _stamp(cache: Cache, data_dir: Path, today: _dt.date) -> str:
     costs almost nothing at start)."""
     from workflows.loader import BUILTIN_DIR
 
-    parts = [str(data_dir), today.isoformat(), cache.stamp()]
+    parts = [FORMAT, str(data_dir), today.isoformat(), cache.stamp()]
     for folder in (BUILTIN_DIR, Path(data_dir) / "workflows"):
         try:
             names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml"))
