@@ -91,12 +91,23 @@ def damaged_files(data: Path) -> list[Path]:
 async def test_opening_a_damaged_report_offers_the_newest_backup_and_restores_it(tmp_path: Path) -> None:
     from test_tui_support import stored_answers
 
+    import json
+
     data = tmp_path / "data"
     report_id, _older, newer = two_backups(data)
+    index = data / "index.json"
+    listed = json.loads(index.read_text("utf-8"))
+    listed["reports"] = {}  # the listing reads the file, and finds it damaged
+    index.write_text(json.dumps(listed), "utf-8")
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_screen(pilot, "HomeScreen")
-        app.open_report(report_id)
+        home = await wait_screen(pilot, "HomeScreen")
+        await wait_for(pilot, lambda: home.selected_id() == report_id, what="the report listed")
+        from textual.widgets import Static
+
+        status = home.query_one("#home-status", Static)
+        assert "无法读取" in str(status.render()) and "K" in str(status.render()), status.render()
+        await pilot.press("enter")
         dialog = await wait_screen(pilot, "RestoreDialog")
         message = str(dialog.query_one("#restore-message").source)
         assert "无法读取" in message and f"{report_id}.json" in message, message

@@ -263,11 +263,14 @@ class HomeScreen(BaseScreen[None]):
             if meta is not None and report_id is not None and report_id in table.rows:
                 table.update_cell(report_id, "title", self._title_cell(meta, current))
         self._marked = new
+        self._update_status()
 
     def _update_status(self) -> None:
         status = self.query_one("#home-status", Static)
         if self.show_bin:
             status.update("正在显示回收站中的报告：选中后按 U 恢复；按 B 返回。")
+        elif (selected := self.selected()) is not None and selected.problem:
+            status.update("所选报告无法读取：按回车或 K 查看它的备份并恢复。")
         elif self.metas:
             status.update(f"共 {len(self.metas)} 份报告。回车打开，N 新建，C 以所选报告为基础写新一年的报告；F1 帮助。")
         else:
