@@ -472,7 +472,9 @@ def test_a_bureau_answers_file_is_refused(tmp_path, bureau, branch):
     json_path.write_text(dump_answers(bureau, bureau_answers, "json"), encoding="utf-8")
     with pytest.raises(AnswersFileError) as info:
         load_branch_file(json_path, branch)
-    assert "mandate：工作流“zhibu-shuzhi”中没有这个条目" in info.value.problems
+    # the line of the key, as in a YAML file
+    mandate_line = json_path.read_text("utf-8").splitlines().index('  "mandate": {') + 1
+    assert f"第{mandate_line}行 mandate：工作流“zhibu-shuzhi”中没有这个条目" in info.value.problems
     assert info.value.problems[-1].startswith("文件没有注明所属工作流")
 
 

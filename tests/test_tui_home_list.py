@@ -131,6 +131,7 @@ def test_short_title_of_a_workflow(short: str, error: str | None) -> None:
 def test_a_workflow_without_short_title_is_cut_to_fit() -> None:
     from workflows.loader import load_builtin
 
-    wf = load_builtin("dangjian-shuzhi")
-    wf.short_title = ""
+    import dataclasses
+
+    wf = dataclasses.replace(load_builtin("dangjian-shuzhi"), short_title="")  # a copy: the loaded one is shared
     assert wf.short_name() == "党组书…"  # brackets dropped, cut at 4 characters
