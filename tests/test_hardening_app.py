@@ -221,3 +221,37 @@ async def test_a_report_without_backups_just_says_so(tmp_path: Path) -> None:
         await pilot.press("k")
         await wait_for(pilot, lambda: any("还没有备份" in n for n in notes(app)), what="the note")
         assert app.screen is home
+
+
+def test_restore_dialog_snapshot(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dialog at 80×24 from the home screen, its backups listed."""
+    import datetime as dt
+    import itertools
+
+    import store._fs
+    import workflows.export
+    from test_tui_support import fix_clock
+
+    fix_clock(monkeypatch)
+    seconds = itertools.count()
+    zone = dt.timezone(dt.timedelta(hours=8))
+    monkeypatch.setattr(store._fs, "now", lambda: dt.datetime(2025, 12, 1, 11, 0, next(seconds), tzinfo=zone))
+    monkeypatch.setattr(workflows.export, "pdf_available", lambda: False)
+    report_id, _older, _newer = two_backups(tmp_path / "data")
+    from store.core import Store
+
+    Store(tmp_path / "data").restore_backup(report_id)  # readable again: restoring from home
+
+    async def run_before(pilot) -> None:
+        home = await wait_screen(pilot, "HomeScreen")
+        await wait_for(pilot, lambda: home.selected_id() == report_id, what="the report listed")
+        await pilot.press("k")
+        dialog = await wait_screen(pilot, "RestoreDialog")
+        await pilot.click("#show-backups")
+        await wait_for(pilot, lambda: dialog.query_one("#backup-list").has_focus, what="the list")
+        await pilot.pause(0.3)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    app = make_app(tmp_path, export_dir="/home/user/文档")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
