@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.operations import delete
 
 from workflows.fileio import write_atomic
 
@@ -67,6 +68,9 @@ class ReportIndex:
         self.notices = notices
         self._cache = _IndexCache()
         self._mutex = threading.RLock()
+        # Reports the last listing read from their files (being edited, or
+        # the index lags): their states in the index may be stale.
+        self.read_from_files: set[str] = set()
         self.entries()
 
     # -- reading ----------------------------------------------------------------
@@ -147,11 +151,25 @@ class ReportIndex:
         write_atomic(self.path, _fs.dumps(_index_data(entries.values())))
         self._cache = _IndexCache(self._key(), dict(entries))
 
-    def put(self, metas: Iterable[ReportMeta] = (), removes: Iterable[str] = ()) -> None:
-        """Insert/replace and remove index entries in one durable write."""
+    def states(self) -> dict[str, dict]:
+        """Report id -> the ``state`` its index entry holds (entries without one left out)."""
+        with self._mutex:
+            return {rid: doc["state"] for rid, doc in self.entries().items()
+                    if isinstance(doc.get("state"), dict)}
+
+    def put_states(self, states: Mapping[str, dict]) -> None:
+        """Record the ``state`` of reports already in the index (one durable
+        write; ids the index does not hold are skipped)."""
+        self.put(states=states)
+
+    def put(self, metas: Iterable[ReportMeta] = (), removes: Iterable[str] = (),
+            states: Mapping[str, dict] | None = None) -> None:
+        """Insert/replace and remove index entries, and record ``states``
+        (report id -> state), in one durable write."""
         metas = list(metas)
         removes = list(removes)
-        if not metas and not removes:
+        states = dict(states or {})
+        if not metas and not removes and not states:
             return
         with self._mutex, IndexLock(self._lock_path):
             # Re-read under the lock if another session wrote it since (the
@@ -162,17 +180,23 @@ class ReportIndex:
             with store.batch():
                 for meta in metas:
                     table.upsert(meta.index_doc(), _Q.id == meta.id)
+                    if meta.id not in states:  # the report changed: its state is stale
+                        table.update(delete("state"), (_Q.id == meta.id) & _Q.state.exists())
                 for rid in removes:
                     table.remove(_Q.id == rid)
+                for rid, state in states.items():
+                    if rid not in removes:
+                        table.update({"state": dict(state)}, _Q.id == rid)
             entries = {doc["id"]: doc for doc in store.data["reports"].values()}
             self._cache = _IndexCache(self._key(), entries)
 
-    def put_quiet(self, metas: Iterable[ReportMeta], what: str = "已保存的内容") -> bool:
+    def put_quiet(self, metas: Iterable[ReportMeta], what: str = "已保存的内容",
+                  states: Mapping[str, dict] | None = None) -> bool:
         """:meth:`put` after the report file is safely written: a failure here
         loses nothing (the dirty marker stays, and listings pick up report
         files the index lags behind), so it is a notice, not an error."""
         try:
-            self.put(metas)
+            self.put(metas, states=states)
         except (StoreError, OSError) as exc:
             self.notices.append(f"报告索引暂未更新（{exc}），不影响{what}。")
             return False
@@ -213,6 +237,7 @@ class ReportIndex:
 
         extra: dict[str, dict[str, Any]] = {}
         repairs: list[ReportMeta] = []
+        self.read_from_files = set()
         clean: list[str] = []
         for rid in sorted((files - metas.keys()) | ((owners | dirty) & files)):
             try:
@@ -223,6 +248,7 @@ class ReportIndex:
                 continue
             meta = ReportMeta.from_data(loaded.data)
             metas[rid] = meta
+            self.read_from_files.add(rid)
             if rid in open_here:
                 continue  # our own open sessions update the index on close
             live_owner = None

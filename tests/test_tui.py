@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 from typing import Any
 
@@ -463,5 +465,8 @@ async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
                 # Known at once from the remembered progress: no report read, no worker.
                 assert home._progress[report_id] == "已完成 29/29"
                 assert not [w for w in app.workers if w.group == "home-progress"]
-    saved = list((tmp_path / "cache" / "progress").glob("*.json"))
-    assert len(saved) == 1
+    # Kept as the report's state in the index (tui.session.state), not per day in the cache.
+    index = json.loads((tmp_path / "data" / "index.json").read_text(encoding="utf-8"))
+    (state,) = [doc["state"] for doc in index["reports"].values() if doc["id"] == report_id]
+    assert (state["done"], state["total"]) == (29, 29)
+    assert not (tmp_path / "cache" / "progress").exists()

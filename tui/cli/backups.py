@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .base import EXIT_OK, CliError, err, open_store, out, print_json, table
+from .base import EXIT_OK, CliError, cache_of, err, open_store, out, print_json, table
 
 
 def _find_report(store: Any, query: str) -> Any:
@@ -71,6 +71,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     existed = store.report_path(meta.id).exists()
     damaged = set(store.damaged_dir.glob("*")) if store.damaged_dir.is_dir() else set()
     restored = store.restore_backup(meta.id, chosen)
+    from tui.session.state import states_for
+
+    states_for(store, [restored], cache=cache_of(args))  # what listings show, recomputed and kept
     moved = sorted(set(store.damaged_dir.glob("*")) - damaged) if store.damaged_dir.is_dir() else []
     out(f"已从 {_backup_time(chosen)} 的备份恢复报告“{restored.title}”（{restored.id}），"
          f"已答 {restored.answered} 个字段。")

@@ -132,21 +132,19 @@ class HomeScreen(BaseScreen[None]):
                 self.app.notify(notice, title="数据目录", severity="warning", timeout=10)
             store.notices.clear()
         if store is not None:
-            self._use_saved_progress(store.root)
+            self._use_saved_progress(store)
         self._fill_table(select)
         todo = [m for m in self.metas if not m.problem and self._progress_key.get(m.id) != m.updated]
         if todo:
             self._compute_progress(todo)
 
-    def _use_saved_progress(self, data_dir: Path) -> None:
-        """Progress remembered from an earlier run for reports unchanged since."""
+    def _use_saved_progress(self, store: Any) -> None:
+        """Progress held in the index for reports unchanged since."""
         from .progress import ProgressCache
 
         if self._progress_cache is None:
-            self._progress_cache = ProgressCache(data_dir, self.app.today, self.app.cache)
-            saved = self._progress_cache.load()
-        else:
-            saved = self._progress_cache.entries
+            self._progress_cache = ProgressCache(store, self.app.today, self.app.cache)
+        saved = self._progress_cache.load(self.metas)
         for meta in self.metas:
             entry = saved.get(meta.id)
             if entry is not None and entry[0] == meta.updated and self._progress_key.get(meta.id) != meta.updated:
@@ -229,7 +227,7 @@ class HomeScreen(BaseScreen[None]):
             return
         workflows: dict[str, Any] = {}
         batch: dict[str, str] = {}
-        remembered: dict[str, tuple[str, str, str, str]] = {}
+        remembered: dict[str, dict] = {}
         for meta in metas:
             try:
                 wf = workflows.get(meta.workflow_id)
@@ -238,9 +236,8 @@ class HomeScreen(BaseScreen[None]):
                     self.app.call_from_thread(self._set_workflow_name, wf.id, wf.title)
                 with open_session(store, meta.id, readonly=True, workflow=wf, today=self.app.today,
                                   cache=self.app.cache) as session:
-                    result = session.full_check()
-                text = f"已完成 {result.items_done()}/{len(result.item_states)}"
-                remembered[meta.id] = (meta.updated, text, wf.id, wf.title)
+                    state = remembered[meta.id] = session.index_state()
+                text = f"已完成 {state['done']}/{state['total']}"
             except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
             self._progress_key[meta.id] = meta.updated

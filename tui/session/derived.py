@@ -51,6 +51,28 @@ class SessionDerived(SessionBase):
         self._derived("check", outcome.to_cache())
         return outcome
 
+    def index_state(self, result: ReportCheck | None = None, *, stamp: str | None = None) -> dict[str, Any]:
+        """What listings show of this report (``tui.session.state``), from
+        its full check (``result``, or computed/cached now)."""
+        from .state import code_stamp, make_state
+
+        if result is None:
+            result = self.full_check()
+        return make_state(
+            result, updated=self._handle.meta.updated,
+            stamp=stamp or code_stamp(self.store.root, self.cache),
+            workflow_id=self.workflow.id, workflow_title=self.workflow.title,
+            fields=sum(1 for _ in self.workflow.fields()), today=self.today,
+        )
+
+    def record_state(self, result: ReportCheck | None = None) -> dict[str, Any]:
+        """Compute the state and hand it to the report handle, which writes
+        it with the index entry when it closes (after what is queued is
+        written: call it last)."""
+        state = self.index_state(result)
+        self._handle.index_state = state
+        return state
+
     def plain_text(self) -> str:
         """The report as plain text, as the text export writes it (no
         control characters; cached, see :meth:`_derived`)."""

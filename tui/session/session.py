@@ -182,8 +182,9 @@ class Session(SessionChanges, SessionDerived):
         return self._closed
 
     def close(self) -> None:
-        """Write what is queued, keep the report's check in the cache (for
-        the home screen's progress) and release the report. Safe twice."""
+        """Write what is queued, keep the report's check in the cache and its
+        state in the index (for listings and the home screen's progress) and
+        release the report. Safe twice."""
         if self._closed:
             return
         from store.errors import StoreError
@@ -192,7 +193,7 @@ class Session(SessionChanges, SessionDerived):
             if not self.readonly:
                 self.flush()
                 try:
-                    self.full_check()
+                    self.record_state()
                 except (StoreError, OSError):
                     pass
         finally:
