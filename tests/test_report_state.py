@@ -116,5 +116,5 @@ def test_restore_writes_state(cli: Cli) -> None:
     assert cli("restore", report_id, oldest).code == 0, cli("backups", report_id)
     store = Store(cli.data_dir)
     state = index_states(cli.data_dir)[report_id]
-    assert state["updated"] == store.get_meta(report_id).updated
+    assert state["report_updated"] == store.get_meta(report_id).updated
     assert state["done"] < 29

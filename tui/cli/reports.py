@@ -59,8 +59,10 @@ def _keep_state(store: object, meta: object, args: argparse.Namespace) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from tui.session.state import progress_text, states_for, summary_text
 
+    limit = _limit(args)
     store = open_store(args)
-    metas = store.list_reports()
+    metas = store.list_reports(limit=limit)
+    total = store.index.last_total
     # Each report's progress and check as the index holds them; only a
     # report changed since (or never listed) is checked now, and kept.
     states = states_for(store, metas, cache=cache_of(args))
@@ -111,7 +113,27 @@ def cmd_list(args: argparse.Namespace) -> int:
             progress = "（无法读取）"
         lines.append((m.id, str(m.year or ""), progress, summary, m.updated[:16].replace("T", " "), title))
     table(lines)
+    if total > len(metas):
+        out(f"共 {total} 份报告，以上是最近更新的 {len(metas)} 份（全部：shuzhi list --all；"
+            "查找一份：用编号或标题开头，如 shuzhi check 标题开头）。")
     return EXIT_OK
+
+
+LIST_PAGE = 100  # reports ``list`` shows without --all or --limit
+
+
+def _limit(args: argparse.Namespace) -> int | None:
+    """How many reports to list: --limit, all with --all (and by default
+    with --json, for scripts), else the first page."""
+    raw = getattr(args, "limit", None)
+    if raw is not None:
+        text = str(raw).strip()
+        if not text.isdigit() or int(text) < 1:
+            raise CliError(f"--limit 应为正整数，实为“{raw}”", EXIT_USAGE)
+        return int(text)
+    if getattr(args, "all", False) or args.json:
+        return None
+    return LIST_PAGE
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -40,7 +40,7 @@ class ProgressCache:
         except Exception:  # noqa: BLE001 - the column is then computed in the background
             return {}
         self.entries = {
-            rid: (state["updated"], progress_text(state), state["workflow_id"], state["workflow_title"])
+            rid: (state["report_updated"], progress_text(state), state["workflow_id"], state["workflow_title"])
             for rid, state in states.items()
         }
         return dict(self.entries)
@@ -52,7 +52,9 @@ class ProgressCache:
         if not states:
             return
         for rid, state in states.items():
-            self.entries[rid] = (state["updated"], progress_text(state), state["workflow_id"], state["workflow_title"])
+            self.entries[rid] = (
+                state["report_updated"], progress_text(state), state["workflow_id"], state["workflow_title"]
+            )
         try:
             self.store.index.put_states(states)
         except Exception:  # noqa: BLE001 - only slower next time, never wrong

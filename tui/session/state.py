@@ -78,7 +78,7 @@ def make_state(result: ReportCheck, *, updated: str, stamp: str, workflow_id: st
     counts = {s: len(result.of_severity(s)) for s in ("pending", "error", "warning")}
     return {
         "v": STATE_VERSION,
-        "updated": updated,
+        "report_updated": updated,
         "stamp": stamp,
         "workflow_id": workflow_id,
         "workflow_title": workflow_title,
@@ -99,7 +99,7 @@ def is_current(state: Any, updated: str, stamp: str) -> bool:
     return (
         isinstance(state, dict)
         and state.get("v") == STATE_VERSION
-        and state.get("updated") == updated
+        and state.get("report_updated") == updated
         and state.get("stamp") == stamp
         and all(type(state.get(k)) is int and state[k] >= 0 for k in _COUNTS)
         and isinstance(state.get("workflow_title"), str)
@@ -140,7 +140,8 @@ def states_for(
     the index in one write. ``on_state`` is called for each recomputed
     report (None when it could not be checked)."""
     stamp = code_stamp(store.root, cache)
-    held = store.index.states()
+    metas = list(metas)
+    held = store.index.states([m.id for m in metas])
     live = store.index.read_from_files  # being edited or ahead of the index: "updated" may not have moved
     out: dict[str, dict[str, Any]] = {}
     todo = []
