@@ -111,7 +111,7 @@ class ReportIndex:
         self._raw_cache: tuple[tuple | None, bytes | None] = (None, None)
         # The entries the last page or lookup parsed, with the file's key.
         self._seen: tuple[tuple | None, dict[str, dict]] = (None, {})
-        if self._layout() is None:
+        if not self._current_head():
             # Not in the store's layout, an older format, damaged or missing:
             # read it whole now (migrate, refuse a newer one, repair).
             self.entries()
@@ -151,6 +151,17 @@ class ReportIndex:
             entries = {doc["id"]: doc for doc in loaded.data["reports"].values()}
             self._cache = _IndexCache(key, entries)
             return entries
+
+    def _current_head(self) -> bool:
+        """The index file starts as the store writes it, in the current
+        schema version (its first bytes only: opening a store of 10,000
+        reports to check one of them reads nothing else of the index)."""
+        head = _head(schema.SCHEMA_VERSION)
+        try:
+            with open(self.path, "rb") as f:
+                return f.read(len(head)) == head
+        except OSError:
+            return False
 
     def _layout(self) -> bytes | None:
         """The index file's bytes when it is in the store's layout (current
