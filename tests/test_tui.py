@@ -453,16 +453,21 @@ async def test_group_entries_added_filled_and_deleted(tmp_path: Path) -> None:
 async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
     from workflows.cache import Cache
 
+    import datetime as dt
+
+    from test_tui_support import FIXED_TODAY
+
     report_id = demo_report(tmp_path / "data")
     for run in range(2):
-        app = make_app(tmp_path, cache=Cache(tmp_path / "cache"))  # a new process's cache
+        # A new process's cache, and the second run on the next day (the first start of a day).
+        app = make_app(tmp_path, cache=Cache(tmp_path / "cache"), today=FIXED_TODAY + dt.timedelta(days=run))
         async with app.run_test(size=(80, 24)) as pilot:
             home = await wait_screen(pilot, "HomeScreen")
             if run == 0:
                 await wait_for(pilot, lambda: home._progress.get(report_id), what="progress")
                 await app.workers.wait_for_complete()
             else:
-                # Known at once from the remembered progress: no report read, no worker.
+                # Known at once from the report's state in the index: no report read, no worker.
                 assert home._progress[report_id] == "已完成 29/29"
                 assert not [w for w in app.workers if w.group == "home-progress"]
     # Kept as the report's state in the index (tui.session.state), not per day in the cache.
