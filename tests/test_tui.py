@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 from typing import Any
 
@@ -451,11 +450,11 @@ async def test_group_entries_added_filled_and_deleted(tmp_path: Path) -> None:
 
 @async_test
 async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
-    from workflows.cache import Cache
-
     import datetime as dt
 
     from test_tui_support import FIXED_TODAY
+
+    from workflows.cache import Cache
 
     report_id = demo_report(tmp_path / "data")
     for run in range(2):
