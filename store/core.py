@@ -69,19 +69,46 @@ class Store:
         with self._mutex:
             return set(self._handles)
 
-    def list_reports(self, include_deleted: bool = False) -> list[ReportMeta]:
-        """All reports, most recently updated first. Reads the index, plus the
-        files of the few reports being edited right now."""
-        return self.index.list_reports(include_deleted, open_here=self._open_here())
+    def list_reports(self, include_deleted: bool = False, *, limit: int | None = None) -> list[ReportMeta]:
+        """All reports (or the first ``limit``), most recently updated first.
+        Reads the index, plus the files of the few reports being edited right
+        now; ``self.index.last_total`` is how many there are in all."""
+        return self.index.list_reports(include_deleted, open_here=self._open_here(), limit=limit)
 
     def get_meta(self, report_id: str) -> ReportMeta:
+        meta = self._from_file(report_id)
+        if meta is not None:
+            return meta
         for meta in self.list_reports(include_deleted=True):
             if meta.id == report_id:
                 return meta
         raise NotFound(f"没有编号为“{report_id}”的报告。")
 
+    def _from_file(self, report_id: str) -> ReportMeta | None:
+        """The meta of a report by its exact id, from its own file (the
+        truth the index caches); None when there is no readable file."""
+        try:
+            self.files.check_id(report_id)
+            return ReportMeta.from_data(self.files.load(report_id).data)
+        except (NotFound, OSError, schema.Damage, schema.Future):
+            return None  # the full listing names what is wrong
+
     def find(self, query: str, *, include_deleted: bool = False) -> ReportMeta:
-        """Resolve a report id, an unambiguous id prefix or an unambiguous title prefix."""
+        """Resolve a report id, an unambiguous id prefix or an unambiguous title prefix.
+
+        An exact id is read from the report's file and a prefix from the
+        index lines that match it; only when that finds nothing is the
+        whole listing consulted (a report the index lags behind)."""
+        q = (query or "").strip()
+        meta = self._from_file(q) if q else None
+        if meta is not None and (include_deleted or not meta.deleted):
+            return meta
+        pool = self.index.lookup(q) if q else None
+        if pool:
+            try:
+                return self.index.find(pool, q, include_deleted=include_deleted)
+            except NotFound:
+                pass
         return self.index.find(self.list_reports(include_deleted=True), query, include_deleted=include_deleted)
 
     def rebuild_index(self) -> int:

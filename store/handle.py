@@ -86,6 +86,9 @@ class ReportHandle:
         self._dirty_marked = False
         self._changed_since_backup = False
         self._last_backup = time.monotonic()
+        # What the listings show of this report (set by the session layer
+        # before closing; see store.index): written with the index entry.
+        self.index_state: dict | None = None
         self._attach(data, read_only_message(locked_by, by_choice, report_id))
 
     def _attach(self, data: dict, readonly_message: str) -> None:
@@ -342,7 +345,8 @@ class ReportHandle:
     def _sync_index(self) -> bool:
         """Bring the index up to date; on failure the dirty marker stays and
         listings read this report's file instead (so nothing is wrong)."""
-        return self.store.index.put_quiet([self.meta])
+        states = {self.id: self.index_state} if self.index_state is not None else None
+        return self.store.index.put_quiet([self.meta], states=states)
 
     def set_deleted(self, deleted: bool) -> None:
         """Move the report to the recycle bin, or take it out."""
@@ -446,10 +450,22 @@ class ReportHandle:
                             )
                     if self._dirty_marked and self._sync_index():
                         self.store.index.clear_dirty(self.id)
+                    elif not self._dirty_marked and self.index_state is not None:
+                        self._put_state()
             finally:
                 if self._lock is not None:
                     self._lock.release()
                 self.store._forget(self)
+
+    def _put_state(self) -> None:
+        """Record :attr:`index_state` when the index holds another (the
+        report itself unchanged); a failure only means it is recomputed."""
+        if self.store.index.states().get(self.id) == self.index_state:
+            return
+        try:
+            self.store.index.put_states({self.id: self.index_state or {}})
+        except (StoreError, OSError):
+            pass
 
     @property
     def closed(self) -> bool:

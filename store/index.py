@@ -8,18 +8,30 @@ closed; while a session edits a report, ``locks/<id>.dirty`` tells listings
 to read that one report's file for its current progress, so listings are
 always current, and a session killed mid-way is repaired at the next listing
 or opening. A damaged index is moved aside and rebuilt from the report files.
+
+Layout: :func:`store._fs.dumps` writes one entry per line, and the index
+keeps its entries sorted newest first (:func:`_arranged`). So a lookup of
+one report (an id or title prefix, :meth:`ReportIndex.lookup`) and the first
+page of a listing (:meth:`ReportIndex.list_reports` with ``limit``) parse
+only the lines they need, not the whole file (at 10,000 reports the file is
+3.7 MB: parsing and checking it all took 175 ms). A file not in this layout
+(written by hand, or by an older version) is read whole, as before.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import re
 import threading
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, MutableMapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.operations import delete
 
 from workflows.fileio import write_atomic
 
@@ -48,11 +60,40 @@ class _IndexCache:
         return self._metas
 
 
+ORDER = "newest-first"
+
+
+def _order(doc: Mapping[str, Any]) -> tuple:
+    """Listings' order (reversed): last updated, then created, then id."""
+    return (str(doc.get("updated", "")), str(doc.get("created", "")), str(doc.get("id", "")))
+
+
 def _index_data(entries: Iterable[Mapping[str, Any]]) -> dict:
+    ordered = sorted(entries, key=_order, reverse=True)
+    envelope = schema.schema_doc(schema.INDEX_FORMAT)
+    # Says the entries are sorted (older versions wrote them unsorted, without it).
+    envelope["1"]["order"] = ORDER
     return {
-        "schema": schema.schema_doc(schema.INDEX_FORMAT),
-        "reports": {str(i): dict(doc) for i, doc in enumerate(entries, start=1)},
+        "schema": envelope,
+        "reports": {str(i): dict(doc) for i, doc in enumerate(ordered, start=1)},
     }
+
+
+def _arranged(data: dict) -> dict:
+    """The index's content with its entries renumbered newest first."""
+    return {**data, **_index_data(data.get("reports", {}).values())}
+
+
+_ID_AT = re.compile(rb'\{"id": "([A-Za-z0-9_-]+)", ')
+_TAIL = b"\n }\n}\n"
+
+
+@functools.cache
+def _head(version: int) -> bytes:
+    """How an index file in the store's layout starts, up to its first entry
+    (``version``: the current schema version, which the bytes hold)."""
+    raw = _fs.dumps(_index_data([{"id": "x"}]))
+    return raw[: raw.index(b'"reports": {\n') + len(b'"reports": {\n')]
 
 
 class ReportIndex:
@@ -67,7 +108,18 @@ class ReportIndex:
         self.notices = notices
         self._cache = _IndexCache()
         self._mutex = threading.RLock()
-        self.entries()
+        # Reports the last listing read from their files (being edited, or
+        # the index lags): their states in the index may be stale.
+        self.read_from_files: set[str] = set()
+        # The number of reports the last paged listing stood for (all pages).
+        self.last_total = 0
+        self._raw_cache: tuple[tuple | None, bytes | None] = (None, None)
+        # The entries the last page or lookup parsed, with the file's key.
+        self._seen: tuple[tuple | None, dict[str, dict]] = (None, {})
+        if not self._current_head():
+            # Not in the store's layout, an older format, damaged or missing:
+            # read it whole now (migrate, refuse a newer one, repair).
+            self.entries()
 
     # -- reading ----------------------------------------------------------------
     def _key(self) -> tuple | None:
@@ -104,6 +156,110 @@ class ReportIndex:
             entries = {doc["id"]: doc for doc in loaded.data["reports"].values()}
             self._cache = _IndexCache(key, entries)
             return entries
+
+    def _current_head(self) -> bool:
+        """The index file starts as the store writes it, in the current
+        schema version (its first bytes only: opening a store of 10,000
+        reports to check one of them reads nothing else of the index)."""
+        head = _head(schema.SCHEMA_VERSION)
+        try:
+            with open(self.path, "rb") as f:
+                return f.read(len(head)) == head
+        except OSError:
+            return False
+
+    def _layout(self) -> bytes | None:
+        """The index file's bytes when it is in the store's layout (current
+        schema, one entry per line, newest first; see the module docstring),
+        else None. Checks the envelope's head and tail, parses no entry."""
+        with self._mutex:
+            key = self._key()
+            if key is None:
+                return None
+            if self._raw_cache[0] == key:
+                return self._raw_cache[1]
+            try:
+                raw = self.path.read_bytes()
+            except OSError:
+                return None
+            # The head names the current version and the order (only this
+            # store's writer puts it there); the tail shows the file is whole.
+            ok = raw.startswith(_head(schema.SCHEMA_VERSION)) and raw.endswith(_TAIL)
+            self._raw_cache = (key, raw if ok else None)
+            return self._raw_cache[1]
+
+    @staticmethod
+    def _line_doc(raw: bytes, pos: int) -> dict | None:
+        """The index entry on the line holding byte ``pos`` (checked), None if unusable."""
+        start = raw.rfind(b"\n", 0, pos) + 1
+        end = raw.find(b"\n", pos)
+        line = raw[start:end].rstrip(b",")
+        try:
+            parsed = json.loads(b"{" + line + b"}")
+        except ValueError:
+            return None
+        if not isinstance(parsed, dict) or len(parsed) != 1:
+            return None
+        doc = next(iter(parsed.values()))
+        if not isinstance(doc, dict) or schema.check_index({"reports": {"1": doc}}):
+            return None
+        return doc
+
+    def lookup(self, query: str) -> list[ReportMeta] | None:
+        """The entries whose id starts with ``query`` (in any case) or whose
+        title starts with it, read from their lines only; a report being
+        edited or ahead of the index is read from its file. None when the
+        file is not in the store's layout (use the full listing)."""
+        raw = self._layout()
+        if raw is None:
+            return None
+        q = query.strip()
+        title = _fs.dumps(q)[1:-2]  # the JSON string's inside, as the file has it
+        patterns = [
+            re.compile(re.escape(b'{"id": "') + re.escape(q.encode("utf-8", "surrogatepass")), re.IGNORECASE),
+            re.compile(re.escape(b', "title": "' + title)),
+        ]
+        found: dict[str, ReportMeta] = {}
+        for pattern in patterns:
+            for match in pattern.finditer(raw):
+                doc = self._line_doc(raw, match.start())
+                if doc is None:
+                    return None
+                found[doc["id"]] = ReportMeta.from_doc(doc)
+        for rid in list(found):
+            if self._being_changed(rid):
+                try:
+                    found[rid] = ReportMeta.from_data(self.files.load(rid).data)
+                except (OSError, schema.Damage, schema.Future):
+                    pass  # the full listing names the problem
+        return list(found.values())
+
+    def _being_changed(self, report_id: str) -> bool:
+        locks = self.files.locks_dir
+        return (locks / f"{report_id}.dirty").exists() or (locks / f"{report_id}.owner.json").exists()
+
+    def _page(self, limit: int, include_deleted: bool) -> tuple[dict[str, ReportMeta], set[str], int] | None:
+        """The first entries of the index (newest first) until ``limit`` are
+        listed, every id it holds and the number of deleted ones; None when
+        the file is not in the store's layout."""
+        raw = self._layout()
+        if raw is None:
+            return None
+        page: dict[str, ReportMeta] = {}
+        seen: dict[str, dict] = {}
+        self._seen = (self._raw_cache[0], seen)
+        shown = 0
+        for match in _ID_AT.finditer(raw):
+            if shown >= limit:
+                break
+            doc = self._line_doc(raw, match.start())
+            if doc is None:
+                return None
+            seen[doc["id"]] = doc
+            meta = page[doc["id"]] = ReportMeta.from_doc(doc)
+            shown += include_deleted or not meta.deleted
+        ids = {m.decode("ascii") for m in _ID_AT.findall(raw)}
+        return page, ids, raw.count(b', "deleted": true, ')
 
     def metas(self) -> dict[str, ReportMeta]:
         """Report id -> meta, as the index has them (a copy)."""
@@ -147,32 +303,62 @@ class ReportIndex:
         write_atomic(self.path, _fs.dumps(_index_data(entries.values())))
         self._cache = _IndexCache(self._key(), dict(entries))
 
-    def put(self, metas: Iterable[ReportMeta] = (), removes: Iterable[str] = ()) -> None:
-        """Insert/replace and remove index entries in one durable write."""
+    def states(self, ids: Collection[str] | None = None) -> dict[str, dict]:
+        """Report id -> the ``state`` its index entry holds (entries without
+        one left out), of ``ids`` (default: all). The entries of the last
+        page or lookup are reused while the file is unchanged."""
+        wanted = None if ids is None else set(ids)
+        with self._mutex:
+            seen_key, seen = self._seen
+            if wanted is not None and seen_key is not None and seen_key == self._key() and wanted <= seen.keys():
+                docs: Mapping[str, dict] = {rid: seen[rid] for rid in wanted}
+            else:
+                docs = self.entries()
+            return {rid: doc["state"] for rid, doc in docs.items()
+                    if isinstance(doc.get("state"), dict) and (wanted is None or rid in wanted)}
+
+    def put_states(self, states: Mapping[str, dict]) -> None:
+        """Record the ``state`` of reports already in the index (one durable
+        write; ids the index does not hold are skipped)."""
+        self.put(states=states)
+
+    def put(self, metas: Iterable[ReportMeta] = (), removes: Iterable[str] = (),
+            states: Mapping[str, dict] | None = None) -> None:
+        """Insert/replace and remove index entries, and record ``states``
+        (report id -> state), in one durable write."""
         metas = list(metas)
         removes = list(removes)
-        if not metas and not removes:
+        states = dict(states or {})
+        if not metas and not removes and not states:
             return
         with self._mutex, IndexLock(self._lock_path):
             # Re-read under the lock if another session wrote it since (the
             # stat key changes with every atomic replace).
             current = self.entries(under_lock=True)
-            store = storage.DurableJSONStorage(self.path, data=_index_data(current.values()))
+            store = storage.DurableJSONStorage(self.path, data=_index_data(current.values()), arrange=_arranged)
             table = TinyDB(storage=lambda: store).table("reports", cache_size=0)
             with store.batch():
                 for meta in metas:
                     table.upsert(meta.index_doc(), _Q.id == meta.id)
+                    if meta.id not in states:  # the report changed: its state is stale
+                        table.update(delete("state"), (_Q.id == meta.id) & _Q.state.exists())
                 for rid in removes:
                     table.remove(_Q.id == rid)
+                if states:  # one pass over the entries, however many states
+                    def set_state(doc: MutableMapping) -> None:
+                        doc["state"] = dict(states[doc["id"]])
+
+                    table.update(set_state, _Q.id.one_of([rid for rid in states if rid not in removes]))
             entries = {doc["id"]: doc for doc in store.data["reports"].values()}
             self._cache = _IndexCache(self._key(), entries)
 
-    def put_quiet(self, metas: Iterable[ReportMeta], what: str = "已保存的内容") -> bool:
+    def put_quiet(self, metas: Iterable[ReportMeta], what: str = "已保存的内容",
+                  states: Mapping[str, dict] | None = None) -> bool:
         """:meth:`put` after the report file is safely written: a failure here
         loses nothing (the dirty marker stays, and listings pick up report
         files the index lags behind), so it is a notice, not an error."""
         try:
-            self.put(metas)
+            self.put(metas, states=states)
         except (StoreError, OSError) as exc:
             self.notices.append(f"报告索引暂未更新（{exc}），不影响{what}。")
             return False
@@ -198,11 +384,20 @@ class ReportIndex:
             pass
 
     # -- listing and finding ------------------------------------------------------
-    def list_reports(self, include_deleted: bool = False, *, open_here: Collection[str] = ()) -> list[ReportMeta]:
-        """All reports, most recently updated first. Reads the index, plus the
-        files of the few reports being edited right now (``open_here``: the
-        ones this process edits, which update the index when closed)."""
-        metas = self.metas()
+    def list_reports(self, include_deleted: bool = False, *, open_here: Collection[str] = (),
+                     limit: int | None = None) -> list[ReportMeta]:
+        """All reports (the first ``limit`` only, when given), most recently
+        updated first. Reads the index (with ``limit``, only the lines of
+        that page), plus the files of the few reports being edited right now
+        (``open_here``: the ones this process edits, which update the index
+        when closed). :attr:`last_total` is the number of reports in all."""
+        page = self._page(limit, include_deleted) if limit is not None else None
+        if page is None:
+            metas = self.metas()
+            known: Collection[str] = metas.keys()
+            binned = None
+        else:
+            metas, known, binned = page
         files = self.files.ids()
         try:
             lock_names = os.listdir(self.files.locks_dir)
@@ -213,8 +408,9 @@ class ReportIndex:
 
         extra: dict[str, dict[str, Any]] = {}
         repairs: list[ReportMeta] = []
+        self.read_from_files = set()
         clean: list[str] = []
-        for rid in sorted((files - metas.keys()) | ((owners | dirty) & files)):
+        for rid in sorted((files - set(known)) | ((owners | dirty) & files)):
             try:
                 loaded = self.files.load(rid)
             except (OSError, schema.Damage, schema.Future) as exc:
@@ -223,6 +419,7 @@ class ReportIndex:
                 continue
             meta = ReportMeta.from_data(loaded.data)
             metas[rid] = meta
+            self.read_from_files.add(rid)
             if rid in open_here:
                 continue  # our own open sessions update the index on close
             live_owner = None
@@ -250,7 +447,12 @@ class ReportIndex:
             metas[rid] = replace(metas[rid], **changes)
         result = [m for m in metas.values() if include_deleted or not m.deleted]
         result.sort(key=lambda m: (m.updated, m.created, m.id), reverse=True)
-        return result
+        if binned is None:
+            self.last_total = len(result)
+        else:
+            everything = len(set(known) | files)
+            self.last_total = everything if include_deleted else everything - binned
+        return result if limit is None else result[:limit]
 
     @staticmethod
     def find(everything: list[ReportMeta], query: str, *, include_deleted: bool = False) -> ReportMeta:

@@ -30,7 +30,7 @@ always go through TinyDB.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +110,7 @@ class DurableJSONStorage(Storage):
         data: dict,
         readonly: bool = False,
         readonly_message: str = "只读打开，不能修改",
+        arrange: Callable[[dict], dict] | None = None,
     ):
         super().__init__()
         self.path = Path(path)
@@ -120,6 +121,9 @@ class DurableJSONStorage(Storage):
         self._pending: dict | None = None
         self._depth = 0
         self._mutex = threading.RLock()
+        # Puts what is committed in the order it is kept on disk (the index:
+        # newest first, see store.index); TinyDB appends new documents.
+        self._arrange = arrange
         self.writes = 0
 
     # -- TinyDB interface -------------------------------------------------
@@ -177,6 +181,8 @@ class DurableJSONStorage(Storage):
             return self._raw
 
     def _commit(self, data: dict) -> None:
+        if self._arrange is not None:
+            data = self._arrange(data)
         raw = _fs.dumps(data)
         write_atomic(self.path, raw)
         self._data = data

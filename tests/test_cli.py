@@ -837,3 +837,35 @@ def test_unwritable_cache_folder_is_not_an_error(cli: Cli, tmp_path: Path) -> No
     blocked.write_text("x", encoding="utf-8")
     result = cli("check", report_id, XDG_CACHE_HOME=str(blocked))
     assert result.code == 1 and "待填" in result.out, result
+
+
+def test_word_export_of_a_checked_report_imports_only_what_it_needs(cli: Cli) -> None:
+    cli("demo", "-o", str(cli.cwd / "demo"))
+    report_id = cli("list", "--json").json()[0]["id"]
+    assert cli("check", report_id).code == 0  # the check keeps the assembled report in the cache
+    modules = _modules_after(cli, ["export", report_id, "-o", str(cli.cwd / "out.docx")])
+    assert "docx" in modules
+    unneeded = {"jinja2", "tempfile", "xml.sax.saxutils", "urllib.request", "importlib.metadata",
+                "workflows.assemble", "textual"}
+    assert not unneeded & modules, sorted(unneeded & modules)
+
+
+def test_the_installed_command_exits_at_once_after_an_export(cli: Cli) -> None:
+    """The entry point (not main(), which tests call in process) skips the
+    interpreter's teardown once the file is written; output and exit code stay."""
+    cli("demo", "-o", str(cli.cwd / "demo"))
+    report_id = cli("list", "--json").json()[0]["id"]
+    target = cli.cwd / "out.docx"
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: sys.stderr.write('TEARDOWN\\n'))\n"
+            "from tui.cli import entry\n"
+            f"sys.argv = ['shuzhi', *{['export', report_id, '-o', str(target)]!r}]\n"
+            "entry()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli.env(), cwd=cli.cwd)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(target) and target.stat().st_size > 0
+    assert "TEARDOWN" not in proc.stderr
+    listing = subprocess.run([sys.executable, "-c", code.replace(f"{['export', report_id, '-o', str(target)]!r}",
+                                                                  "['list']")],
+                             capture_output=True, text=True, env=cli.env(), cwd=cli.cwd)
+    assert listing.returncode == 0 and "TEARDOWN" in listing.stderr  # other commands end normally

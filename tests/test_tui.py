@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -359,8 +360,6 @@ async def test_damaged_report_is_an_error_message_not_a_crash(tmp_path: Path) ->
         await wait_for(pilot, lambda: any("无法" in n or "损坏" in n or "JSON" in n for n in notes(app)), what="error")
         assert app.screen is home
         assert app.is_running
-        # No backup to offer (with one, the restore dialog: tests/test_hardening_app.py).
-        assert any("没有找到可用的备份" in n for n in notes(app)), notes(app)
 
 
 @async_test
@@ -451,19 +450,27 @@ async def test_group_entries_added_filled_and_deleted(tmp_path: Path) -> None:
 
 @async_test
 async def test_progress_column_remembered_between_runs(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from test_tui_support import FIXED_TODAY
+
     from workflows.cache import Cache
 
     report_id = demo_report(tmp_path / "data")
     for run in range(2):
-        app = make_app(tmp_path, cache=Cache(tmp_path / "cache"))  # a new process's cache
+        # A new process's cache, and the second run on the next day (the first start of a day).
+        app = make_app(tmp_path, cache=Cache(tmp_path / "cache"), today=FIXED_TODAY + dt.timedelta(days=run))
         async with app.run_test(size=(80, 24)) as pilot:
             home = await wait_screen(pilot, "HomeScreen")
             if run == 0:
                 await wait_for(pilot, lambda: home._progress.get(report_id), what="progress")
                 await app.workers.wait_for_complete()
             else:
-                # Known at once from the remembered progress: no report read, no worker.
+                # Known at once from the report's state in the index: no report read, no worker.
                 assert home._progress[report_id] == "29/29项"
                 assert not [w for w in app.workers if w.group == "home-progress"]
-    saved = list((tmp_path / "cache" / "progress").glob("*.json"))
-    assert len(saved) == 1
+    # Kept as the report's state in the index (tui.session.state), not per day in the cache.
+    index = json.loads((tmp_path / "data" / "index.json").read_text(encoding="utf-8"))
+    (state,) = [doc["state"] for doc in index["reports"].values() if doc["id"] == report_id]
+    assert (state["done"], state["total"]) == (29, 29)
+    assert not (tmp_path / "cache" / "progress").exists()

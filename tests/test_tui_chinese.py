@@ -14,6 +14,7 @@ ALLOWED = {
     "Word", "PDF", "Markdown", "Esc", "Tab", "PgUp", "PgDn", "Ctrl", "Shift", "Alt", "Del", "Home", "End",
     "Enter", "docx", "md", "txt", "pdf", "JSON", "YAML",
     "shuzhi",  # the command's name, as typed in a terminal
+    "KB",  # file sizes in the backup list, as Chinese Windows prints them
 } | {f"F{n}" for n in range(1, 13)}
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
@@ -39,6 +40,11 @@ async def test_no_english_on_any_screen_or_dialog(tmp_path: Path) -> None:
         await wait_screen(pilot, "HomeScreen")
         await pilot.pause(0.3)
         look("home")
+        await pilot.press("k")
+        await pilot.pause(0.5)
+        look("restore dialog (home)")
+        await pilot.press("escape")
+        await wait_screen(pilot, "HomeScreen")
         await pilot.press("f1")
         await wait_screen(pilot, "HelpScreen")
         look("help (home)")

@@ -334,7 +334,7 @@ class ShuzhiApp(KeyQueue, App[None]):
         from .session import restore_backup
 
         try:
-            restored = restore_backup(store, report_id, backup)
+            restored = restore_backup(store, report_id, backup, cache=self.cache)
         except (StoreError, OSError) as exc:
             self.call_from_thread(self.show_error, "无法从备份恢复", str(exc))
             return

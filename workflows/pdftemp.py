@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import tempfile
+import sys
 from pathlib import Path
 
 from .fileio import pid_alive
@@ -21,13 +21,31 @@ TEMP_PREFIX = "shuzhi-pdf-"
 OWNER_FILE = "owner.pid"  # the pid of the shuzhi that made the folder
 
 
+def temp_root() -> Path:
+    """The folder ``tempfile.gettempdir()`` gives, where PDF exports make their
+    folders, found without importing :mod:`tempfile` at every start (it costs
+    a few milliseconds): the first of $TMPDIR, $TEMP, $TMP that is a folder,
+    else the platform's default."""
+    if "tempfile" in sys.modules:
+        return Path(sys.modules["tempfile"].gettempdir())
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        value = os.environ.get(name)
+        if value and os.path.isdir(value):
+            return Path(value)
+    if os.name == "nt":  # pragma: no cover - Windows keeps its own rules
+        import tempfile
+
+        return Path(tempfile.gettempdir())
+    return Path("/tmp")
+
+
 def cleanup_leftovers() -> list[Path]:
     """Temporary folders of earlier PDF exports whose shuzhi is gone (a
     watchdog that could not run, a power cut): any LibreOffice still using
     one is killed, then the folder removed. A folder whose owner is alive,
     or that is not the user's own, is kept. Returns the folders removed."""
     removed: list[Path] = []
-    root = Path(tempfile.gettempdir())
+    root = temp_root()
     try:
         candidates = [p for p in root.iterdir() if p.name.startswith(TEMP_PREFIX)]
     except OSError:

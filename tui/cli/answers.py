@@ -17,7 +17,9 @@ def cmd_fill(args: argparse.Namespace) -> int:
             imported = session.import_answers_text(text, fmt, "标准输入")
         else:
             imported = session.import_answers_file(args.file)
-        result = session.check()
+        # The full check, kept in the cache (a ``check`` right after is
+        # warm) and, when the session closes, in the index (``list``).
+        result = session.full_check()
     out(f"已保存 {len(imported)} 项答案到报告“{session.title}”（{session.report_id}）。")
     pending = len(result.of_severity("pending"))
     errors = len(result.of_severity("error"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .base import EXIT_OK, CliError, err, open_store, out, print_json, table
+from .base import EXIT_OK, CliError, cache_of, err, open_store, out, print_json, table
 
 
 def _find_report(store: Any, query: str) -> Any:
@@ -60,7 +60,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 raise CliError(f"“{text}”不是报告 {meta.id} 的备份（查看全部备份：shuzhi backups {meta.id}）。")
     from tui.session import restore_backup
 
-    for line in restore_backup(store, meta.id, chosen).lines():
+    for line in restore_backup(store, meta.id, chosen, cache=cache_of(args)).lines():
         out(line)
     return EXIT_OK
 

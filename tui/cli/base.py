@@ -30,6 +30,17 @@ class CliError(Exception):
 # ------------------------------------------------------------------ output
 
 
+# Set by a command once all its work is durably done and printed (an
+# export): the ``shuzhi`` entry point may then skip the interpreter's
+# teardown (tui.cli.entry). Never read by main(), which tests call in process.
+teardown_skippable = False
+
+
+def skip_teardown() -> None:
+    global teardown_skippable
+    teardown_skippable = True
+
+
 def out(text: str = "") -> None:
     from workflows.render.controls import visible
 

@@ -15,6 +15,7 @@ from .base import (
     open_report,
     out,
     print_json,
+    skip_teardown,
 )
 
 
@@ -118,4 +119,5 @@ def cmd_export(args: argparse.Namespace) -> int:
     for note in result.notes:
         err(f"注意：{note}")
     out(str(result.path))
+    skip_teardown()  # the file is durably in place (atomic write, fsynced) and everything is printed
     return EXIT_OK

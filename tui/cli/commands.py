@@ -61,7 +61,11 @@ COMMANDS: tuple[Command, ...] = (
         Option(("--from",), "以往年的这份报告为基础：沿用其答案（逐项标为待确认），年度自动加一",
                metavar="报告", dest="from_report"),
     )),
-    Command("list", "列出所有报告", "reports:cmd_list", (JSON,)),
+    Command("list", "列出报告（最近更新的在前；默认列出最近的 100 份，--json 默认全部）", "reports:cmd_list", (
+        JSON,
+        Option(("--limit",), "最多列出这么多份", metavar="份数"),
+        Option(("--all",), "列出全部报告", dest="all"),
+    )),
     Command(
         "fill", "从 YAML 或 JSON 答案文件合并答案（有任何问题则什么都不保存）", "answers:cmd_fill", (
             REPORT,

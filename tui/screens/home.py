@@ -47,11 +47,6 @@ def saved_cell(iso: str, year: int) -> str:
     return iso[5:16].replace("T", " ") if iso[:4] == str(year) else iso[:10]
 
 
-def progress_text(done: int, total: int) -> str:
-    """The list's 进度: items done of all ("12/28项")."""
-    return f"{done}/{total}项"
-
-
 def listed_title(title: str, year: int | None) -> str:
     """A title as the list shows it: without the report year near its start
     ("2025年度…"), which the 年度 column shows, so that the unit (what tells
@@ -186,21 +181,19 @@ class HomeScreen(BaseScreen[None]):
                 self.app.notify(notice, title="数据目录", severity="warning", timeout=10)
             store.notices.clear()
         if store is not None:
-            self._use_saved_progress(store.root)
+            self._use_saved_progress(store)
         self._fill_table(select)
         todo = [m for m in self.metas if not m.problem and self._progress_key.get(m.id) != m.updated]
         if todo:
             self._compute_progress(todo)
 
-    def _use_saved_progress(self, data_dir: Path) -> None:
-        """Progress remembered from an earlier run for reports unchanged since."""
+    def _use_saved_progress(self, store: Any) -> None:
+        """Progress held in the index for reports unchanged since."""
         from .progress import ProgressCache
 
         if self._progress_cache is None:
-            self._progress_cache = ProgressCache(data_dir, self.app.today, self.app.cache)
-            saved = self._progress_cache.load()
-        else:
-            saved = self._progress_cache.entries
+            self._progress_cache = ProgressCache(store, self.app.today, self.app.cache)
+        saved = self._progress_cache.load(self.metas)
         for meta in self.metas:
             entry = saved.get(meta.id)
             if entry is not None and entry[0] == meta.updated and self._progress_key.get(meta.id) != meta.updated:
@@ -287,7 +280,9 @@ class HomeScreen(BaseScreen[None]):
             return
         workflows: dict[str, Any] = {}
         batch: dict[str, str] = {}
-        remembered: dict[str, tuple[str, str, str, str]] = {}
+        from tui.session.state import progress_text
+
+        remembered: dict[str, dict] = {}
         for meta in metas:
             try:
                 wf = workflows.get(meta.workflow_id)
@@ -296,9 +291,8 @@ class HomeScreen(BaseScreen[None]):
                     self.app.call_from_thread(self._set_workflow_name, wf.id, wf.short_name())
                 with open_session(store, meta.id, readonly=True, workflow=wf, today=self.app.today,
                                   cache=self.app.cache) as session:
-                    result = session.full_check()
-                text = progress_text(result.items_done(), len(result.item_states))
-                remembered[meta.id] = (meta.updated, text, wf.id, wf.short_name())
+                    state = remembered[meta.id] = session.index_state()
+                text = progress_text(state)
             except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
             self._progress_key[meta.id] = meta.updated

@@ -81,7 +81,7 @@ class Restored:
         return lines
 
 
-def restore_backup(store: Any, report_id: str, backup: BackupInfo | None = None) -> Restored:
+def restore_backup(store: Any, report_id: str, backup: BackupInfo | None = None, *, cache: Any = None) -> Restored:
     """Put ``backup`` (default: the newest intact one) back as the report
     file (``Store.restore_backup``: a damaged file is moved aside, a
     readable one backed up first). Raises ``store.errors.StoreError``."""
@@ -96,6 +96,12 @@ def restore_backup(store: Any, report_id: str, backup: BackupInfo | None = None)
     before = set(damaged_dir.glob("*")) if damaged_dir.is_dir() else set()
     existed = store.report_path(report_id).exists()
     meta = store.restore_backup(report_id, backup)
+    from .state import states_for
+
+    try:  # what listings show (tui.session.state), recomputed and kept for the restored file
+        states_for(store, [meta], cache=cache)
+    except Exception:  # noqa: BLE001 - the state is then recomputed when next listed
+        pass
     after = set(damaged_dir.glob("*")) if damaged_dir.is_dir() else set()
     moved = sorted(after - before)
     return Restored(meta, backup, moved[0] if moved else None, existed)

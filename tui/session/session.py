@@ -166,13 +166,13 @@ class Session(SessionChanges, SessionDerived):
         error = self.flush()
         if error:
             raise SessionError(f"有修改未能保存，先不导出：{error}")
-        report = self.assemble()
+        report = self.assembled()  # kept with the check: no Jinja for an unchanged report
         target = Path(path).expanduser() if path is not None else Path.cwd()
         if target.is_dir():
             target = target / default_filename(report, fmt, draft=draft)
         if target.exists() and not target.is_dir() and not os.access(target, os.W_OK):
             raise ExportError(f"文件“{target}”是只读的，未覆盖；请换一个文件名或位置")
-        problems = self.check().problems
+        problems = self.full_check().problems  # cached too
         return export_report(report, fmt, target, draft=draft, profile=profile, problems=problems)
 
     # ---------------------------------------------------------- life cycle
@@ -182,8 +182,9 @@ class Session(SessionChanges, SessionDerived):
         return self._closed
 
     def close(self) -> None:
-        """Write what is queued, keep the report's check in the cache (for
-        the home screen's progress) and release the report. Safe twice."""
+        """Write what is queued, keep the report's check in the cache and its
+        state in the index (for listings and the home screen's progress) and
+        release the report. Safe twice."""
         if self._closed:
             return
         from store.errors import StoreError
@@ -192,7 +193,7 @@ class Session(SessionChanges, SessionDerived):
             if not self.readonly:
                 self.flush()
                 try:
-                    self.full_check()
+                    self.record_state()
                 except (StoreError, OSError):
                     pass
         finally:
