@@ -163,7 +163,7 @@ async def test_export_word_and_read_it_back(tmp_path: Path) -> None:
         assert dialog.selected_format() == "docx"
         assert not dialog.blockers  # the demo report is complete
         assert dialog.query_one("#export-folder", Input).value == str(tmp_path / "out")
-        await pilot.press("enter", "enter")  # file name, folder: export
+        await pilot.press("enter")  # in the file name: the highlighted 导出
         message = await wait_screen(pilot, "MessageDialog", timeout=60)
         target = tmp_path / "out" / f"{title}.docx"
         assert str(target) in message.message
@@ -173,7 +173,7 @@ async def test_export_word_and_read_it_back(tmp_path: Path) -> None:
         # Exporting again asks before overwriting.
         await pilot.press("f3")
         await wait_screen(pilot, "ExportDialog")
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")
         confirm = await wait_screen(pilot, "ConfirmDialog")
         assert "已存在" in confirm.question
         await pilot.press("n")
