@@ -285,7 +285,9 @@ async def test_a_paste_into_a_one_line_field_stays_there(tmp_path: Path) -> None
         assert app.focused is custom  # the focus did not move
         assert wizard.item.id == "mandate"
         assert custom.value == "圆满完成了全年任务各项工作取得新进展群众满意度提升"
-        assert "未选择" in editor.query_one(OptionPicker).render().plain  # the typed value wins, and says so
+        options = editor.query_one(OptionPicker).render().plain
+        assert "●" not in options and "未选择" not in options  # the typed value wins, and says so:
+        assert editor.query_one(".choice-other-mark").render().plain == "● 其他："
         assert wizard.session.answers["mandate.judgement"] == custom.value
         await wait_saved(pilot)
     assert stored_answers(tmp_path / "data", report_id)["mandate.judgement"] == "圆满完成了全年任务各项工作取得新进展群众满意度提升"
