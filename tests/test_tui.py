@@ -115,7 +115,7 @@ async def test_paste_multiline_into_long_text_and_one_line(tmp_path: Path) -> No
 
         await wait_saved(pilot)
         on_disk = stored_answers(tmp_path / "data", report_id)
-        assert on_disk["problem_duty.other"] == pasted
+        assert on_disk["problem_duty.other"] == pasted.split("\n")  # 其他问题: one entry a line
         assert on_disk["basics.name"] == "李四"
 
 

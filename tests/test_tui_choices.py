@@ -165,11 +165,11 @@ async def test_each_problem_item_has_one_labelled_other_box_and_every_line_is_a_
 
 @async_test
 async def test_a_multi_select_without_a_other_field_labels_its_own_box(tmp_path: Path) -> None:
+    from test_tui_support import FIXED_TODAY
+
     from store.core import Store
     from tui.session import NewReport, create_report
     from workflows.loader import load_builtin
-
-    from test_tui_support import FIXED_TODAY
 
     store = Store(tmp_path / "data")
     spec = NewReport(load_builtin("zhibu-shuzhi"), year=2025, unit="某支部", name="王五")
