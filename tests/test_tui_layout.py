@@ -158,6 +158,7 @@ async def test_focus_is_marked_in_characters(tmp_path: Path) -> None:
         await wizard.go_to("leading")
         await pilot.pause()
         editor = wizard.focused_editor()
+        await _settled(pilot, wizard, editor)
         column = editor.region
         from textual.geometry import Region
 
