@@ -64,6 +64,22 @@ def _check_focused(app: Any, wizard: Any, item: Any, where: str) -> None:
         assert _squash(message) in text, f"{where}: message {message!r} of {editor.path} not on screen"
 
 
+async def _settled(pilot: Any, wizard: Any, editor: Any) -> None:
+    """Until the field is scrolled into view (one pause is one idle moment of
+    the CPU: on a loaded machine the scroll after the lines under the form
+    change comes a frame later). _check_focused then says what is wrong, if anything."""
+    from test_tui_support import wait_for
+
+    view = wizard.form()
+    try:
+        await wait_for(
+            pilot, lambda: editor.outer_size.height >= view.scrollable_content_region.height or _inside(editor, view),
+            timeout=2.0,
+        )
+    except AssertionError:
+        pass
+
+
 # The full walk of the two large workflows takes a minute of rendering: it runs
 # under `-m slow` (CI); the default run walks the smallest workflow.
 WALKED = [pytest.param(w, marks=() if w == "personal-summary" else pytest.mark.slow) for w in WORKFLOWS]
@@ -93,6 +109,7 @@ async def test_every_item_fits_80x24_guidance_shown_and_folded(tmp_path: Path, w
                         continue
                     editor.focus_input()
                     await pilot.pause()
+                    await _settled(pilot, wizard, editor)
                     _check_focused(app, wizard, item, f"{workflow}/{item.id}/{editor.path} folded={folded}")
 
 
@@ -141,6 +158,7 @@ async def test_focus_is_marked_in_characters(tmp_path: Path) -> None:
         await wizard.go_to("leading")
         await pilot.pause()
         editor = wizard.focused_editor()
+        await _settled(pilot, wizard, editor)
         column = editor.region
         from textual.geometry import Region
 

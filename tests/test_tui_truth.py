@@ -285,7 +285,9 @@ async def test_a_paste_into_a_one_line_field_stays_there(tmp_path: Path) -> None
         assert app.focused is custom  # the focus did not move
         assert wizard.item.id == "mandate"
         assert custom.value == "圆满完成了全年任务各项工作取得新进展群众满意度提升"
-        assert "未选择" in editor.query_one(OptionPicker).render().plain  # the typed value wins, and says so
+        options = editor.query_one(OptionPicker).render().plain
+        assert "●" not in options and "未选择" not in options  # the typed value wins, and says so:
+        assert editor.query_one(".choice-other-mark").render().plain == "● 其他："
         assert wizard.session.answers["mandate.judgement"] == custom.value
         await wait_saved(pilot)
     assert stored_answers(tmp_path / "data", report_id)["mandate.judgement"] == "圆满完成了全年任务各项工作取得新进展群众满意度提升"
@@ -420,7 +422,7 @@ async def test_an_escape_in_an_answer_is_shown_neutralised_in_the_panel(tmp_path
         await pilot.pause()
         app.post_message(events.Paste("查摆\x1b[2J\x1b]0;窗口标题\x07问题"))
         await pilot.pause()
-        assert "\x1b[2J" in wizard.session.answers["problem_duty.other"]  # kept as typed
+        assert "\x1b[2J" in wizard.session.answers["problem_duty.other"][0]  # kept as typed (one line, one entry)
         panel = wizard.query_one("#paragraph")
         shown = panel._text.plain
         assert "查摆␛[2J␛]0;窗口标题␇问题" in shown
@@ -429,7 +431,7 @@ async def test_an_escape_in_an_answer_is_shown_neutralised_in_the_panel(tmp_path
         # The preview shows it the same way, through the same renderer.
         await pilot.press("f2")
         preview = await wait_screen(pilot, "PreviewScreen")
-        lines = "\n".join(line.render().plain for line in preview.lines())
+        lines = "".join(line.render().plain.replace("\n", "") for line in preview.lines())  # wrapped lines joined
         assert "查摆␛[2J" in lines and "\x1b" not in lines
 
 

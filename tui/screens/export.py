@@ -1,9 +1,13 @@
 """Export dialog: format, file name, folder; final or draft; overwrite check.
 
-A final export with problems left (required answers missing, errors,
-placeholder text) lists them and offers a draft instead. The export runs
-in a worker thread (python-docx and LibreOffice are slow to start); the
-written path is shown at the end.
+Enter anywhere in the dialog (format, file name, folder, the list of
+problems) runs the default action, the highlighted button: 导出 on a
+complete report, 导出草稿 when a final export is impossible (required
+answers missing, errors, placeholder text), the reasons listed above the
+buttons. Enter on a button presses that button. Every Tab stop shows the
+focus in characters (▌ beside a row, ▶ … ◀ round a button), also under
+NO_COLOR. The export runs in a worker thread (python-docx and LibreOffice
+are slow to start); the written path is shown at the end.
 """
 
 from __future__ import annotations
@@ -37,10 +41,36 @@ def shown_path(path: Path) -> str:
     return text
 
 
+FOCUS_LEFT, FOCUS_RIGHT = "▶", "◀"
+
+
+class MarkedButton(Button):
+    """A button that shows the focus in characters: ▶ 导出 ◀."""
+
+    def __init__(self, label: str, *, id: str, variant: Any = "default") -> None:
+        super().__init__(label, id=id, variant=variant)
+        self.plain_label = label
+
+    def on_focus(self) -> None:
+        self.label = f"{FOCUS_LEFT} {self.plain_label} {FOCUS_RIGHT}"
+
+    def on_blur(self) -> None:
+        self.label = self.plain_label
+
+
 class ExportDialog(ModalScreen[None]):
     """Choose format, name and folder; export final or draft."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    DEFAULT_CSS = """
+    ExportDialog .export-row, ExportDialog #export-status-box { border-left: blank; }
+    ExportDialog .export-row:focus-within, ExportDialog #export-status-box:focus { border-left: thick $accent; }
+    ExportDialog #export-keys { height: 1; width: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "取消"),
+        Binding("enter", "default", "导出", show=False),  # where the focused control has no Enter of its own
+    ]
 
     def __init__(self, session: Session) -> None:
         super().__init__(classes="export-dialog")
@@ -66,10 +96,11 @@ class ExportDialog(ModalScreen[None]):
             with VerticalScroll(id="export-status-box"):
                 yield Static("", id="export-status", markup=False)
             yield LoadingIndicator(id="export-busy")
+            yield Static("", id="export-keys", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("导出", id="export-final", variant="primary")
-                yield Button("导出草稿", id="export-draft")
-                yield Button("取消", id="export-cancel")
+                yield MarkedButton("导出", id="export-final", variant="primary")
+                yield MarkedButton("导出草稿", id="export-draft")
+                yield MarkedButton("取消", id="export-cancel")
 
     def on_mount(self) -> None:
         import workflows.export as export
@@ -139,36 +170,59 @@ class ExportDialog(ModalScreen[None]):
         item = self.session.workflow.item(item_id) if item_id else None
         return item.title if item else "报告"
 
+    @property
+    def default_button(self) -> str:
+        """The id of the button Enter presses: the draft when a final export is impossible."""
+        return "export-draft" if self.blockers else "export-final"
+
     def _show_blockers(self, final: bool) -> None:
+        final_button = self.query_one("#export-final", Button)
+        draft_button = self.query_one("#export-draft", Button)
+        status_box = self.query_one("#export-status-box")
         if not self.blockers:
             self._set_status(Text("报告已填写完整，可以导出正式稿。", style="green"), keep_note=True)
-            self.query_one("#export-draft", Button).display = False
+            draft_button.display = False
+            final_button.variant, draft_button.variant = "primary", "default"
+            status_box.can_focus = False  # one line: nothing to scroll
+            self._show_keys()
             return
-        head = (
-            f"还有 {len(self.blockers)} 处问题，不能导出正式稿"
-            if final
-            else f"提示：还有 {len(self.blockers)} 处问题，正式稿需先处理（可先导出草稿）"
-        )
-        text = Text(head + "：\n", style="bold yellow" if not final else "bold red")
+        head = f"还有 {len(self.blockers)} 处问题，不能导出正式稿，可先导出草稿"
+        text = Text(head + "：\n", style="bold red" if final else "bold yellow")
         for number, blocker in enumerate(self.blockers[:40], 1):
             where = f"（{blocker.where}）" if blocker.where else ""
             text.append(f"{number}. {self._item_title(blocker.item_id)}：{blocker.message}{where}\n")
         if len(self.blockers) > 40:
             text.append(f"……共 {len(self.blockers)} 处\n")
         self._set_status(text)
-        self.query_one("#export-draft", Button).display = True
+        draft_button.display = True
+        final_button.variant, draft_button.variant = "default", "primary"
+        status_box.can_focus = True  # the list may be longer than its box: ↑↓ scroll it
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """The keys of the dialog, the default action first (in characters, not only by colour)."""
+        action = "导出草稿" if self.blockers else "导出"
+        self.query_one("#export-keys", Static).update(
+            Text(f"回车 {action}   Tab 下一栏   空格 选择格式   Esc 取消", style="bold")
+        )
 
     def _set_status(self, text: Text, keep_note: bool = False) -> None:
         self.query_one("#export-status", Static).update(text)
 
     # ----------------------------------------------------------- actions
 
+    async def submit_from(self, widget: Any) -> bool:
+        """Enter in the format picker or an input (tui.widgets.keys): the default action."""
+        self.action_default()
+        return True
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "export-name":
-            self.query_one("#export-folder", Input).focus()
-        else:
-            self._start(draft=False)
+        self.action_default()
+
+    def action_default(self) -> None:
+        """Enter: press the highlighted button (导出, or 导出草稿 when a final export is impossible)."""
+        self._start(draft=self.default_button == "export-draft")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

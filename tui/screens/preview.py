@@ -18,14 +18,16 @@ from textual.widgets import Header, Static
 from workflows.report import has_marker
 
 from ..widgets.footer import KeyFooter
+from ..widgets.wrapped import WrappedStatic
 from .base import BaseScreen
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.session import Session
 
 
-class PreviewLine(Static):
-    """One printed line (title, heading or paragraph) of the report."""
+class PreviewLine(WrappedStatic):
+    """One printed line (title, heading or paragraph) of the report, wrapped
+    with Chinese line breaking (避头尾) like every panel of the app."""
 
     can_focus = True
 

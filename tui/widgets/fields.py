@@ -296,7 +296,12 @@ class FieldEditor(Vertical):
         ``Widget.focus`` does, so that keys typed right away land here)."""
         widget = self.first_focusable()
         if widget is not None:
-            self.screen.set_focus(widget, scroll_visible=scroll_visible)
+            # Not Textual's scroll on focus: it centres the widget with an
+            # animation, which the form's own reveal (after the next refresh)
+            # then stops half-way: where the form ends up depended on timing.
+            self.screen.set_focus(widget, scroll_visible=False)
+            if scroll_visible:
+                widget.scroll_visible(animate=False)
 
     @property
     def ready(self) -> bool:

@@ -22,6 +22,7 @@ from workflows.render.linebreak import wrap_rich
 
 from .editors import editor_class
 from .fields import FieldEditor, Sink, tidy
+from .wrapped import WrappedStatic
 
 
 class ParagraphPanel(Static):
@@ -118,8 +119,8 @@ class ItemView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         # Question, guidance and example in one widget: one resize per item, not three.
-        # Not a WrappedStatic: its re-wrap after the first layout moved the scroll (a flaky snapshot).
-        yield Static("", id="item-intro")
+        # A WrappedStatic (避头尾), wrapped as it is measured: no re-wrap after the layout.
+        yield WrappedStatic("", id="item-intro")
         yield Vertical(id="item-fields")
 
     def show(self, item: Item, answers: Mapping[str, Any]) -> None:
@@ -165,9 +166,9 @@ class ItemView(VerticalScroll):
         self.scroll_home(animate=False)
 
     def _show_intro(self) -> None:
-        intro = self.query_one("#item-intro", Static)
+        intro = self.query_one("#item-intro", WrappedStatic)
         text = intro_text(self.item, self.folded) if self.item is not None else Text()
-        intro.update(text)
+        intro.show(text)
         intro.display = bool(text.plain)
 
     def set_folded(self, folded: bool) -> None:

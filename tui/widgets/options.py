@@ -72,6 +72,9 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
         self.chosen: list[int] = []
         self.cursor = 0
         self._keys: dict[str, int] = {}
+        # Another answer, given beside the options (a value typed by the
+        # owner): nothing here is chosen, yet the field is not "未选择".
+        self.other = ""
 
     # ------------------------------------------------------------ state
 
@@ -151,6 +154,12 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
         self.chosen = []
         self.refresh()
 
+    def set_other(self, text: str) -> None:
+        """The owner holds another answer (``""``: none): no "未选择" while it does."""
+        if text != self.other:
+            self.other = text
+            self.refresh(layout=True)
+
     def action_clear(self) -> None:
         if self.chosen and not self.disabled:
             self.chosen = []
@@ -226,7 +235,7 @@ class OptionPicker(OrderedKeys, Widget, can_focus=True):
                 line.append(gap)
                 line.append_text(part)
             lines.append(line)
-        if not self.multi and not self.chosen:
+        if not self.multi and not self.chosen and not self.other:
             note = Text(NOTHING_CHOSEN, style="italic")
             if self.vertical or cell_len(lines[-1].plain + _GAP + NOTHING_CHOSEN) > width:
                 lines.append(note)

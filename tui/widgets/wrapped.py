@@ -1,26 +1,33 @@
 """A Static whose text is wrapped with Chinese line breaking (避头尾).
 
 Textual wraps text at any character: a line may start with “，” or “》）。”.
-This widget breaks its text itself (workflows.render.linebreak) at its
-current width, so no line starts with a closing mark or ends with an
-opening one; it re-wraps when its width changes.
+This widget breaks its text itself (workflows.render.linebreak) so that no
+line starts with a closing mark or ends with an opening one. It wraps when
+it is measured and drawn, at the width it is given then: its height is that
+of the wrapped text at the width the layout offers, and ``render`` draws the
+same lines at the width it got. There is no second pass after the first
+layout (re-wrapping on a resize changed the height after the layout and moved
+the scroll of the form around it).
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Size
+from textual.visual import VisualType
 from textual.widgets import Static
 
 from workflows.render.linebreak import wrap_rich
 
 
 class WrappedStatic(Static):
-    """``Static`` for prose: ``show(text)`` instead of ``update``."""
+    """``Static`` for prose: ``show(text)`` (or ``update``) sets the text."""
 
     def __init__(self, text: str | Text = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", id=id, classes=classes, markup=False)
         self._source = text if isinstance(text, Text) else Text(text)
-        self._width = 0
+        self._wrapped: tuple[int, Text] | None = None  # (width, the text wrapped to it)
 
     @property
     def source(self) -> Text:
@@ -29,13 +36,32 @@ class WrappedStatic(Static):
 
     def show(self, text: str | Text) -> None:
         self._source = text if isinstance(text, Text) else Text(text)
-        self._rewrap()
+        self._wrapped = None
+        self.refresh(layout=True)
 
-    def on_resize(self) -> None:
-        if self.content_region.width != self._width:
-            self._rewrap()
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        """As ``Static.update``, for text (markup is never read)."""
+        self.show(content if isinstance(content, Text) else Text(str(content)))
 
-    def _rewrap(self) -> None:
-        width = self.content_region.width or self.size.width
-        self._width = width
-        self.update(wrap_rich(self._source, width) if width > 0 else self._source)
+    def wrapped(self, width: int) -> Text:
+        """The text broken into lines of at most ``width`` columns (避头尾)."""
+        if width <= 0:
+            return self._source
+        if self._wrapped is None or self._wrapped[0] != width:
+            self._wrapped = (width, wrap_rich(self._source, width))
+        return self._wrapped[1]
+
+    def lines(self, width: int | None = None) -> list[str]:
+        """The lines shown at ``width`` (default: the current width)."""
+        return self.wrapped(self.size.width if width is None else width).plain.split("\n")
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max((cell_len(line) for line in self._source.plain.split("\n")), default=0)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self._source.plain:
+            return super().get_content_height(container, viewport, width)  # as a Static with no text
+        return len(self.wrapped(width).plain.split("\n"))
+
+    def render(self) -> Text:
+        return self.wrapped(self.size.width)
