@@ -54,6 +54,8 @@ async def wizard_at(tmp_path: Path, report_id: str, item_id: str | None = None, 
         if item_id is not None:
             await wizard.go_to(item_id)
             await pilot.pause()
+        # The item's first field takes the focus after a refresh (keys wait meanwhile).
+        await wait_for(pilot, lambda: not app.keys_held, what="the item's first field focused")
         yield app, pilot, wizard
 
 

@@ -89,6 +89,11 @@ class KeyQueue:
     def keys_pending(self) -> bool:
         return bool(self._key_backlog) or self._key_holder is not None
 
+    @property
+    def keys_held(self) -> bool:
+        """Keys wait for a focus on its way (:meth:`hold_keys`)."""
+        return self._key_holds > 0
+
     def hold_keys(self) -> None:
         """Keys wait until :meth:`release_keys` (the focus is on its way)."""
         if self._key_holds == 0:
