@@ -112,7 +112,10 @@ class ChecklistTree(Tree[str]):
     def label_of(self, item_id: str) -> str:
         """The item's line as shown (plain text)."""
         node = self.item_nodes.get(item_id)
-        return node.label.plain if node is not None else ""
+        if node is None:
+            return ""
+        label = node.label
+        return label.plain if isinstance(label, Text) else str(label)
 
     def _relabel(self, item_id: str) -> None:
         node = self.item_nodes.get(item_id)

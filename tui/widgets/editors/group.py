@@ -289,12 +289,15 @@ class GroupEditor(FieldEditor):
         self._show_message()
         return restored
 
-    def extra_line(self) -> str:
+    def message_text(self) -> tuple[str, str]:
+        """The message line; right after a deletion, first how to undo it."""
+        text, css = super().message_text()
         if self.undo is None:
-            return ""
+            return text, css
         index, _values, carried = self.undo
         recorded = "，已记入修改记录" if carried else ""
-        return f"已删除第{index + 1}条{recorded}（{UNDO_KEY} 撤销）"
+        line = f"已删除第{index + 1}条{recorded}（{UNDO_KEY} 撤销）"
+        return (f"{line}；{text}" if text else line), css or "field-pending"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move_entry":
