@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
@@ -51,14 +52,27 @@ def entry_counts(workflow: Workflow, values: Mapping[str, Any]) -> dict[str, tup
     return out
 
 
+# Cells an item's label may take in the tree (28 columns less the guides and
+# the border): a count (n/N) and the current mark stay whole, the title is cut.
+LABEL_CELLS = 24
+
+
 def state_label(title: str, state: str, current: bool = False, count: tuple[int, int] | None = None) -> Text:
     icon, style, _name = STATES.get(state, STATES["empty"])
     text = Text()
     text.append(icon, style=style)
     text.append(" ")
-    text.append(title)
     if count is not None:
-        text.append(f" {count[0]}/{count[1]}")
+        tail = f" {count[0]}/{count[1]}"
+        room = LABEL_CELLS - 2 - cell_len(tail) - (2 if current else 0)
+        if cell_len(title) > room:
+            while title and cell_len(title) > room - 1:
+                title = title[:-1]
+            title += "…"
+        text.append(title)
+        text.append(tail)
+    else:
+        text.append(title)
     if current:
         text.append(" " + CURRENT_MARK, style="bold")
     return text

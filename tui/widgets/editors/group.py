@@ -81,6 +81,16 @@ class GroupEntry(Vertical):
             path = f"{self.path}[{self.index + 1}].{sub.id}"
             yield make_editor(sub, self.values.get(sub.id), path=path, readonly=self.readonly, sink=self.sink)
 
+    def show(self, values: dict[str, Any]) -> None:
+        """Show other values in the same widgets (an entry moved here): each
+        sub-field editor is bound afresh (cheaper than mounting a new entry)."""
+        self.values = values
+        if self.carried:
+            self.query_one(".entry-source", WrappedStatic).show(self.source_text())
+        for editor in self.editors():
+            editor.bind(editor.field, values.get(editor.field.id), path=editor.path, readonly=self.readonly,
+                        sink=self.sink)
+
     def source_text(self) -> Text:
         """The carried problem or promise, read-only (its kind as the label)."""
         kind = self.values.get(KIND_FIELD)
@@ -256,9 +266,29 @@ class GroupEditor(FieldEditor):
 
     async def _replace(self, entries: list[Entry], focus: int | None, field_id: str | None = None) -> None:
         """Show ``entries`` (renumbered: the field paths follow), hand the
-        new list to the sink and focus entry ``focus``."""
+        new list to the sink and focus entry ``focus``. Entries already
+        shown are rebound in place where they can be (a move rebinds two
+        entries, a deletion those after it), not mounted again."""
         self._hold()
-        await self._rebuild(entries)
+        container = self.query_one(".group-entries", Vertical)
+        kept: list[GroupEntry] = []
+        for index, (values, carried) in enumerate(entries):
+            current = self._entries[index] if index < len(self._entries) else None
+            if current is not None and current.ready and current.carried == carried:
+                if current.raw() != values:
+                    current.show(values)
+                kept.append(current)
+                continue
+            entry = self._entry(index, values, carried)
+            if current is not None:
+                await container.mount(entry, after=current)
+                await current.remove()
+            else:
+                await container.mount(entry)
+            kept.append(entry)
+        for extra in self._entries[len(entries):]:
+            await extra.remove()
+        self._entries = kept
         self.emit()
         target = self._entries[focus] if focus is not None and 0 <= focus < len(self._entries) else None
         self._focus_entry(target, field_id)
