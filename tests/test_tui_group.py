@@ -8,12 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from test_tui_support import FIXED_TODAY, async_test, demo_report, stored_answers, wait_for, wait_saved, wizard_at
 from test_tui_truth import _NAMED, keys_done, new_report
 from test_tui_truth import burst as _burst
 from textual import events
 from textual.widgets import Button
 
+from tui.widgets.checklist import LABEL_CELLS
 from tui.widgets.editors.group import GroupEditor, GroupEntry
 from tui.widgets.fields import BlockInput
 from tui.widgets.options import OptionPicker
@@ -141,8 +143,10 @@ async def test_the_checklist_counts_entries_done(tmp_path: Path, monkeypatch: An
         await pilot.press("space")  # the first entry's status: 已整改到位
         await wait_for(pilot, lambda: f"1/{total}" in tree.label_of("rectification"), what="1/N")
         assert wizard.session.answers[PATH][0]["status"] == "已整改到位"
-        # Items without such entries show no count.
+        # Items without such entries show no count; the current mark stays beside the count.
         assert "/" not in tree.label_of("theory")
+        label = tree.label_of("rectification")
+        assert label.endswith(f"1/{total} ◂") and cell_len(label) <= LABEL_CELLS
 
 
 # ------------------------------------------------ 4. move and undoable delete
@@ -166,10 +170,18 @@ async def test_ctrl_arrows_move_the_focused_entry_and_the_store_keeps_the_order(
         await wait_for(pilot, lambda: group.ready and entry_of(app) is group.entries()[2], what="moved again")
         await pilot.press("ctrl+up")
         await wait_for(pilot, lambda: group.ready and entry_of(app) is group.entries()[1], what="moved up")
+        # An entry of the user's moved above a carried one: each keeps its own kind of form.
+        group.add_entry()
+        await wait_for(pilot, lambda: group.ready and entry_of(app) is group.entries()[-1], what="added")
+        await pilot.press("tab", *"评议意见一条", "ctrl+up")
+        await wait_for(pilot, lambda: group.ready and entry_of(app) is group.entries()[-2], what="user entry up")
+        assert [e.carried for e in group.entries()][-2:] == [False, True]
+        assert wizard.session.answers[PATH][-2] == {"source": "评议意见一条"}
+        assert isinstance(app.focused, BlockInput)  # still in its source field
         await wait_saved(pilot)
     # As `shuzhi answers` reads it: the store holds the new order, nothing lost.
     stored = [e["source"] for e in stored_answers(tmp_path / "data", report_id)[PATH]]
-    assert stored == [sources[1], sources[0], *sources[2:]]
+    assert stored == [sources[1], sources[0], *sources[2:-1], "评议意见一条", sources[-1]]
 
 
 @async_test

@@ -282,12 +282,14 @@ class GroupEditor(FieldEditor):
             entry = self._entry(index, values, carried)
             if current is not None:
                 await container.mount(entry, after=current)
-                await current.remove()
+                # Not awaited: the key being handled may be in this very entry
+                # (Ctrl+↑ in its field), and its removal waits for that key.
+                current.remove()
             else:
                 await container.mount(entry)
             kept.append(entry)
         for extra in self._entries[len(entries):]:
-            await extra.remove()
+            extra.remove()  # not awaited either (see above)
         self._entries = kept
         self.emit()
         target = self._entries[focus] if focus is not None and 0 <= focus < len(self._entries) else None
