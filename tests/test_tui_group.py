@@ -265,3 +265,33 @@ def test_a_damaged_history_table_is_reported() -> None:
     assert check_history({"1": good}) == []
     problems = check_history({"1": {**good, "event": "renamed"}, "2": {**good, "source": 3}})
     assert any("事件无效" in p for p in problems) and any("source" in p for p in problems)
+
+
+def test_carried_entries_are_known_from_the_history_or_else_by_their_kind(tmp_path: Path) -> None:
+    """Through the session: the history names the carried sources; a report
+    made by ``new --from`` before the history was kept falls back on the
+    entries' kind (上年度问题 / 上年度承诺) as opened."""
+    import json
+
+    from store.core import Store
+    from tui.session import open_session
+    from workflows.carryover import normalise
+
+    report_id, entries = carried_report(tmp_path / "data")
+    expected = {normalise(e["source"]) for e in entries}
+    store = Store(tmp_path / "data")
+    try:
+        with open_session(store, report_id, readonly=True, today=FIXED_TODAY) as session:
+            assert session.carried_texts(PATH) == expected
+            assert session.carried_texts("key_tasks.tasks") == set()
+        file = store.reports_dir / f"{report_id}.json"
+        raw = json.loads(file.read_text(encoding="utf-8"))
+        del raw["history"]  # as written before this version
+        for doc in raw["answers"].values():
+            if doc["path"] == PATH:
+                doc["value"].append({"kind": "评议意见", "source": "评议会上的意见"})
+        file.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+        with open_session(store, report_id, readonly=True, today=FIXED_TODAY) as session:
+            assert session.carried_texts(PATH) == expected  # the 评议意见 is the user's
+    finally:
+        store.close()

@@ -185,7 +185,18 @@ class SessionChanges(SessionBase):
         from workflows.carryover import carried_texts
 
         if path not in self._carried_cache:
-            self._carried_cache[path] = carried_texts(self.history, path)
+            history = self.history
+            texts = carried_texts(history, path)
+            if not texts and self.meta.from_report and not any(h.get("event") == "carried" for h in history):
+                # Made by ``new --from`` before the history was kept: the entries
+                # named as last year's problems or promises when the report is opened.
+                from workflows.carryover import KIND_COMMITMENT, KIND_PROBLEM, normalise
+
+                texts = {
+                    normalise(str(e["source"])) for e in self._values.get(path) or []
+                    if isinstance(e, dict) and e.get("source") and e.get("kind") in (KIND_PROBLEM, KIND_COMMITMENT)
+                }
+            self._carried_cache[path] = texts
         return self._carried_cache[path]
 
     def record_entry(self, event: str, path: str, entry: Mapping[str, Any]) -> None:
