@@ -84,13 +84,33 @@ async def test_a_burst_across_the_empty_rectification_item_keeps_every_key(tmp_p
         assert wizard.session.answers["theory.ways"] == ["党组会议", "理论学习"]
         # Straight back to 整改 and on again, with the typing right behind.
         await wizard.go_to("rectification")
-        await pilot.pause()
-        assert isinstance(app.focused, Button) and "添加一条" in str(app.focused.label)  # nothing else to focus
+        await wait_for(pilot, lambda: isinstance(app.focused, Button), what="focus on ＋ 添加一条")
+        assert "添加一条" in str(app.focused.label)  # nothing else to focus
         burst(app, "pagedown", "tab", "读书班")
         await keys_done(pilot)
         assert wizard.session.answers["theory.ways"] == ["党组会议", "理论学习读书班"]
         await wait_saved(pilot)
     assert stored_answers(tmp_path / "data", report_id)["theory.ways"] == ["党组会议", "理论学习读书班"]
+
+
+@async_test
+async def test_keys_typed_right_after_add_and_delete_wait_for_them(tmp_path: Path) -> None:
+    """Enter on ＋ 添加一条 then typing, with no pause: the text lands in the
+    new entry; Enter on 删除本条 then Ctrl+Z: the entry is back."""
+    report_id = new_report(tmp_path / "data")
+    async with wizard_at(tmp_path, report_id, "rectification") as (app, pilot, wizard):
+        group = group_of(wizard)
+        await wait_for(pilot, lambda: isinstance(app.focused, Button), what="focus on ＋ 添加一条")
+        burst(app, "enter", "tab", "第一条意见", "ctrl+up")
+        await keys_done(pilot)
+        assert wizard.session.answers[PATH] == [{"source": "第一条意见"}]
+        group.entries()[0].query_one(".entry-delete", Button).focus()
+        await pilot.pause()
+        burst(app, "enter", "ctrl+z")
+        await keys_done(pilot)
+        await wait_for(pilot, lambda: group.ready, what="entries mounted")
+        assert wizard.session.answers[PATH] == [{"source": "第一条意见"}]
+        assert len(group.entries()) == 1 and entry_of(app) is group.entries()[0]
 
 
 # ------------------------------------------------ 2. carried source read-only

@@ -506,9 +506,11 @@ class WizardScreen(BaseScreen[None]):
         """删除本条: deleted at once, undoable (Ctrl+Z); a carried entry's
         removal is kept in the report's history."""
         event.stop()
-        if self.session.readonly:
-            return
-        deleted = await event.editor.delete_entry(event.entry)
+        try:
+            deleted = None if self.session.readonly else await event.editor.delete_entry(event.entry)
+        finally:
+            if event.held:
+                event.editor.release_keys()
         if deleted is None:
             return
         index, values, carried = deleted

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,6 +27,7 @@ from workflows.model import Field
 from workflows.values import is_empty, validate
 
 from ..fields import FieldEditor, Sink, tidy
+from ..keys import OrderedKeys
 from ..wrapped import WrappedStatic
 from . import make_editor, register_editor
 
@@ -36,6 +37,27 @@ UNDO_KEY = "Ctrl+Z"
 
 # An entry as shown: (values, carried over from last year's report).
 Entry = tuple[dict[str, Any], bool]
+
+
+class EntryButton(OrderedKeys, Button):
+    """添加一条 / 删除本条: keys typed right after Enter wait for what it
+    does (the new entry's field, the entries after a deletion) instead of
+    landing on the button (:mod:`tui.widgets.keys`)."""
+
+    async def _type_key(self, event: events.Key) -> bool:
+        if event.key not in ("enter", "space") or self.disabled:
+            return False
+        group = next((a for a in self.ancestors if isinstance(a, GroupEditor)), None)
+        if group is None:
+            return False
+        if self.has_class("group-add"):
+            group.add_entry()  # holds the keys until the entry has the focus
+            return True
+        entry = next((a for a in self.ancestors if isinstance(a, GroupEntry)), None)
+        if entry is not None:
+            group.hold_keys()  # released once the deletion is done (the screen's handler)
+            group.post_message(group.DeleteRequested(group, entry, held=True))
+        return True
 
 
 class GroupEntry(Vertical):
@@ -72,7 +94,7 @@ class GroupEntry(Vertical):
             if self.carried:
                 title += "（上年度报告转入）"
             yield Label(title, classes="entry-title")
-            yield Button("删除本条", classes="entry-delete", compact=True, disabled=self.readonly)
+            yield EntryButton("删除本条", classes="entry-delete", compact=True, disabled=self.readonly)
         if self.carried:
             yield WrappedStatic(self.source_text(), classes="entry-source")
         for sub in self.group.fields:
@@ -157,10 +179,13 @@ class GroupEditor(FieldEditor):
     is_carried: Callable[[dict[str, Any]], bool] | None = None
 
     class DeleteRequested(Message):
-        def __init__(self, editor: GroupEditor, entry: GroupEntry) -> None:
+        """删除本条 (``held``: keys wait until the screen has handled it, see ``release_keys``)."""
+
+        def __init__(self, editor: GroupEditor, entry: GroupEntry, held: bool = False) -> None:
             super().__init__()
             self.editor = editor
             self.entry = entry
+            self.held = held
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,7 +195,7 @@ class GroupEditor(FieldEditor):
 
     def compose_input(self) -> ComposeResult:
         yield Vertical(classes="group-entries")
-        yield Button("＋ 添加一条", classes="group-add", compact=True)
+        yield EntryButton("＋ 添加一条", classes="group-add", compact=True)
 
     def bind(self, field: Field, value: Any, **kwargs: Any) -> None:
         self.undo = None
@@ -243,9 +268,18 @@ class GroupEditor(FieldEditor):
         self.call_after_refresh(self._focus_entry, entry)
 
     def _hold(self) -> None:
-        hold = getattr(self.app, "hold_keys", None)  # keys typed meanwhile wait for the entry
+        self.hold_keys()
+
+    def hold_keys(self) -> None:
+        """Keys typed meanwhile wait (the app's key queue) until :meth:`release_keys`."""
+        hold = getattr(self.app, "hold_keys", None)
         if hold is not None:
             hold()
+
+    def release_keys(self) -> None:
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            release()
 
     def _focus_entry(self, entry: GroupEntry | None, field_id: str | None = None, attempts: int = 8) -> None:
         """Focus ``entry``'s field (the add button when there is no entry),
@@ -260,9 +294,7 @@ class GroupEditor(FieldEditor):
         view: Any = next((a for a in self.ancestors if hasattr(a, "reveal_focused")), None)
         if view is not None:  # the form: label, input and message in view
             view.call_after_refresh(view.reveal_focused)
-        release = getattr(self.app, "release_keys", None)
-        if release is not None:
-            release()
+        self.release_keys()
 
     async def _replace(self, entries: list[Entry], focus: int | None, field_id: str | None = None) -> None:
         """Show ``entries`` (renumbered: the field paths follow), hand the
