@@ -99,6 +99,7 @@ class ReportHandle:
         self._report = self._db.table("report", cache_size=0)
         self._answers = self._db.table("answers", cache_size=0)
         self._rollups = self._db.table(schema.ROLLUPS_TABLE, cache_size=0)
+        self._history = self._db.table(schema.HISTORY_TABLE, cache_size=0)
 
     # -- reading -------------------------------------------------------------
     def _docs(self) -> Iterable[dict]:
@@ -137,6 +138,13 @@ class ReportHandle:
         with self._mutex:
             table = self._storage.data.get(schema.ROLLUPS_TABLE) or {}
             return {d["path"]: copy.deepcopy(d) for d in table.values()}
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """The events kept on record, oldest first (a copy; see ``store.schema``)."""
+        with self._mutex:
+            table = self._storage.data.get(schema.HISTORY_TABLE) or {}
+            return [copy.deepcopy(table[k]) for k in sorted(table, key=int)]
 
     @property
     def last_item(self) -> str | None:
@@ -431,6 +439,22 @@ class ReportHandle:
                 if kept:
                     self._rollups.remove(_Q.path.one_of(list(kept)))
                     self._rollups.insert_multiple(kept.values())
+
+    def add_history(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Keep ``records`` on record (event, item, path, source, kind), in
+        one durable write, stamped with its time."""
+        self._writable()
+        docs = [{"kind": None, **dict(record), "at": ""} for record in records]
+        problems = schema.check_history({str(n): d for n, d in enumerate(docs, 1)})
+        if problems:
+            raise InvalidValueError(f"修改记录无法保存：{problems[0]}。")
+        if not docs:
+            return
+        with self._mutex:
+            with self._write() as now:
+                for doc in docs:
+                    doc["at"] = now
+                self._history.insert_multiple(docs)
 
     # -- life cycle ---------------------------------------------------------------
     def close(self) -> None:

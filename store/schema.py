@@ -30,6 +30,18 @@ the table as it is (TinyDB writes back every table) and simply does not
 use it. The answer itself stays in ``answers``: a hand edit changes the
 answer, not its provenance, which is how ``check`` sees it.
 
+A report may hold a ``history`` table: changes kept on record, one
+document per event, in order (a deliberate removal of an entry carried
+over from last year's report, say; the answers hold only the result)::
+
+    "history": {"1": {"at": "2025-12-01T10:00:00+08:00", "event": "carried",
+                      "item": "rectification", "path": "rectification.entries",
+                      "source": "党建与业务结合不紧", "kind": "上年度问题"}, ...}
+
+Events: ``carried`` (an entry made by ``new --from``), ``removed`` (the
+user deleted such an entry), ``restored`` (the deletion was undone). Like
+``rollups`` it is optional and additive (schema version 1 still).
+
 The index (``index.json``) has the format ``shuzhi-index`` and a ``reports``
 table with one document per report (see ``INDEX_FIELDS``).
 
@@ -276,6 +288,7 @@ def check_report(data: dict, report_id: str | None = None) -> list[str]:
         if fy is not None and not _is_type(fy, (int,)):
             problems.append(f"{where}的“from_year”应为整数")
     problems += check_rollups(data.get(ROLLUPS_TABLE))
+    problems += check_history(data.get(HISTORY_TABLE))
     return problems
 
 
@@ -318,6 +331,32 @@ def check_rollups(table: Any) -> list[str]:
             value = source.get("value")
             if value is not None and not _is_type(value, (int, str)):
                 problems.append(f"{where}的第 {n} 个来源的值应为整数或文本")
+    return problems
+
+
+HISTORY_TABLE = "history"
+HISTORY_EVENTS = ("carried", "removed", "restored")
+
+
+def check_history(table: Any) -> list[str]:
+    """Problems in a report's ``history`` table (empty if valid or absent)."""
+    if table is None:
+        return []
+    if not isinstance(table, dict):
+        return ["修改记录（history）格式错误"]
+    problems = []
+    for doc_id, doc in table.items():
+        where = f"修改记录（文档 {doc_id}）"
+        if not isinstance(doc, dict):
+            problems.append(f"{where}格式错误")
+            continue
+        if doc.get("event") not in HISTORY_EVENTS:
+            problems.append(f"{where}的事件无效：{doc.get('event')!r}")
+        for key in ("at", "item", "path", "source"):
+            if not isinstance(doc.get(key), str):
+                problems.append(f"{where}缺少“{key}”")
+        if doc.get("kind") is not None and not isinstance(doc.get("kind"), str):
+            problems.append(f"{where}的“kind”应为文本")
     return problems
 
 

@@ -148,11 +148,13 @@ def test_new_report_answered_in_chinese_and_exported(terminal, tmp_path):
     terminal.wait_for("第 1/", UNIT)
     assert f"{UNIT}{POSITION}抓" in terminal.screen().replace(" ", "")
 
-    # Item 3 (theory): two topics, one per line, then the ways.
+    # Item 4 (theory, after 整改: nothing to carry in a first report): two topics, one per line, then the ways.
     terminal.keys("NPage")
     terminal.wait_for("第 2/")
     terminal.keys("NPage")
-    terminal.wait_for("第 3/", "理论学习")
+    terminal.wait_for("第 3/", "添加一条")
+    terminal.keys("NPage")
+    terminal.wait_for("第 4/", "理论学习")
     terminal.type(TOPICS[0])
     terminal.keys("Enter")
     terminal.type(TOPICS[1])
@@ -160,9 +162,9 @@ def test_new_report_answered_in_chinese_and_exported(terminal, tmp_path):
     terminal.type(WAYS)
     terminal.wait_for(TOPICS[1][:6])
 
-    # Item 4 (meetings): counts and a list of matters.
+    # Item 5 (meetings): counts and a list of matters.
     terminal.keys("NPage")
-    terminal.wait_for("第 4/", "主持会议")
+    terminal.wait_for("第 5/", "主持会议")
     terminal.type("12")
     terminal.keys("Tab")
     terminal.type("6")
@@ -171,15 +173,15 @@ def test_new_report_answered_in_chinese_and_exported(terminal, tmp_path):
     terminal.keys("Tab")
     terminal.type(MATTERS)
 
-    # Item 5 (documents): a count and a document title.
+    # Item 6 (documents): a count and a document title.
     terminal.keys("NPage")
-    terminal.wait_for("第 5/", "制度文件")
+    terminal.wait_for("第 6/", "制度文件")
     terminal.type("5")
     terminal.keys("Tab")
     terminal.type(DOC_TITLE)
     terminal.wait_for(DOC_TITLE[:6])
     terminal.keys("PPage")
-    terminal.wait_for("第 4/", "✔ 理论学习", "✔ 主持会议", "✔ 制度文件")
+    terminal.wait_for("第 5/", "✔ 理论学习", "✔ 主持会议", "✔ 制度文件")
 
     # Export: the dialog; a final export is refused (required items are
     # still open), so the draft button is offered and focused.

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from screen_text import screen_lines
 from test_tui_support import FIXED_TODAY, async_test, make_app, wait_screen
+from textual.widgets import Button
 
 from tui.widgets.fields import FieldEditor
 from tui.widgets.itemform import ItemView
@@ -201,7 +202,7 @@ async def test_added_entry_is_focused_on_screen_and_takes_typing(tmp_path: Path)
         await wizard.go_to("key_tasks")
         await pilot.pause()
         for name in ("作风建设专项整治", "清廉机关建设"):
-            while type(app.focused).__name__ != "Button" or "添加" not in str(app.focused.label):
+            while not isinstance(app.focused, Button) or "添加" not in str(app.focused.label):
                 await pilot.press("tab")
                 await pilot.pause()
             await pilot.press("enter", *name)

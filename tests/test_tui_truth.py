@@ -224,12 +224,14 @@ async def test_keys_after_page_down_wait_for_the_next_items_fields(tmp_path: Pat
 
 @async_test
 async def test_three_items_typed_in_one_burst(tmp_path: Path) -> None:
-    """Items 1–4 of a new report typed without a pause, as in the tmux walk:
-    new editors are mounted on the way (Tab must not skip them)."""
+    """Items 1–5 of a new report typed without a pause, as in the tmux walk,
+    across the empty 整改 item (a group without entries): new editors are
+    mounted on the way (Tab must not skip them)."""
     report_id = new_report(tmp_path / "data")
     async with wizard_at(tmp_path, report_id) as (app, pilot, wizard):
         burst(app, "enter", "enter", "enter", "enter", "ctrl+a", "ctrl+k", "2026-01-08", "enter", "enter")
-        burst(app, "enter", "市直机关工委", "enter", "关于加强", "enter", "全市机关", "pagedown", "tab", "党组会议",
+        burst(app, "enter", "市直机关工委", "enter", "关于加强", "enter", "全市机关", "pagedown", "pagedown", "tab",
+              "党组会议",
               "enter", "理论学习", "pagedown", "24", "enter", "12", "enter", "2", "enter", "研究部署", "tab", "y",
               "enter", "n", "enter")
         await keys_done(pilot)
@@ -321,6 +323,9 @@ async def test_defaults_wait_to_be_confirmed(tmp_path: Path) -> None:
         await pilot.press("pagedown")
         await pilot.pause(0.3)
         assert tree._states["mandate"] == "done"
+        await pilot.press("pagedown")  # past 整改 (no entries) to 理论学习, shown and then left
+        await pilot.pause(0.3)
+        assert wizard.item.id == "theory"
         # Answering a field accepts its item's other defaults at once.
         await wizard.go_to("inspection")
         await pilot.pause()
@@ -455,7 +460,7 @@ async def test_a_report_reopens_at_the_item_last_shown(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await wait_screen(pilot, "WizardScreen")
         assert wizard.item.id == "talks"
-        assert wizard.title.startswith("第 16/29 项")
+        assert wizard.title.startswith("第 17/29 项")  # after 整改 (item 3)
     app = make_app(tmp_path, report_id, start_item="recruitment")  # shuzhi open REPORT --item recruitment
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await wait_screen(pilot, "WizardScreen")

@@ -174,6 +174,39 @@ def carried_entries(wf: Workflow, previous: Mapping[str, Any]) -> list[dict[str,
     return entries[:limit] if limit else entries
 
 
+def history_records(wf: Workflow, event: str, entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Records of the report's history (``store.schema``: event, item, path,
+    source, kind) for ``entries`` of the workflow's carry-over group."""
+    spec = wf.carry_over
+    if spec is None or not spec.into:
+        return []
+    out = []
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not entry.get(SOURCE_FIELD):
+            continue
+        kind = entry.get(KIND_FIELD)
+        out.append({
+            "event": event, "item": wf.item_of(spec.into), "path": spec.into,
+            "source": str(entry[SOURCE_FIELD]), "kind": kind if isinstance(kind, str) else None,
+        })
+    return out
+
+
+def carried_texts(history: Iterable[Mapping[str, Any]], path: str) -> set[str]:
+    """Normalised sources of the entries of ``path`` made by ``new --from``
+    (the ``carried`` records of a report's history)."""
+    return {
+        normalise(str(doc.get(SOURCE_FIELD, ""))) for doc in history
+        if doc.get("event") == "carried" and doc.get("path") == path
+    }
+
+
+def is_carried(entry: Mapping[str, Any], carried: set[str]) -> bool:
+    """An entry whose source is one of those carried over (``carried_texts``)."""
+    source = entry.get(SOURCE_FIELD)
+    return isinstance(source, str) and bool(source) and normalise(source) in carried
+
+
 def carried_problem_texts(wf: Workflow, values: Mapping[str, Any]) -> dict[str, str]:
     """normalised text -> text of every entry that names one of last year's
     problems (all entries when the group has no ``kind``)."""

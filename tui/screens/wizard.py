@@ -27,8 +27,8 @@ from workflows.model import Item
 from workflows.render.preview import item_text, visible
 
 from ..session import Session
-from ..widgets.checklist import ChecklistTree
-from ..widgets.editors.group import GroupEditor
+from ..widgets.checklist import ChecklistTree, entry_counts
+from ..widgets.editors.group import MOVE_KEYS, UNDO_KEY, GroupEditor, GroupEntry
 from ..widgets.fields import FieldEditor, tidy
 from ..widgets.footer import KeyFooter
 from ..widgets.itemform import ItemView, ParagraphPanel
@@ -83,6 +83,8 @@ class WizardScreen(BaseScreen[None]):
         Binding("f6", "toggle_guidance", "说明", priority=True),
         Binding("f7", "clear_field", "清空", show=False),
         Binding("ctrl+g", "confirm_copied", "确认沿用", show=False),
+        # Only while a deleted entry can be restored (else Ctrl+Z is the text's own undo).
+        Binding("ctrl+z", "undo_delete", "撤销删除", show=False, priority=True),
         Binding("f8", "rollup", "汇总支部数据", show=False),  # in F1 help and the palette, on a report with a roll-up
         Binding("escape", "close", "返回"),
     ]
@@ -117,6 +119,8 @@ class WizardScreen(BaseScreen[None]):
         self._session_closed = False
         # The live paragraph as plain text (what the panel shows).
         self.paragraph_plain = ""
+        # The group whose last deleted entry Ctrl+Z restores (on this item).
+        self._undo_group: GroupEditor | None = None
 
     def _saved_in_thread(self, error: str | None) -> None:
         """A write of the queue finished (in the writer's thread)."""
@@ -133,7 +137,9 @@ class WizardScreen(BaseScreen[None]):
             yield ChecklistTree(self.workflow, id="checklist")
             with Vertical(id="wizard-main"):
                 yield WrappedStatic("", id="item-question")
-                yield ItemView(readonly=self.session.readonly, sink=self._input, id="item-view")
+                yield ItemView(
+                    readonly=self.session.readonly, sink=self._input, carried=self.session.carried_texts, id="item-view"
+                )
                 yield WrappedStatic("", id="field-hint")
                 yield ParagraphPanel(id="paragraph")
         yield KeyFooter()
@@ -165,6 +171,7 @@ class WizardScreen(BaseScreen[None]):
         else:
             self.session.last_item = self.items[index].id
         self.index = index
+        self._undo_group = None
         view = self.form()
         keys: Any = self.app
         with self.app.batch_update():
@@ -291,7 +298,9 @@ class WizardScreen(BaseScreen[None]):
             return
         result = self.session.check()
         self._check_result = result
-        self.query_one(ChecklistTree).set_states(self.session.states(result))
+        tree = self.query_one(ChecklistTree)
+        tree.set_states(self.session.states(result))
+        tree.set_counts(entry_counts(self.workflow, self.session.answers))
         self._apply_notes(self.form())
 
     def _apply_notes(self, form: ItemView) -> None:
@@ -316,17 +325,25 @@ class WizardScreen(BaseScreen[None]):
 
     def context_keys(self) -> list[tuple[str, str]]:
         """The keys of the focused control, for the footer (before the screen's)."""
-        from textual.widgets import Button
-
-        from ..widgets.fields import BlockInput, LineInput
-        from ..widgets.options import OptionPicker
-
         focused = self.focused
         editor = self.focused_editor()
         if focused is None or editor is None or self.session.readonly:
             if isinstance(focused, ChecklistTree):
                 return [("↑↓", "选择"), ("回车", "打开"), ("F4", "回表单")]
             return []
+        keys = self._field_keys(focused, editor)
+        if any(isinstance(a, GroupEntry) for a in focused.ancestors):
+            keys.append((MOVE_KEYS, "移动本条"))
+        if self.check_action("undo_delete", ()):
+            keys.insert(0, (UNDO_KEY, "撤销删除"))
+        return keys
+
+    def _field_keys(self, focused: Widget, editor: FieldEditor) -> list[tuple[str, str]]:
+        from textual.widgets import Button
+
+        from ..widgets.fields import BlockInput, LineInput
+        from ..widgets.options import OptionPicker
+
         if isinstance(focused, OptionPicker):
             if editor.field.type == "bool":
                 return [("Y/N", "是/否"), ("F7", "清空")]
@@ -486,20 +503,49 @@ class WizardScreen(BaseScreen[None]):
             keys.release_keys()
 
     async def on_group_editor_delete_requested(self, event: GroupEditor.DeleteRequested) -> None:
-        from .dialogs import ConfirmDialog
-
+        """删除本条: deleted at once, undoable (Ctrl+Z); a carried entry's
+        removal is kept in the report's history."""
         event.stop()
+        try:
+            deleted = None if self.session.readonly else await event.editor.delete_entry(event.entry)
+        finally:
+            if event.held:
+                event.editor.release_keys()
+        if deleted is None:
+            return
+        index, values, carried = deleted
+        self._undo_group = event.editor
+        if carried:
+            kind = values.get("kind") if isinstance(values.get("kind"), str) else "上年度问题或承诺"
+            if self._record("removed", event.editor, values):
+                self.app.notify(f"已删除{kind}，已记入修改记录 · {UNDO_KEY} 撤销", timeout=6)
+        else:
+            self.app.notify(f"已删除第{index + 1}条 · {UNDO_KEY} 撤销", timeout=6)
+        self.query_one(KeyFooter).refresh_keys()
 
-        async def answer(confirmed: bool | None) -> None:
-            if confirmed:
-                await event.editor.delete_entry(event.entry)
+    def _record(self, event: str, editor: GroupEditor, values: dict[str, Any]) -> bool:
+        from store.errors import StoreError
 
-        self.app.push_screen(
-            ConfirmDialog(
-                f"删除“{event.editor.field.label}”的第 {event.entry.index + 1} 条？", danger=True, yes="删除"
-            ),
-            answer,
-        )
+        try:
+            self.session.record_entry(event, editor.path, values)
+        except (StoreError, OSError) as exc:
+            self.app.show_error("修改记录未能保存", str(exc))
+            return False
+        return True
+
+    async def action_undo_delete(self) -> None:
+        """Ctrl+Z: the entry deleted last is back at its place."""
+        group, self._undo_group = self._undo_group, None
+        if group is None or self.session.readonly:
+            return
+        restored = await group.undo_delete()
+        if restored is None:
+            return
+        index, values, carried = restored
+        if carried:
+            self._record("restored", group, values)
+        self.app.notify(f"已恢复第{index + 1}条", timeout=3)
+        self.query_one(KeyFooter).refresh_keys()
 
     # ---------------------------------------------------------- commands
 
@@ -522,6 +568,9 @@ class WizardScreen(BaseScreen[None]):
         self._run_check()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_delete":
+            group = self._undo_group
+            return group is not None and group.undo is not None and not self.session.readonly
         if action == "rollup":
             return self.workflow.rollup is not None and not self.session.readonly
         return True

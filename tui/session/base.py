@@ -40,6 +40,8 @@ class SessionBase:
         # Field path -> provenance of the last roll-up that wrote it (store.schema).
         self._rollups: dict[str, dict[str, Any]] = handle.rollups
         self._last_item: str | None = handle.last_item
+        # Field path -> sources carried over by ``new --from`` (from the history, read once).
+        self._carried_cache: dict[str, set[str]] = {}
         # Queued for the next write: path -> ("value" | "draft", data).
         self._pending: dict[str, tuple[str, Any]] = {}
         self._last_item_dirty = False

@@ -173,6 +173,43 @@ class SessionChanges(SessionBase):
             self._from_year.pop(path, None)
         return count
 
+    # ------------------------------------------------------------ history
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """The events kept on record in the report (``store.schema``), oldest first."""
+        return self._handle.history
+
+    def carried_texts(self, path: str) -> set[str]:
+        """Normalised sources of the entries of ``path`` carried over by ``new --from``."""
+        from workflows.carryover import carried_texts
+
+        if path not in self._carried_cache:
+            history = self.history
+            texts = carried_texts(history, path)
+            if not texts and self.meta.from_report and not any(h.get("event") == "carried" for h in history):
+                # Made by ``new --from`` before the history was kept: the entries
+                # named as last year's problems or promises when the report is opened.
+                from workflows.carryover import KIND_COMMITMENT, KIND_PROBLEM, normalise
+
+                texts = {
+                    normalise(str(e["source"])) for e in self._values.get(path) or []
+                    if isinstance(e, dict) and e.get("source") and e.get("kind") in (KIND_PROBLEM, KIND_COMMITMENT)
+                }
+            self._carried_cache[path] = texts
+        return self._carried_cache[path]
+
+    def record_entry(self, event: str, path: str, entry: Mapping[str, Any]) -> None:
+        """Keep on record that a carried entry of ``path`` was ``removed``
+        (or ``restored``): written now, beside the answers."""
+        from workflows.carryover import history_records
+
+        self._writable()
+        records = [{**r, "path": path, "item": self.workflow.item_of(path)}
+                   for r in history_records(self.workflow, event, [entry])]
+        with self._write_lock:
+            self._handle.add_history(records)
+
     def import_answers_file(self, path: str | Path) -> dict[str, Any]:
         """Merge an answers file (YAML or JSON, by extension) into the report.
 

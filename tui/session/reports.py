@@ -214,9 +214,17 @@ def create_report(
     everything = {**carried, **answers}
     title = spec.title if spec.title is not None else title_for(wf, everything, today)
     unit, listed_year = listed_basics(wf, everything, today)
-    return store.create(
+    meta = store.create(
         wf.id, wf.version, title, unit, listed_year, answers, from_report=previous, exclude_paths=sorted(exclude),
     )
+    if wf.carry_over is not None and answers.get(wf.carry_over.into):
+        # Kept on record: the app shows a carried entry's source read-only,
+        # and a deliberate removal of one is recorded (Session.record_entry).
+        from workflows.carryover import history_records
+
+        with store.open(meta.id) as handle:
+            handle.add_history(history_records(wf, "carried", answers[wf.carry_over.into]))
+    return meta
 
 
 def create_demo_report(store: Any, workflow_id: str = DEMO_WORKFLOW, today: _dt.date | None = None) -> Any:

@@ -17,10 +17,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from workflows.carryover import is_carried
 from workflows.model import Item
 from workflows.render.linebreak import wrap_rich
 
 from .editors import editor_class
+from .editors.group import GroupEditor
 from .fields import FieldEditor, Sink, tidy
 from .wrapped import WrappedStatic
 
@@ -106,8 +108,13 @@ class ItemView(VerticalScroll):
 
     can_focus = False
 
-    def __init__(self, *, readonly: bool = False, sink: Sink | None = None, id: str | None = None) -> None:
+    def __init__(
+        self, *, readonly: bool = False, sink: Sink | None = None, carried: Callable[[str], set[str]] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
+        # Field path -> the sources carried over from last year's report there (read-only in entries).
+        self.carried = carried
         self.readonly = readonly
         # The guidance and example folded away (the user's choice, kept from item to item).
         self.folded = False
@@ -142,10 +149,12 @@ class ItemView(VerticalScroll):
             value = answers.get(f.path)
             if spare:
                 editor = spare.pop(0)
+                self._prepare(editor, f.path)
                 editor.bind(f, value, readonly=self.readonly, sink=self.sink)
                 editor.display = True
             else:
                 editor = cls(f, value, readonly=self.readonly, sink=self.sink)
+                self._prepare(editor, f.path)
                 new.append(editor)
             editors.append(editor)
         for unused in pool.values():
@@ -164,6 +173,12 @@ class ItemView(VerticalScroll):
                     container.move_child(editor, after=editors[index - 1])
         self.editors = editors
         self.scroll_home(animate=False)
+
+    def _prepare(self, editor: FieldEditor, path: str) -> None:
+        """Before an editor shows field ``path``: a group learns which entries were carried over."""
+        if isinstance(editor, GroupEditor):
+            texts = self.carried(path) if self.carried is not None else set()
+            editor.is_carried = (lambda entry: is_carried(entry, texts)) if texts else None
 
     def _show_intro(self) -> None:
         intro = self.query_one("#item-intro", WrappedStatic)

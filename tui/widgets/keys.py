@@ -145,6 +145,10 @@ class KeyQueue:
             if self._forward_next():
                 return
             await app._textual_input(self._key_backlog.popleft())  # not for an editor: as Textual does
+            if self._key_holds:
+                # That key (PageDown on a button, say) moved to another item:
+                # the keys behind it wait for its first field (release_keys).
+                return
         self._keys_drained()
 
     def _forward_next(self) -> bool:
