@@ -11,9 +11,10 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Header, Static
+from textual.widgets import Button, Header, Static
 
 from ..widgets.footer import KeyFooter
+from ..widgets.report_list import Cell, Column, ReportList
 from .base import BaseScreen
 from .commands import TargetsProvider
 
@@ -124,8 +125,10 @@ class HomeScreen(BaseScreen[None]):
         self._progress_cache: ProgressCache | None = None
         self._workflow_names: dict[str, str | Text] = {}
         self._last_deleted: str | None = None
-        self._marked: str | None = None  # the row shown with ▸
         self._title_cells = 0  # the title column's width
+        self._this_year = _dt.date.today().year
+        # The palette's search key of each listed report (None: to be made).
+        self._search_keys: list[tuple[str, ReportMeta]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -134,8 +137,8 @@ class HomeScreen(BaseScreen[None]):
             with Horizontal(id="home-empty-buttons"):
                 yield Button("新建报告（N）", id="home-new", variant="primary")
                 yield Button("打开示例报告（M）", id="home-demo")
-        table: DataTable[Any] = DataTable(id="reports", cursor_type="row", zebra_stripes=True)
-        yield table
+        # Virtual: rows are built when painted (10,000 reports cost what 20 do).
+        yield ReportList(self._cells, id="reports")
         yield Static("", id="home-status", markup=False)
         yield KeyFooter()
 
@@ -151,21 +154,20 @@ class HomeScreen(BaseScreen[None]):
         return max(TITLE_MIN, width - fixed)
 
     def _add_columns(self, title_width: int) -> None:
-        table = self.query_one("#reports", DataTable)
         self._title_cells = title_width
-        table.add_column("标题", key="title", width=title_width)
-        table.add_column("工作流", key="workflow", width=WORKFLOW_WIDTH)
-        table.add_column("年度", key="year", width=YEAR_WIDTH)
-        table.add_column("进度", key="progress", width=PROGRESS_WIDTH)
-        table.add_column("上次保存", key="updated", width=SAVED_WIDTH)
+        self.query_one("#reports", ReportList).set_columns([
+            Column("标题", "title", title_width),
+            Column("工作流", "workflow", WORKFLOW_WIDTH),
+            Column("年度", "year", YEAR_WIDTH),
+            Column("进度", "progress", PROGRESS_WIDTH),
+            Column("上次保存", "updated", SAVED_WIDTH),
+        ])
 
     def on_resize(self, event: events.Resize) -> None:
         """The title column takes what the others leave of the width."""
         width = self._title_width(event.size.width)
         if self._title_cells and width != self._title_cells:
-            self.query_one("#reports", DataTable).clear(columns=True)
             self._add_columns(width)
-            self._fill_table()
 
     # ------------------------------------------------------------ listing
 
@@ -211,33 +213,37 @@ class HomeScreen(BaseScreen[None]):
                     self._workflow_names[workflow_id] = self._short_name(workflow_title)
 
     def _fill_table(self, select: str | None = None) -> None:
-        table = self.query_one("#reports", DataTable)
+        table = self.query_one("#reports", ReportList)
         current = select or self.selected_id()
-        table.clear()
-        self._marked = None
-        this_year = (self.app.today or _dt.date.today()).year
-        for meta in self.metas:
-            table.add_row(
-                self._title_cell(meta),
-                self._workflow_names.get(meta.workflow_id, self._short_name(meta.workflow_id)),
-                str(meta.year or ""),
-                self._progress.get(meta.id, "…"),
-                saved_cell(meta.updated, this_year),
-                key=meta.id,
-            )
+        self._this_year = (self.app.today or _dt.date.today()).year
+        self._search_keys = None
+        table.set_rows([meta.id for meta in self.metas])
         empty = not self.metas
         self.query_one("#home-empty").display = empty and not self.show_bin
         table.display = not empty or self.show_bin
-        if current is not None:
-            for row, meta in enumerate(self.metas):
-                if meta.id == current:
-                    table.move_cursor(row=row, animate=False)
-                    break
+        row = table.row_of(current) if current is not None else None
+        if row is not None:
+            table.move_cursor(row=row, animate=False)
         if empty and not self.show_bin:
             self.query_one("#home-new", Button).focus()
         else:
             table.focus()
         self._update_status()
+
+    def _cells(self, row: int, current: bool) -> list[Cell]:
+        """Row ``row``'s cells, built when the row is painted."""
+        meta = self.metas[row]
+        return [
+            self._title_cell(meta, current),
+            self._workflow_name(meta.workflow_id),
+            str(meta.year or ""),
+            self._progress.get(meta.id, "…"),
+            saved_cell(meta.updated, self._this_year),
+        ]
+
+    def _workflow_name(self, workflow_id: str) -> str | Text:
+        name = self._workflow_names.get(workflow_id)
+        return self._short_name(workflow_id) if name is None else name
 
     @staticmethod
     def _title_cell(meta: ReportMeta, current: bool = False) -> Text:
@@ -254,15 +260,8 @@ class HomeScreen(BaseScreen[None]):
         title.no_wrap = True
         return title
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        table = event.data_table
-        new = event.row_key.value if event.row_key is not None else None
-        for report_id, current in ((self._marked, False), (new, True)):
-            meta = next((m for m in self.metas if m.id == report_id), None)
-            if meta is not None and report_id is not None and report_id in table.rows:
-                table.update_cell(report_id, "title", self._title_cell(meta, current))
-        self._marked = new
+    def on_report_list_highlighted(self, event: ReportList.Highlighted) -> None:
+        event.stop()  # the ▸ mark is painted with the cursor row
         self._update_status()
 
     def _update_status(self) -> None:
@@ -319,33 +318,21 @@ class HomeScreen(BaseScreen[None]):
         return short
 
     def _set_workflow_name(self, workflow_id: str, title: str) -> None:
-        short = self._short_name(title)
-        self._workflow_names[workflow_id] = short
-        table = self.query_one("#reports", DataTable)
-        for meta in self.metas:
-            if meta.workflow_id == workflow_id and meta.id in table.rows:
-                table.update_cell(meta.id, "workflow", short)
+        self._workflow_names[workflow_id] = self._short_name(title)
+        self._search_keys = None
+        self.query_one("#reports", ReportList).refresh_rows()
 
     def _set_progress_many(self, progress: dict[str, str]) -> None:
-        with self.app.batch_update():
-            for report_id, text in progress.items():
-                self._set_progress(report_id, text)
-
-    def _set_progress(self, report_id: str, text: str) -> None:
-        self._progress[report_id] = text
-        table = self.query_one("#reports", DataTable)
-        if report_id in table.rows:
-            table.update_cell(report_id, "progress", text)
+        self._progress.update(progress)
+        self.query_one("#reports", ReportList).refresh_rows(list(progress))
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#reports", DataTable)
-        if not self.metas or table.cursor_row < 0 or table.cursor_row >= len(self.metas):
-            return None
-        return self.metas[table.cursor_row].id
+        meta = self.selected()
+        return meta.id if meta is not None else None
 
     def selected(self) -> ReportMeta | None:
-        rid = self.selected_id()
-        return next((m for m in self.metas if m.id == rid), None)
+        row = self.query_one("#reports", ReportList).cursor_row
+        return self.metas[row] if self.metas and 0 <= row < len(self.metas) else None
 
     def _need_selection(self) -> ReportMeta | None:
         meta = self.selected()
@@ -355,7 +342,7 @@ class HomeScreen(BaseScreen[None]):
 
     # ------------------------------------------------------------ actions
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_report_list_selected(self, event: ReportList.Selected) -> None:
         event.stop()
         self.action_open()
 
