@@ -3,26 +3,94 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import heapq
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.text import Text
 from textual.command import CommandPalette as _TextualPalette
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 Target = tuple[str, Callable[[], object], str]
+# A keyed target: its search key (lower case, made once) and what the
+# provider turns into a target when it is shown (a report's meta).
+Keyed = tuple[str, Any]
+# Keyed targets shown at most (the best matches; a line says how many more).
+KEYED_SHOWN = 20
+
+
+class KeyedQuery:
+    """A query matched against precomputed search keys: every word of it a
+    substring of the key (the best), or its characters in order in the key
+    (as Textual's fuzzy matcher, but one compiled regular expression: 10,000
+    keys in a few milliseconds instead of ≈600 ms)."""
+
+    def __init__(self, query: str) -> None:
+        self.words = query.lower().split()
+        chars = "".join(self.words)
+        self.pattern = re.compile(".*?".join(map(re.escape, chars))) if chars else None
+
+    def score(self, key: str) -> float:
+        """0 (no match) to 1; substrings before scattered characters, earlier and shorter keys first."""
+        if self.pattern is None:
+            return 0.0
+        if all(word in key for word in self.words):
+            return 0.9 - min(key.find(self.words[0]), 100) / 1000 - min(len(key), 400) / 100_000
+        found = self.pattern.search(key)
+        if found is None:
+            return 0.0
+        return 0.5 - min(found.end() - found.start(), 400) / 1000
+
+    def best(self, keyed: Sequence[Keyed], count: int = KEYED_SHOWN) -> tuple[list[tuple[float, Any]], int]:
+        """The ``count`` best matches (score, item), and how many matched in all."""
+        scored = [(score, n) for n, (key, _item) in enumerate(keyed) if (score := self.score(key)) > 0]
+        best = heapq.nlargest(count, scored)
+        return [(score, keyed[n][1]) for score, n in best], len(scored)
+
+    def highlight(self, name: str, style: Any) -> Content:
+        """``name`` with the query's characters marked where they occur in order (plain text, no markup)."""
+        content = Content(name)
+        lowered, at = name.lower(), 0
+        for char in "".join(self.words):
+            at = lowered.find(char, at)
+            if at < 0:
+                return Content(name)
+            content = content.stylize(style or "bold", at, at + 1)
+            at += 1
+        return content
 
 
 class TargetsProvider(Provider):
     """Shows every target when the palette opens and fuzzy-matches them as
-    the user types. Subclasses list their targets in ``_targets``."""
+    the user types. Subclasses list their targets in ``_targets``, and may
+    add many more (reports) as keyed targets: ``_keyed`` gives the search
+    keys, made once, ``_keyed_target`` a target for one shown; at most
+    ``KEYED_SHOWN`` of them are offered, the best matches."""
 
     def _targets(self) -> list[Target]:
         return []
 
+    def _keyed(self) -> Sequence[Keyed]:
+        return []
+
+    def _keyed_target(self, item: Any) -> Target:
+        raise NotImplementedError
+
+    def _more(self, count: int, searching: bool) -> str:
+        """The line under the keyed targets shown when ``count`` more are left (match, when ``searching``)."""
+        return f"另有 {count} 项匹配，请再输入几个字缩小范围" if searching else f"另有 {count} 项，输入文字查找"
+
     async def discover(self) -> Hits:
         for name, callback, help_text in self._targets():
             yield DiscoveryHit(name, callback, help=help_text)
+        keyed = self._keyed()
+        for _key, item in keyed[:KEYED_SHOWN]:
+            name, callback, help_text = self._keyed_target(item)
+            yield DiscoveryHit(name, callback, help=help_text)
+        if len(keyed) > KEYED_SHOWN:
+            yield DiscoveryHit(Text(self._more(len(keyed) - KEYED_SHOWN, False), style="dim"), _nothing)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -30,6 +98,25 @@ class TargetsProvider(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        keyed = KeyedQuery(query)
+        best, matched = keyed.best(self._keyed())
+        for score, item in best:
+            name, callback, help_text = self._keyed_target(item)
+            yield Hit(score, keyed.highlight(name, self.match_style), callback, text=name, help=help_text)
+        if matched > len(best):
+            yield Hit(0.01, Text(self._more(matched - len(best), True), style="dim"), _nothing)
+
+    def has_match(self, query: str) -> bool:
+        """Whether :meth:`search` finds anything for ``query``."""
+        matcher = self.matcher(query)
+        if any(matcher.match(name) > 0 for name, _, _ in self._targets()):
+            return True
+        keyed = KeyedQuery(query)
+        return any(keyed.score(key) > 0 for key, _item in self._keyed())
+
+
+def _nothing() -> None:
+    """A palette line that only informs."""
 
 
 # Textual's own themes, named in Chinese (any other theme: 配色 and its place).
@@ -88,14 +175,14 @@ class NothingFound(Provider):
             return
         matcher = self.matcher(query)
         palette = self.app.screen
-        names: list[str] = []
         for provider in getattr(palette, "searched", ()):
             if isinstance(provider, type) and issubclass(provider, TargetsProvider):
-                names += [name for name, _, _ in provider(self.screen)._targets()]
-            else:  # Textual's system commands (a lazily loaded provider)
-                names += [command.title for command in self.app.get_system_commands(self.screen)]
-        if not any(matcher.match(name) > 0 for name in names):
-            yield Hit(1, Text("没有找到匹配的条目或命令", style="dim"), lambda: None)
+                if provider(self.screen).has_match(query):
+                    return
+            # Textual's system commands (a lazily loaded provider)
+            elif any(matcher.match(command.title) > 0 for command in self.app.get_system_commands(self.screen)):
+                return
+        yield Hit(1, Text("没有找到匹配的条目或命令", style="dim"), _nothing)
 
 
 class CommandPalette(_TextualPalette):  # same name: tests and Textual look for it

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,11 +92,25 @@ class HomeCommands(TargetsProvider):
             ("导入答案文件", screen.action_import, "把 YAML/JSON 答案文件导入所选报告"),
             ("从备份恢复", screen.action_restore_backup, "把所选报告换回它的一个备份（K）"),
             ("显示或隐藏回收站", screen.action_toggle_bin, "查看并恢复已删除的报告"),
-        ] + [
-            (f"打开：{meta.title}", lambda rid=meta.id: screen.open_report(rid), short_time(meta.updated))
-            for meta in screen.metas
-            if not meta.deleted
         ]
+
+    def _keyed(self) -> Sequence[tuple[str, ReportMeta]]:
+        screen = self.screen
+        return screen.search_keys() if isinstance(screen, HomeScreen) else []
+
+    def _keyed_target(self, item: ReportMeta) -> tuple[str, Any, str]:
+        screen = self.screen
+        assert isinstance(screen, HomeScreen)
+        where = " · ".join(part for part in (
+            str(screen.workflow_name(item.workflow_id)), f"{item.year}年度" if item.year else "", item.unit,
+        ) if part)
+        return (f"打开：{item.title}", functools.partial(screen.open_report, item.id),
+                f"{where} · 保存于 {short_time(item.updated)}" if where else short_time(item.updated))
+
+    def _more(self, count: int, searching: bool) -> str:
+        if searching:
+            return f"另有 {count} 份报告匹配：再输入标题、单位或年度中的几个字缩小范围"
+        return f"另有 {count} 份报告：输入标题、单位、年度或工作流查找"
 
 
 class HomeScreen(BaseScreen[None]):
@@ -230,18 +246,29 @@ class HomeScreen(BaseScreen[None]):
             table.focus()
         self._update_status()
 
+    def search_keys(self) -> list[tuple[str, ReportMeta]]:
+        """The palette's search key of each listed report (title, unit, year,
+        workflow's short name; lower case), made once per listing."""
+        if self._search_keys is None:
+            self._search_keys = [
+                (f"{meta.title} {meta.unit} {meta.year or ''} {self.workflow_name(meta.workflow_id)}".lower(), meta)
+                for meta in self.metas
+                if not meta.deleted
+            ]
+        return self._search_keys
+
     def _cells(self, row: int, current: bool) -> list[Cell]:
         """Row ``row``'s cells, built when the row is painted."""
         meta = self.metas[row]
         return [
             self._title_cell(meta, current),
-            self._workflow_name(meta.workflow_id),
+            self.workflow_name(meta.workflow_id),
             str(meta.year or ""),
             self._progress.get(meta.id, "…"),
             saved_cell(meta.updated, self._this_year),
         ]
 
-    def _workflow_name(self, workflow_id: str) -> str | Text:
+    def workflow_name(self, workflow_id: str) -> str | Text:
         name = self._workflow_names.get(workflow_id)
         return self._short_name(workflow_id) if name is None else name
 
