@@ -162,3 +162,38 @@ def test_keyed_query_ranks_words_found_whole_before_scattered_characters() -> No
     assert KeyedQuery("  ").best(keys) == ([], 0)
     assert KeyedQuery("[b]").score("标题[b]") > 0  # no markup, no regex syntax
     assert str(KeyedQuery("一支").highlight("青山市第一党支部", None)) == "青山市第一党支部"
+
+
+@async_test
+async def test_slash_filters_the_list_on_the_same_keys(tmp_path: Path) -> None:
+    ids = many_reports(tmp_path / "data")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await wait_screen(pilot, "HomeScreen")
+        await wait_for(pilot, lambda: len(home.metas) == COUNT, what="the list")
+        assert "/ 按标题、单位或年度筛选" in shown(app)
+        await pilot.press("slash", *"第37")
+        await pilot.pause()
+        assert [m.id for m in home.shown] == ["r00037"] and len(home.metas) == COUNT
+        assert f"筛选“第37”：1/{COUNT} 份报告" in shown(app)
+        assert "▸ 青山市第37党支部" in shown(app) and "第36党支部" not in shown(app)
+        await pilot.press("n")  # typed into the filter, not the key N (new report)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen" and home.filter_text == "第37n" and home.shown == []
+        assert f"筛选“第37n”：0/{COUNT} 份报告" in shown(app)
+        await pilot.press("backspace", "enter", "enter")  # back to the list, open the one left
+        wizard = await wait_screen(pilot, "WizardScreen")
+        assert wizard.session.report_id == "r00037"
+        await pilot.press("escape")
+        home = await wait_screen(pilot, "HomeScreen")
+        await pilot.press("escape")  # clears the filter: every report again, the one opened still selected
+        await pilot.pause()
+        assert len(home.shown) == COUNT and home.filter_text == ""
+        assert home.selected_id() == "r00037"
+        assert not home.query_one("#home-filter").display
+        await pilot.press("slash", *"2024")  # nothing matches: an empty list, the reports kept
+        await pilot.pause()
+        assert home.shown == [] and home.selected() is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert sorted(m.id for m in home.shown) == sorted(ids)

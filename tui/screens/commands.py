@@ -32,6 +32,10 @@ class KeyedQuery:
         chars = "".join(self.words)
         self.pattern = re.compile(".*?".join(map(re.escape, chars))) if chars else None
 
+    def contains(self, key: str) -> bool:
+        """Every word of the query is in ``key`` (the home list's filter: no scattered characters)."""
+        return bool(self.words) and all(word in key for word in self.words)
+
     def score(self, key: str) -> float:
         """0 (no match) to 1; substrings before scattered characters, earlier and shorter keys first."""
         if self.pattern is None:

@@ -13,12 +13,12 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Header, Input, Static
 
 from ..widgets.footer import KeyFooter
 from ..widgets.report_list import Cell, Column, ReportList
 from .base import BaseScreen
-from .commands import TargetsProvider
+from .commands import KeyedQuery, TargetsProvider
 
 if TYPE_CHECKING:  # pragma: no cover
     from store import ReportMeta
@@ -74,6 +74,8 @@ WORKFLOW_WIDTH, YEAR_WIDTH, PROGRESS_WIDTH, SAVED_WIDTH = 8, 4, 7, 11
 # Each column's padding (1 cell each side) and room for the scroll bar.
 _CHROME = 5 * 2 + 2
 TITLE_MIN = 16
+# From this many reports the status line names the filter (/) instead of C.
+FILTER_HINT_FROM = 20
 
 
 class HomeCommands(TargetsProvider):
@@ -129,11 +131,15 @@ class HomeScreen(BaseScreen[None]):
         Binding("b", "toggle_bin", "回收站", show=False),
         Binding("u", "restore", "恢复", show=False),
         Binding("k", "restore_backup", "从备份恢复", show=False),
+        Binding("slash", "filter", "筛选", show=False),
+        Binding("escape", "clear_filter", "清除筛选", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__(classes="home")
         self.metas: list[ReportMeta] = []
+        self.shown: list[ReportMeta] = []  # the listed ones the filter lets through (the list's rows)
+        self.filter_text = ""
         self.show_bin = False
         self._progress: dict[str, str] = {}
         # report id -> the "updated" time its progress was computed for.
@@ -153,6 +159,7 @@ class HomeScreen(BaseScreen[None]):
             with Horizontal(id="home-empty-buttons"):
                 yield Button("新建报告（N）", id="home-new", variant="primary")
                 yield Button("打开示例报告（M）", id="home-demo")
+        yield Input(placeholder="筛选：输入标题、单位、年度或工作流中的字（回车回到列表，Esc 清除）", id="home-filter")
         # Virtual: rows are built when painted (10,000 reports cost what 20 do).
         yield ReportList(self._cells, id="reports")
         yield Static("", id="home-status", markup=False)
@@ -160,6 +167,7 @@ class HomeScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         self.title = "我的报告"
+        self.query_one("#home-filter").display = False
         self._add_columns(self._title_width(self.app.size.width))
         # The list after the first frame: the screen appears at once.
         self.call_after_refresh(self.refresh_reports)
@@ -205,6 +213,7 @@ class HomeScreen(BaseScreen[None]):
             store.notices.clear()
         if store is not None:
             self._use_saved_progress(store.root)
+        self._search_keys = None
         self._fill_table(select)
         todo = [m for m in self.metas if not m.problem and self._progress_key.get(m.id) != m.updated]
         if todo:
@@ -232,34 +241,71 @@ class HomeScreen(BaseScreen[None]):
         table = self.query_one("#reports", ReportList)
         current = select or self.selected_id()
         self._this_year = (self.app.today or _dt.date.today()).year
-        self._search_keys = None
-        table.set_rows([meta.id for meta in self.metas])
+        self.shown = self._filtered()
+        table.set_rows([meta.id for meta in self.shown])
         empty = not self.metas
         self.query_one("#home-empty").display = empty and not self.show_bin
         table.display = not empty or self.show_bin
         row = table.row_of(current) if current is not None else None
         if row is not None:
             table.move_cursor(row=row, animate=False)
-        if empty and not self.show_bin:
+        typing = self.query_one("#home-filter").has_focus  # a filter: the focus stays
+        if empty and not self.show_bin and not typing:
             self.query_one("#home-new", Button).focus()
-        else:
+        elif not typing:
             table.focus()
         self._update_status()
 
-    def search_keys(self) -> list[tuple[str, ReportMeta]]:
-        """The palette's search key of each listed report (title, unit, year,
-        workflow's short name; lower case), made once per listing."""
+    def search_keys(self, deleted: bool = False) -> list[tuple[str, ReportMeta]]:
+        """The search key of each listed report (title, unit, year, workflow's
+        short name; lower case), made once per listing: the palette's (without
+        the recycle bin's unless ``deleted``) and the filter's."""
         if self._search_keys is None:
             self._search_keys = [
                 (f"{meta.title} {meta.unit} {meta.year or ''} {self.workflow_name(meta.workflow_id)}".lower(), meta)
                 for meta in self.metas
-                if not meta.deleted
             ]
-        return self._search_keys
+        return self._search_keys if deleted else [pair for pair in self._search_keys if not pair[1].deleted]
+
+    def _filtered(self) -> list[ReportMeta]:
+        if not self.filter_text.strip():
+            return self.metas
+        query = KeyedQuery(self.filter_text)
+        return [meta for key, meta in self.search_keys(deleted=True) if query.contains(key)]
+
+    def action_filter(self) -> None:
+        """Show the filter line (/): as one types, the list keeps the reports
+        whose key (as the palette's) holds every word typed."""
+        field = self.query_one("#home-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#home-filter", Input)
+        if not field.display:
+            return
+        field.display = False
+        if self.filter_text:
+            self.filter_text = ""
+            field.value = ""
+        self._fill_table()
+        if self.metas or self.show_bin:
+            self.query_one("#reports", ReportList).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "home-filter":
+            event.stop()
+            self.filter_text = event.value
+            self._fill_table()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "home-filter":
+            event.stop()
+            self.query_one("#reports", ReportList).focus()
 
     def _cells(self, row: int, current: bool) -> list[Cell]:
         """Row ``row``'s cells, built when the row is painted."""
-        meta = self.metas[row]
+        meta = self.shown[row]
         return [
             self._title_cell(meta, current),
             self.workflow_name(meta.workflow_id),
@@ -297,6 +343,11 @@ class HomeScreen(BaseScreen[None]):
             status.update("正在显示回收站中的报告：选中后按 U 恢复；按 B 返回。")
         elif (selected := self.selected()) is not None and selected.problem:
             status.update("所选报告无法读取：按回车或 K 查看它的备份并恢复。")
+        elif self.filter_text.strip():
+            status.update(f"筛选“{self.filter_text.strip()}”：{len(self.shown)}/{len(self.metas)} 份报告。"
+                          "回车打开，Esc 清除筛选。")
+        elif len(self.metas) > FILTER_HINT_FROM:
+            status.update(f"共 {len(self.metas)} 份报告。回车打开，/ 按标题、单位或年度筛选，N 新建；F1 帮助。")
         elif self.metas:
             status.update(f"共 {len(self.metas)} 份报告。回车打开，N 新建，C 以所选报告为基础写新一年的报告；F1 帮助。")
         else:
@@ -359,7 +410,7 @@ class HomeScreen(BaseScreen[None]):
 
     def selected(self) -> ReportMeta | None:
         row = self.query_one("#reports", ReportList).cursor_row
-        return self.metas[row] if self.metas and 0 <= row < len(self.metas) else None
+        return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def _need_selection(self) -> ReportMeta | None:
         meta = self.selected()
