@@ -131,7 +131,7 @@ class HomeScreen(BaseScreen[None]):
         Binding("b", "toggle_bin", "回收站", show=False),
         Binding("u", "restore", "恢复", show=False),
         Binding("k", "restore_backup", "从备份恢复", show=False),
-        Binding("slash", "filter", "筛选", show=False),
+        Binding("slash", "filter", "筛选", show=False, key_display="/"),
         Binding("escape", "clear_filter", "清除筛选", show=False),
     ]
 

@@ -83,14 +83,16 @@ class ReportList(ScrollView, can_focus=True):
         }
     }
     """
+    # Described in English as a DataTable's: the help (F1) lists the app's
+    # keys (Chinese descriptions), not the widgets' own.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "选择", show=False),
-        Binding("up", "cursor_up", "上一行", show=False),
-        Binding("down", "cursor_down", "下一行", show=False),
-        Binding("pageup", "page_up", "上一页", show=False),
-        Binding("pagedown", "page_down", "下一页", show=False),
-        Binding("home,ctrl+home", "first", "第一行", show=False),
-        Binding("end,ctrl+end", "last", "最后一行", show=False),
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first", "First row", show=False),
+        Binding("end,ctrl+end", "last", "Last row", show=False),
     ]
 
     class Highlighted(Message):
