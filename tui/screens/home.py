@@ -149,7 +149,7 @@ class HomeScreen(BaseScreen[None]):
         self._last_deleted: str | None = None
         self._title_cells = 0  # the title column's width
         self._this_year = _dt.date.today().year
-        # The palette's search key of each listed report (None: to be made).
+        # The search keys of the listed reports (palette, filter; None: to be made).
         self._search_keys: list[tuple[str, ReportMeta]] | None = None
 
     def compose(self) -> ComposeResult:
