@@ -150,18 +150,23 @@ async def test_palette_offers_the_best_reports_from_their_search_keys(tmp_path: 
 
 
 def test_keyed_query_ranks_words_found_whole_before_scattered_characters() -> None:
-    from tui.screens.commands import KeyedQuery
+    from tui.screens.commands import KeyedQuery, KeyIndex
 
     keys = [("青山市第一党支部 2025 支部述职", "whole"), ("第三届 一次 党员 支部", "scattered"),
-            ("机关党委 2024", "none")]
+            ("机关党委 2024", "none"), ("支部述职 一党支部\n第二", "newline")]
     query = KeyedQuery("一党支部")
     assert query.score(keys[0][0]) > query.score(keys[1][0]) > 0 == query.score(keys[2][0])
-    best, matched = query.best(keys, count=1)
-    assert [item for _score, item in best] == ["whole"] and matched == 2
-    assert KeyedQuery("2025 第一").score(keys[0][0]) > 0.5  # words in any order
-    assert KeyedQuery("  ").best(keys) == ([], 0)
-    assert KeyedQuery("[b]").score("标题[b]") > 0  # no markup, no regex syntax
-    assert str(KeyedQuery("一支").highlight("青山市第一党支部", None)) == "青山市第一党支部"
+    index = KeyIndex(keys)
+    best, matched = index.best("一党支部", count=1)
+    assert [item for _score, item in best] == ["whole"] and matched == 3
+    assert [item for _score, item in index.best("一党支部")[0]] == ["whole", "newline", "scattered"]
+    assert index.contains("一党支部") == ["whole", "newline"] and index.contains("支部 2025") == ["whole"]
+    assert index.best("部第")[1] == 1  # never across two keys ("…支部\n第二" is one key, "部 第" in it)
+    assert [item for _score, item in index.best("2025 第一")[0]] == ["whole"]  # words in any order
+    assert index.best("  ") == ([], 0) and index.contains("") == []
+    assert index.any("机委") and not index.any("委机") and not index.any("部机")
+    assert KeyIndex([("标题[b].*", 1)]).best("[b].*")[1] == 1  # no markup, no regex syntax
+    assert str(query.highlight("青山市第一党支部", None)) == "青山市第一党支部"
 
 
 @async_test

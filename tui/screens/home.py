@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,7 @@ from textual.widgets import Button, Header, Input, Static
 from ..widgets.footer import KeyFooter
 from ..widgets.report_list import Cell, Column, ReportList
 from .base import BaseScreen
-from .commands import KeyedQuery, TargetsProvider
+from .commands import KeyIndex, TargetsProvider
 
 if TYPE_CHECKING:  # pragma: no cover
     from store import ReportMeta
@@ -96,9 +95,9 @@ class HomeCommands(TargetsProvider):
             ("显示或隐藏回收站", screen.action_toggle_bin, "查看并恢复已删除的报告"),
         ]
 
-    def _keyed(self) -> Sequence[tuple[str, ReportMeta]]:
+    def _keyed(self) -> KeyIndex:
         screen = self.screen
-        return screen.search_keys() if isinstance(screen, HomeScreen) else []
+        return screen.search_keys() if isinstance(screen, HomeScreen) else super()._keyed()
 
     def _keyed_target(self, item: ReportMeta) -> tuple[str, Any, str]:
         screen = self.screen
@@ -150,7 +149,7 @@ class HomeScreen(BaseScreen[None]):
         self._title_cells = 0  # the title column's width
         self._this_year = _dt.date.today().year
         # The search keys of the listed reports (palette, filter; None: to be made).
-        self._search_keys: list[tuple[str, ReportMeta]] | None = None
+        self._search_keys: dict[bool, KeyIndex] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -256,22 +255,24 @@ class HomeScreen(BaseScreen[None]):
             table.focus()
         self._update_status()
 
-    def search_keys(self, deleted: bool = False) -> list[tuple[str, ReportMeta]]:
+    def search_keys(self, deleted: bool = False) -> KeyIndex:
         """The search key of each listed report (title, unit, year, workflow's
         short name; lower case), made once per listing: the palette's (without
         the recycle bin's unless ``deleted``) and the filter's."""
         if self._search_keys is None:
-            self._search_keys = [
+            self._search_keys = {}
+        if deleted not in self._search_keys:
+            self._search_keys[deleted] = KeyIndex([
                 (f"{meta.title} {meta.unit} {meta.year or ''} {self.workflow_name(meta.workflow_id)}".lower(), meta)
                 for meta in self.metas
-            ]
-        return self._search_keys if deleted else [pair for pair in self._search_keys if not pair[1].deleted]
+                if deleted or not meta.deleted
+            ])
+        return self._search_keys[deleted]
 
     def _filtered(self) -> list[ReportMeta]:
         if not self.filter_text.strip():
             return self.metas
-        query = KeyedQuery(self.filter_text)
-        return [meta for key, meta in self.search_keys(deleted=True) if query.contains(key)]
+        return self.search_keys(deleted=True).contains(self.filter_text)
 
     def action_filter(self) -> None:
         """Show the filter line (/): as one types, the list keeps the reports
