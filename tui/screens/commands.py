@@ -88,17 +88,15 @@ class KeyIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def _key_at(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset) - 1
-
     def _whole(self, query: KeyedQuery) -> Iterator[int]:
         """The keys holding every word (in order of the keys)."""
         first, text, at = query.words[0], self.text, 0
+        keys, starts, only = self.keys, self.starts, len(query.words) == 1
         while (found := text.find(first, at)) >= 0:
-            n = self._key_at(found)
-            if query.contains(self.keys[n]):
+            n = bisect.bisect_right(starts, found) - 1
+            if only or query.contains(keys[n]):
                 yield n
-            at = self.starts[n] + len(self.keys[n]) + 1  # the next key
+            at = starts[n] + len(keys[n]) + 1  # the next key
 
     def contains(self, query: str) -> list[Any]:
         """The items whose key holds every word of ``query``, in order."""
@@ -111,10 +109,12 @@ class KeyIndex:
         if keyed.pattern is None:
             return [], 0
         scores: dict[int, float] = {n: keyed.whole_score(self.keys[n]) for n in self._whole(keyed)}
-        for found in keyed.pattern.finditer(self.text):
-            n = self._key_at(found.start())
-            if n not in scores:
-                scores[n] = keyed.scattered_score(found.end() - found.start())
+        if len(keyed.chars) > 1 and len(scores) < len(self.keys):  # else nothing more to find
+            starts = self.starts
+            for found in keyed.pattern.finditer(self.text):
+                n = bisect.bisect_right(starts, found.start()) - 1
+                if n not in scores:
+                    scores[n] = keyed.scattered_score(found.end() - found.start())
         best = heapq.nlargest(count, scores.items(), key=lambda pair: (pair[1], -pair[0]))
         return [(score, self.items[n]) for n, score in best], len(scores)
 
