@@ -247,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
                 "warm_painted_ms": median([w["painted_ms"] for w in warm]),
                 "warm_ready_ms": median([w["ready_ms"] for w in warm]),
                 "peak_mb": max([first["peak_mb"], *(w["peak_mb"] for w in warm)]),
+                "warm_peak_mb": max(w["peak_mb"] for w in warm),
                 "key_cpu_ms": [k for w in warm for k in w.get("key_cpu_ms", [])],
                 "hits": warm[-1].get("hits"),
                 "reports": first["reports"],
@@ -286,8 +287,10 @@ def print_table(figures: dict[Any, Any], sizes: list[int]) -> None:
             row(f"palette, {count} reports: CPU per key (median of {len(keys)}; max {max(keys):.0f} ms)",
                 median(keys), base, "ms", "≤ 50 ms")
     largest = max(sizes)
-    row(f"peak memory, {largest} reports (home, progress, palette)", figures[largest]["peak_mb"], bare["peak_mb"],
-        "MB", "≤ 80 MB")
+    row(f"peak memory, {largest} reports, first start of a day (home, every report's progress worked out)",
+        figures[largest]["first"]["peak_mb"], bare["peak_mb"], "MB", "≤ 80 MB")
+    row(f"peak memory, {largest} reports, warm start (home, progress, palette)", figures[largest]["warm_peak_mb"],
+        bare["peak_mb"], "MB", "≤ 80 MB")
     print("\n".join(rows))
     print(f"\nBaselines: bare Textual app (Header, Input, Footer) ready {bare['ready_ms']:.0f} ms, "
           f"{bare['peak_mb']:.1f} MB, its palette {bare['key_cpu_ms']:.1f} ms CPU per key; palette rows' baseline: "
