@@ -76,27 +76,32 @@ class KeyIndex:
     milliseconds per query (Textual's fuzzy matcher on each: ≈600 ms)."""
 
     def __init__(self, keyed: Sequence[Keyed]) -> None:
-        self.keys = [key.replace("\n", " ") for key, _item in keyed]
+        keys = [key.replace("\n", " ") for key, _item in keyed]
         self.items = [item for _key, item in keyed]
-        self.text = "\n".join(self.keys)
+        self.text = "\n".join(keys) + "\n"  # the keys are cut from it (kept once: 10,000 keys ≈ 2 MB)
+        # Where each key starts in the text, and (last) where the text ends.
         self.starts: list[int] = []
         at = 0
-        for key in self.keys:
+        for key in keys:
             self.starts.append(at)
             at += len(key) + 1
+        self.starts.append(at)
+
+    def key(self, n: int) -> str:
+        return self.text[self.starts[n]:self.starts[n + 1] - 1]
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self.items)
 
     def _whole(self, query: KeyedQuery) -> Iterator[int]:
         """The keys holding every word (in order of the keys)."""
         first, text, at = query.words[0], self.text, 0
-        keys, starts, only = self.keys, self.starts, len(query.words) == 1
+        starts, only = self.starts, len(query.words) == 1
         while (found := text.find(first, at)) >= 0:
             n = bisect.bisect_right(starts, found) - 1
-            if only or query.contains(keys[n]):
+            at = starts[n + 1]  # the next key
+            if only or query.contains(text[starts[n]:at - 1]):
                 yield n
-            at = starts[n] + len(keys[n]) + 1  # the next key
 
     def contains(self, query: str) -> list[Any]:
         """The items whose key holds every word of ``query``, in order."""
@@ -108,8 +113,8 @@ class KeyIndex:
         keyed = KeyedQuery(query)
         if keyed.pattern is None:
             return [], 0
-        scores: dict[int, float] = {n: keyed.whole_score(self.keys[n]) for n in self._whole(keyed)}
-        if len(keyed.chars) > 1 and len(scores) < len(self.keys):  # else nothing more to find
+        scores: dict[int, float] = {n: keyed.whole_score(self.key(n)) for n in self._whole(keyed)}
+        if len(keyed.chars) > 1 and len(scores) < len(self.items):  # else nothing more to find
             starts = self.starts
             for found in keyed.pattern.finditer(self.text):
                 n = bisect.bisect_right(starts, found.start()) - 1

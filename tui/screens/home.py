@@ -261,6 +261,8 @@ class HomeScreen(BaseScreen[None]):
         the recycle bin's unless ``deleted``) and the filter's."""
         if self._search_keys is None:
             self._search_keys = {}
+            if not any(meta.deleted for meta in self.metas):  # the same keys: made once
+                self._search_keys[True] = self.search_keys(False)
         if deleted not in self._search_keys:
             self._search_keys[deleted] = KeyIndex([
                 (f"{meta.title} {meta.unit} {meta.year or ''} {self.workflow_name(meta.workflow_id)}".lower(), meta)
