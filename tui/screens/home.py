@@ -368,6 +368,7 @@ class HomeScreen(BaseScreen[None]):
         workflows: dict[str, Any] = {}
         batch: dict[str, str] = {}
         remembered: dict[str, tuple[str, str, str, str]] = {}
+        texts: dict[str, str] = {}
         for meta in metas:
             try:
                 wf = workflows.get(meta.workflow_id)
@@ -378,6 +379,7 @@ class HomeScreen(BaseScreen[None]):
                                   cache=self.app.cache) as session:
                     result = session.full_check()
                 text = progress_text(result.items_done(), len(result.item_states))
+                text = texts.setdefault(text, text)  # one object per text, not per report
                 remembered[meta.id] = (meta.updated, text, wf.id, wf.short_name())
             except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
