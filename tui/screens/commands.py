@@ -19,7 +19,7 @@ Target = tuple[str, Callable[[], object], str]
 # provider turns into a target when it is shown (a report's meta).
 Keyed = tuple[str, Any]
 # Keyed targets shown at most (the best matches; a line says how many more).
-KEYED_SHOWN = 20
+KEYED_SHOWN = 10
 
 
 class KeyedQuery:
