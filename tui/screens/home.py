@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,11 +12,12 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Header, Static
+from textual.widgets import Button, Header, Input, Static
 
 from ..widgets.footer import KeyFooter
+from ..widgets.report_list import Cell, Column, ReportList
 from .base import BaseScreen
-from .commands import TargetsProvider
+from .commands import KeyIndex, TargetsProvider
 
 if TYPE_CHECKING:  # pragma: no cover
     from store import ReportMeta
@@ -66,6 +68,8 @@ WORKFLOW_WIDTH, YEAR_WIDTH, PROGRESS_WIDTH, SAVED_WIDTH = 8, 4, 7, 11
 # Each column's padding (1 cell each side) and room for the scroll bar.
 _CHROME = 5 * 2 + 2
 TITLE_MIN = 16
+# From this many reports the status line names the filter (/) instead of C.
+FILTER_HINT_FROM = 20
 
 
 class HomeCommands(TargetsProvider):
@@ -84,11 +88,25 @@ class HomeCommands(TargetsProvider):
             ("导入答案文件", screen.action_import, "把 YAML/JSON 答案文件导入所选报告"),
             ("从备份恢复", screen.action_restore_backup, "把所选报告换回它的一个备份（K）"),
             ("显示或隐藏回收站", screen.action_toggle_bin, "查看并恢复已删除的报告"),
-        ] + [
-            (f"打开：{meta.title}", lambda rid=meta.id: screen.open_report(rid), short_time(meta.updated))
-            for meta in screen.metas
-            if not meta.deleted
         ]
+
+    def _keyed(self) -> KeyIndex:
+        screen = self.screen
+        return screen.search_keys() if isinstance(screen, HomeScreen) else super()._keyed()
+
+    def _keyed_target(self, item: ReportMeta) -> tuple[str, Any, str]:
+        screen = self.screen
+        assert isinstance(screen, HomeScreen)
+        where = " · ".join(part for part in (
+            str(screen.workflow_name(item.workflow_id)), f"{item.year}年度" if item.year else "", item.unit,
+        ) if part)
+        return (f"打开：{item.title}", functools.partial(screen.open_report, item.id),
+                f"{where} · 保存于 {short_time(item.updated)}" if where else short_time(item.updated))
+
+    def _more(self, count: int, searching: bool) -> str:
+        if searching:
+            return f"另有 {count} 份报告匹配：再输入标题、单位或年度中的几个字缩小范围"
+        return f"另有 {count} 份报告：输入标题、单位、年度或工作流查找"
 
 
 class HomeScreen(BaseScreen[None]):
@@ -107,11 +125,15 @@ class HomeScreen(BaseScreen[None]):
         Binding("b", "toggle_bin", "回收站", show=False),
         Binding("u", "restore", "恢复", show=False),
         Binding("k", "restore_backup", "从备份恢复", show=False),
+        Binding("slash", "filter", "筛选", show=False, key_display="/"),
+        Binding("escape", "clear_filter", "清除筛选", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__(classes="home")
         self.metas: list[ReportMeta] = []
+        self.shown: list[ReportMeta] = []  # the listed ones the filter lets through (the list's rows)
+        self.filter_text = ""
         self.show_bin = False
         self._progress: dict[str, str] = {}
         # report id -> the "updated" time its progress was computed for.
@@ -119,8 +141,10 @@ class HomeScreen(BaseScreen[None]):
         self._progress_cache: ProgressCache | None = None
         self._workflow_names: dict[str, str | Text] = {}
         self._last_deleted: str | None = None
-        self._marked: str | None = None  # the row shown with ▸
         self._title_cells = 0  # the title column's width
+        self._this_year = _dt.date.today().year
+        # The search keys of the listed reports (palette, filter; None: to be made).
+        self._search_keys: dict[bool, KeyIndex] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -129,13 +153,15 @@ class HomeScreen(BaseScreen[None]):
             with Horizontal(id="home-empty-buttons"):
                 yield Button("新建报告（N）", id="home-new", variant="primary")
                 yield Button("打开示例报告（M）", id="home-demo")
-        table: DataTable[Any] = DataTable(id="reports", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Input(placeholder="筛选：输入标题、单位、年度或工作流中的字（回车回到列表，Esc 清除）", id="home-filter")
+        # Virtual: rows are built when painted (10,000 reports cost what 20 do).
+        yield ReportList(self._cells, id="reports")
         yield Static("", id="home-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "我的报告"
+        self.query_one("#home-filter").display = False
         self._add_columns(self._title_width(self.app.size.width))
         # The list after the first frame: the screen appears at once.
         self.call_after_refresh(self.refresh_reports)
@@ -146,21 +172,20 @@ class HomeScreen(BaseScreen[None]):
         return max(TITLE_MIN, width - fixed)
 
     def _add_columns(self, title_width: int) -> None:
-        table = self.query_one("#reports", DataTable)
         self._title_cells = title_width
-        table.add_column("标题", key="title", width=title_width)
-        table.add_column("工作流", key="workflow", width=WORKFLOW_WIDTH)
-        table.add_column("年度", key="year", width=YEAR_WIDTH)
-        table.add_column("进度", key="progress", width=PROGRESS_WIDTH)
-        table.add_column("上次保存", key="updated", width=SAVED_WIDTH)
+        self.query_one("#reports", ReportList).set_columns([
+            Column("标题", "title", title_width),
+            Column("工作流", "workflow", WORKFLOW_WIDTH),
+            Column("年度", "year", YEAR_WIDTH),
+            Column("进度", "progress", PROGRESS_WIDTH),
+            Column("上次保存", "updated", SAVED_WIDTH),
+        ])
 
     def on_resize(self, event: events.Resize) -> None:
         """The title column takes what the others leave of the width."""
         width = self._title_width(event.size.width)
         if self._title_cells and width != self._title_cells:
-            self.query_one("#reports", DataTable).clear(columns=True)
             self._add_columns(width)
-            self._fill_table()
 
     # ------------------------------------------------------------ listing
 
@@ -182,6 +207,7 @@ class HomeScreen(BaseScreen[None]):
             store.notices.clear()
         if store is not None:
             self._use_saved_progress(store)
+        self._search_keys = None
         self._fill_table(select)
         todo = [m for m in self.metas if not m.problem and self._progress_key.get(m.id) != m.updated]
         if todo:
@@ -204,33 +230,89 @@ class HomeScreen(BaseScreen[None]):
                     self._workflow_names[workflow_id] = self._short_name(workflow_title)
 
     def _fill_table(self, select: str | None = None) -> None:
-        table = self.query_one("#reports", DataTable)
+        table = self.query_one("#reports", ReportList)
         current = select or self.selected_id()
-        table.clear()
-        self._marked = None
-        this_year = (self.app.today or _dt.date.today()).year
-        for meta in self.metas:
-            table.add_row(
-                self._title_cell(meta),
-                self._workflow_names.get(meta.workflow_id, self._short_name(meta.workflow_id)),
-                str(meta.year or ""),
-                self._progress.get(meta.id, "…"),
-                saved_cell(meta.updated, this_year),
-                key=meta.id,
-            )
+        self._this_year = (self.app.today or _dt.date.today()).year
+        self.shown = self._filtered()
+        table.set_rows([meta.id for meta in self.shown])
         empty = not self.metas
         self.query_one("#home-empty").display = empty and not self.show_bin
         table.display = not empty or self.show_bin
-        if current is not None:
-            for row, meta in enumerate(self.metas):
-                if meta.id == current:
-                    table.move_cursor(row=row, animate=False)
-                    break
-        if empty and not self.show_bin:
+        row = table.row_of(current) if current is not None else None
+        if row is not None:
+            table.move_cursor(row=row, animate=False)
+        typing = self.query_one("#home-filter").has_focus  # a filter: the focus stays
+        if empty and not self.show_bin and not typing:
             self.query_one("#home-new", Button).focus()
-        else:
+        elif not typing:
             table.focus()
         self._update_status()
+
+    def search_keys(self, deleted: bool = False) -> KeyIndex:
+        """The search key of each listed report (title, unit, year, workflow's
+        short name; lower case), made once per listing: the palette's (without
+        the recycle bin's unless ``deleted``) and the filter's."""
+        if self._search_keys is None:
+            self._search_keys = {}
+            if not any(meta.deleted for meta in self.metas):  # the same keys: made once
+                self._search_keys[True] = self.search_keys(False)
+        if deleted not in self._search_keys:
+            self._search_keys[deleted] = KeyIndex([
+                (f"{meta.title} {meta.unit} {meta.year or ''} {self.workflow_name(meta.workflow_id)}".lower(), meta)
+                for meta in self.metas
+                if deleted or not meta.deleted
+            ])
+        return self._search_keys[deleted]
+
+    def _filtered(self) -> list[ReportMeta]:
+        if not self.filter_text.strip():
+            return self.metas
+        return self.search_keys(deleted=True).contains(self.filter_text)
+
+    def action_filter(self) -> None:
+        """Show the filter line (/): as one types, the list keeps the reports
+        whose key (as the palette's) holds every word typed."""
+        field = self.query_one("#home-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#home-filter", Input)
+        if not field.display:
+            return
+        field.display = False
+        if self.filter_text:
+            self.filter_text = ""
+            field.value = ""
+        self._fill_table()
+        if self.metas or self.show_bin:
+            self.query_one("#reports", ReportList).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "home-filter":
+            event.stop()
+            self.filter_text = event.value
+            self._fill_table()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "home-filter":
+            event.stop()
+            self.query_one("#reports", ReportList).focus()
+
+    def _cells(self, row: int, current: bool) -> list[Cell]:
+        """Row ``row``'s cells, built when the row is painted."""
+        meta = self.shown[row]
+        return [
+            self._title_cell(meta, current),
+            self.workflow_name(meta.workflow_id),
+            str(meta.year or ""),
+            self._progress.get(meta.id, "…"),
+            saved_cell(meta.updated, self._this_year),
+        ]
+
+    def workflow_name(self, workflow_id: str) -> str | Text:
+        name = self._workflow_names.get(workflow_id)
+        return self._short_name(workflow_id) if name is None else name
 
     @staticmethod
     def _title_cell(meta: ReportMeta, current: bool = False) -> Text:
@@ -247,15 +329,8 @@ class HomeScreen(BaseScreen[None]):
         title.no_wrap = True
         return title
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        table = event.data_table
-        new = event.row_key.value if event.row_key is not None else None
-        for report_id, current in ((self._marked, False), (new, True)):
-            meta = next((m for m in self.metas if m.id == report_id), None)
-            if meta is not None and report_id is not None and report_id in table.rows:
-                table.update_cell(report_id, "title", self._title_cell(meta, current))
-        self._marked = new
+    def on_report_list_highlighted(self, event: ReportList.Highlighted) -> None:
+        event.stop()  # the ▸ mark is painted with the cursor row
         self._update_status()
 
     def _update_status(self) -> None:
@@ -264,6 +339,11 @@ class HomeScreen(BaseScreen[None]):
             status.update("正在显示回收站中的报告：选中后按 U 恢复；按 B 返回。")
         elif (selected := self.selected()) is not None and selected.problem:
             status.update("所选报告无法读取：按回车或 K 查看它的备份并恢复。")
+        elif self.filter_text.strip():
+            status.update(f"筛选“{self.filter_text.strip()}”：{len(self.shown)}/{len(self.metas)} 份报告。"
+                          "回车打开，Esc 清除筛选。")
+        elif len(self.metas) > FILTER_HINT_FROM:
+            status.update(f"共 {len(self.metas)} 份报告。回车打开，/ 按标题、单位或年度筛选，N 新建；F1 帮助。")
         elif self.metas:
             status.update(f"共 {len(self.metas)} 份报告。回车打开，N 新建，C 以所选报告为基础写新一年的报告；F1 帮助。")
         else:
@@ -283,6 +363,7 @@ class HomeScreen(BaseScreen[None]):
         from tui.session.state import progress_text
 
         remembered: dict[str, dict] = {}
+        texts: dict[str, str] = {}
         for meta in metas:
             try:
                 wf = workflows.get(meta.workflow_id)
@@ -293,6 +374,7 @@ class HomeScreen(BaseScreen[None]):
                                   cache=self.app.cache) as session:
                     state = remembered[meta.id] = session.index_state()
                 text = progress_text(state)
+                text = texts.setdefault(text, text)  # one object per text, not per report
             except Exception:  # noqa: BLE001 - one unreadable report never stops the list
                 text = "（无法读取）"
             self._progress_key[meta.id] = meta.updated
@@ -313,33 +395,21 @@ class HomeScreen(BaseScreen[None]):
         return short
 
     def _set_workflow_name(self, workflow_id: str, title: str) -> None:
-        short = self._short_name(title)
-        self._workflow_names[workflow_id] = short
-        table = self.query_one("#reports", DataTable)
-        for meta in self.metas:
-            if meta.workflow_id == workflow_id and meta.id in table.rows:
-                table.update_cell(meta.id, "workflow", short)
+        self._workflow_names[workflow_id] = self._short_name(title)
+        self._search_keys = None
+        self.query_one("#reports", ReportList).refresh_rows()
 
     def _set_progress_many(self, progress: dict[str, str]) -> None:
-        with self.app.batch_update():
-            for report_id, text in progress.items():
-                self._set_progress(report_id, text)
-
-    def _set_progress(self, report_id: str, text: str) -> None:
-        self._progress[report_id] = text
-        table = self.query_one("#reports", DataTable)
-        if report_id in table.rows:
-            table.update_cell(report_id, "progress", text)
+        self._progress.update(progress)
+        self.query_one("#reports", ReportList).refresh_rows(list(progress))
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#reports", DataTable)
-        if not self.metas or table.cursor_row < 0 or table.cursor_row >= len(self.metas):
-            return None
-        return self.metas[table.cursor_row].id
+        meta = self.selected()
+        return meta.id if meta is not None else None
 
     def selected(self) -> ReportMeta | None:
-        rid = self.selected_id()
-        return next((m for m in self.metas if m.id == rid), None)
+        row = self.query_one("#reports", ReportList).cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def _need_selection(self) -> ReportMeta | None:
         meta = self.selected()
@@ -349,7 +419,7 @@ class HomeScreen(BaseScreen[None]):
 
     # ------------------------------------------------------------ actions
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_report_list_selected(self, event: ReportList.Selected) -> None:
         event.stop()
         self.action_open()
 

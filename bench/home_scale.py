@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""The home screen at scale (issue 17, item 3): home ready at 1 / 1,000 /
+10,000 reports, the command palette's CPU per key at 10,000, and peak memory
+at 10,000, each next to a baseline measured in the same run.
+
+    .venv/bin/python bench/home_scale.py [--sizes 1,1000,10000] [--repeat N] [--json FILE]
+
+Each figure is a separate process started on a pseudo-terminal (80×24)
+through shuzhi's real entry point (``tui.cli.main``), rendered by the
+benchmark harness's driver (every frame composed and encoded, then
+dropped) and driven by Textual's autopilot:
+
+* **home ready**: process start until the home screen is mounted and
+  painted ("list shown"), and until its background work (the progress
+  column) is done and repainted ("progress shown"). A *first start of a
+  day* has an empty cache folder (every report's progress worked out); a
+  *warm* start reuses the cache the first one left. Baseline: the bare
+  Textual app (Header, Input, Footer) of ``bench/harness.py`` to its first
+  frame.
+* **palette per key**: the process' CPU time (all threads) from a key
+  typed in the command palette until the palette's search is done and
+  painted, median over the keys of a few queries. Baseline: the same at one
+  report.
+* **peak memory**: the process' peak RSS (``ru_maxrss``) with the home
+  shown, progress filled, palette used. Baseline: the bare app's.
+
+The data folders are made fast through the store: one demo report (the
+built-in workflow with its sample answers, through ``create_demo_report``)
+and copies of its report file (``store.files.build_report``, written with
+``workflows.fileio.write_atomic`` without fsync), then the index rebuilt
+from the files (``Store.rebuild_index``). Everything lives in a temporary
+folder (data, XDG cache). Prints a markdown table. Linux/macOS only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import fcntl
+import json
+import os
+import pty
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+PY = sys.executable
+QUERIES = ("第37党支部", "青山 2025", "支部述职")  # one hit; words; every report
+
+
+# ------------------------------------------------------------ data
+
+
+def make_data(root: Path, count: int) -> None:
+    """``count`` reports in ``root``: the demo report and copies of it, one
+    unit each (青山市第i党支部), saved a minute apart."""
+    from store import _fs
+    from store.core import Store
+    from store.files import build_report
+    from tui.session import create_demo_report
+    from workflows.fileio import write_atomic
+
+    store = Store(root)
+    first = create_demo_report(store)
+    source = store.files.read(first.id).data
+    fields = {k: v for k, v in source["report"]["1"].items() if k not in ("id", "created", "updated")}
+    answers = list(source["answers"].values())
+    start = _dt.datetime(2025, 11, 30, 12, 0, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+    for i in range(1, count):
+        rid = f"r{i:05d}"
+        now = (start - _dt.timedelta(minutes=i)).isoformat()
+        data = build_report(rid, now, {**fields, "title": f"2025年度青山市第{i}党支部书记抓党建工作述职报告",
+                                       "unit": f"青山市第{i}党支部"}, answers)
+        write_atomic(store.report_path(rid), _fs.dumps(data), durable=False)
+    store.rebuild_index()
+    store.close()
+
+
+# ------------------------------------------------------------ processes
+
+
+def spawn(cmd: list[str], env: dict[str, str], timeout: float = 900.0) -> tuple[float, float, str, int]:
+    """Run ``cmd`` on a pseudo-terminal: (start time, peak RSS in MB, stderr, exit code)."""
+    err = tempfile.TemporaryFile()
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=err, env=env, start_new_session=True)
+    os.close(slave)
+
+    def drain() -> None:
+        try:
+            while os.read(master, 65536):
+                pass
+        except OSError:
+            pass
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    os.close(master)
+    reader.join(1)
+    err.seek(0)
+    stderr = err.read().decode("utf-8", "replace")
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return started, usage.ru_maxrss / scale, stderr, os.waitstatus_to_exitcode(status)
+
+
+def child_env(tmp: Path, cache: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(XDG_CACHE_HOME=str(tmp / cache), XDG_DATA_HOME=str(tmp / "xdg-data"),
+               XDG_CONFIG_HOME=str(tmp / "xdg-config"), SHUZHI_DATA_DIR=str(tmp / "unused-data"),
+               LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color", COLUMNS="80", LINES="24",
+               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    for name in ("TEXTUAL_DRIVER", "TEXTUAL_PRESS", "TEXTUAL_SCREENSHOT", "SHUZHI_DEBUG"):
+        env.pop(name, None)
+    return env
+
+
+def run_child(tmp: Path, kind: str, data: Path | None, cache: str, palette: bool) -> dict[str, Any]:
+    out = tmp / "child.json"
+    out.unlink(missing_ok=True)
+    cmd = [PY, __file__, "--child", kind, str(out), "1" if palette else "0"]
+    if data is not None:
+        cmd.append(str(data))
+    started, peak_mb, stderr, code = spawn(cmd, child_env(tmp, cache))
+    if code != 0 or not out.exists():
+        raise RuntimeError(f"{kind} child failed ({code}):\n{stderr[-3000:]}")
+    result = json.loads(out.read_text())
+    result["painted_ms"] = (result["painted"] - started) * 1000
+    result["ready_ms"] = (result["ready"] - started) * 1000
+    result["peak_mb"] = peak_mb
+    return result
+
+
+# ------------------------------------------------------------ child
+
+
+def cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def child(kind: str, out: str, palette: bool, data: str | None) -> int:
+    from harness import BareApp, install_autopilot, install_driver, settle, wait_for_mounted, wait_for_screen
+
+    expected = "HomeScreen" if kind == "app" else None
+
+    async def drive(pilot: Any) -> None:
+        await wait_for_mounted(pilot, expected)
+        painted = time.monotonic()
+        await wait_for_screen(pilot, expected)
+        ready = time.monotonic()
+        result: dict[str, Any] = {"painted": painted, "ready": ready, "cpu_ready_s": cpu()}
+        screen = pilot.app.screen
+        if kind == "app":
+            result["reports"] = len(screen.metas)
+            result["progress"] = sum(1 for m in screen.metas if screen._progress.get(m.id, "…") != "…")
+        if palette:
+            keys: list[float] = []
+            for query in QUERIES:
+                await pilot.press("ctrl+p")
+                await settle(pilot)
+                for char in query:
+                    before = cpu()
+                    await pilot.press("space" if char == " " else char)
+                    await settle(pilot)
+                    await pilot.pause()
+                    keys.append((cpu() - before) * 1000)
+                result.setdefault("hits", []).append(pilot.app.screen.query_one("CommandList").option_count)
+                await pilot.press("escape")
+                await settle(pilot)
+            result["key_cpu_ms"] = keys
+        with open(out, "w", encoding="utf-8") as handle:
+            json.dump(result, handle)
+        pilot.app.exit()
+
+    install_driver()
+    install_autopilot(drive)
+    if kind == "bare":
+        BareApp().run()
+        return 0
+    from tui.cli import main as shuzhi
+
+    assert data is not None
+    return shuzhi(["--data-dir", data])
+
+
+# ------------------------------------------------------------ parent
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,1000,10000", help="numbers of reports (default 1,1000,10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="warm starts and bare runs per size (median)")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, out, palette, *data = args.child
+        return child(kind, out, palette == "1", data[0] if data else None)
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    largest = max(sizes)
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="shuzhi-home-") as name:
+        tmp = Path(name)
+        run_child(tmp, "bare", None, "cache-bare", False)  # warm-up (OS file cache, bytecode)
+        bare = [run_child(tmp, "bare", None, "cache-bare", palette=True) for _ in range(args.repeat)]
+        figures["bare"] = {"ready_ms": median([b["ready_ms"] for b in bare]),
+                           "peak_mb": max(b["peak_mb"] for b in bare),
+                           "key_cpu_ms": median([k for b in bare for k in b["key_cpu_ms"]])}
+        for count in sizes:
+            data = tmp / f"data-{count}"
+            began = time.monotonic()
+            make_data(data, count)
+            made_s = time.monotonic() - began
+            cache = f"cache-{count}"
+            first = run_child(tmp, "app", data, cache, palette=False)  # empty cache: first start of a day
+            warm = [run_child(tmp, "app", data, cache, palette=count in (1, largest))
+                    for _ in range(args.repeat if count < 10_000 else 1)]
+            figures[count] = {
+                "made_s": made_s,
+                "first": {k: first[k] for k in ("painted_ms", "ready_ms", "cpu_ready_s", "peak_mb", "progress")},
+                "warm_painted_ms": median([w["painted_ms"] for w in warm]),
+                "warm_ready_ms": median([w["ready_ms"] for w in warm]),
+                "peak_mb": max([first["peak_mb"], *(w["peak_mb"] for w in warm)]),
+                "warm_peak_mb": max(w["peak_mb"] for w in warm),
+                "key_cpu_ms": [k for w in warm for k in w.get("key_cpu_ms", [])],
+                "hits": warm[-1].get("hits"),
+                "reports": first["reports"],
+            }
+    print_table(figures, sizes)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
+    return 0
+
+
+def print_table(figures: dict[Any, Any], sizes: list[int]) -> None:
+    bare = figures["bare"]
+    rows = [("| measure | value | baseline | ratio | target |"), "|---|---|---|---|---|"]
+
+    def row(name: str, value: float, base: float | None, unit: str, target: str) -> None:
+        ratio = f"{value / base:.2f}×" if base else "—"
+        base_text = f"{base:.1f} {unit}" if base is not None else "—"
+        rows.append(f"| {name} | {value:.1f} {unit} | {base_text} | {ratio} | {target} |")
+
+    one = figures.get(1)
+    for count in sizes:
+        fig = figures[count]
+        first = fig["first"]
+        row(f"home, {count} reports, first start of a day: list shown", first["painted_ms"], bare["ready_ms"],
+            "ms", "—")
+        one_first = one["first"]["ready_ms"] if one else None
+        target = "≤ 1.5× one report" if count == 1000 else "≤ 2000 ms" if count == 10_000 else "—"
+        row(f"home, {count} reports, first start of a day: progress shown "
+            f"({first['progress']}/{fig['reports']} rows; CPU {first['cpu_ready_s']:.1f} s)",
+            first["ready_ms"], one_first if count != 1 else bare["ready_ms"], "ms", target)
+        row(f"home, {count} reports, warm start: progress shown", fig["warm_ready_ms"],
+            one["warm_ready_ms"] if one and count != 1 else bare["ready_ms"], "ms", "—")
+    for count in sizes:
+        keys = figures[count]["key_cpu_ms"]
+        if keys and count != 1:
+            base = median(one["key_cpu_ms"]) if one and one["key_cpu_ms"] else bare["key_cpu_ms"]
+            row(f"palette, {count} reports: CPU per key (median of {len(keys)}; max {max(keys):.0f} ms)",
+                median(keys), base, "ms", "≤ 50 ms")
+    largest = max(sizes)
+    row(f"peak memory, {largest} reports, first start of a day (home, every report's progress worked out)",
+        figures[largest]["first"]["peak_mb"], bare["peak_mb"], "MB", "≤ 80 MB")
+    row(f"peak memory, {largest} reports, warm start (home, progress, palette)", figures[largest]["warm_peak_mb"],
+        bare["peak_mb"], "MB", "≤ 80 MB")
+    print("\n".join(rows))
+    print(f"\nBaselines: bare Textual app (Header, Input, Footer) ready {bare['ready_ms']:.0f} ms, "
+          f"{bare['peak_mb']:.1f} MB, its palette {bare['key_cpu_ms']:.1f} ms CPU per key; palette rows' baseline: "
+          "the same queries at one report. Data made in "
+          + ", ".join(f"{figures[c]['made_s']:.1f} s ({c})" for c in sizes) + ".")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
