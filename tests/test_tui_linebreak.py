@@ -127,3 +127,25 @@ async def test_no_preview_paragraph_breaks_避头尾(tmp_path: Path) -> None:
             body.scroll_page_down(animate=False)
             await pilot.pause()
     assert bad == []
+
+
+@async_test
+async def test_the_prose_of_home_help_and_dialogs_keeps_避头尾(tmp_path: Path) -> None:
+    """The home screen's welcome (its 。 once began a line at 80 columns), the
+    help and a question dialog, as drawn at 80×24 and at 100 columns."""
+    for width in (80, 100):
+        (tmp_path / str(width)).mkdir()
+        app = make_app(tmp_path / str(width))
+        async with app.run_test(size=(width, 24)) as pilot:
+            await wait_screen(pilot, "HomeScreen")
+            await pilot.pause(0.2)
+            drawn = {"home": screen_lines(app)}
+            await pilot.press("f1")
+            await wait_screen(pilot, "HelpScreen")
+            await pilot.pause(0.2)
+            drawn["help"] = screen_lines(app)
+            await pilot.press("escape")
+            await wait_screen(pilot, "HomeScreen")
+        bad = {where: _bad_lines(lines) for where, lines in drawn.items()}
+        assert bad == {"home": [], "help": []}, (width, bad)
+        assert "自动保存" in "".join(line.strip() for line in drawn["home"]), drawn["home"]

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from ..widgets.wrapped import WrappedStatic
 from .base import BaseDialog
 
 
@@ -38,7 +39,7 @@ class ConfirmDialog(BaseDialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.question, classes="dialog-body", markup=False)
+            yield WrappedStatic(self.question, classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="error" if self.danger else "primary")
                 yield Button(self.no, id="no")
@@ -83,9 +84,9 @@ class PromptDialog(BaseDialog["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.question, classes="dialog-body", markup=False)
+            yield WrappedStatic(self.question, classes="dialog-body")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Static("", id="prompt-error", classes="field-error", markup=False)
+            yield WrappedStatic("", id="prompt-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.ok, id="ok", variant="primary")
                 yield Button("取消", id="cancel")
@@ -130,7 +131,7 @@ class MessageDialog(BaseDialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog" + (" dialog-error" if self.error else "")):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.message, classes="dialog-body", markup=False)
+            yield WrappedStatic(self.message, classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("知道了", id="close", variant="primary")
 

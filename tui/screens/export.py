@@ -26,6 +26,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ..widgets.fields import LineInput
 from ..widgets.options import OptionPicker
+from ..widgets.wrapped import WrappedStatic
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.app import ShuzhiApp
@@ -94,7 +95,7 @@ class ExportDialog(ModalScreen[None]):
                 yield Label("文件夹：", classes="export-label")
                 yield LineInput("", id="export-folder", compact=True)
             with VerticalScroll(id="export-status-box"):
-                yield Static("", id="export-status", markup=False)
+                yield WrappedStatic("", id="export-status")
             yield LoadingIndicator(id="export-busy")
             yield Static("", id="export-keys", markup=False)
             with Horizontal(classes="dialog-buttons"):

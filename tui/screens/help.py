@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from ..widgets.wrapped import WrappedStatic
 from .base import BaseDialog
 
 # No ASCII spaces next to Chinese text: a terminal wraps lines at spaces,
@@ -70,7 +71,7 @@ class HelpScreen(BaseDialog[None]):
         with Vertical(classes="dialog help-dialog"):
             yield Label("帮助（Esc 关闭）", classes="dialog-title")
             with VerticalScroll(id="help-body"):
-                yield Static(Text(GUIDE), id="help-guide")
+                yield WrappedStatic(Text(GUIDE), id="help-guide")
                 yield Label("本页按键", classes="help-heading")
                 yield Static(_key_table(self.origin), id="help-keys")
 

@@ -16,6 +16,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from ..widgets.footer import KeyFooter
 from ..widgets.report_list import Cell, Column, ReportList
+from ..widgets.wrapped import WrappedStatic
 from .base import BaseScreen
 from .commands import KeyIndex, TargetsProvider
 
@@ -149,14 +150,14 @@ class HomeScreen(BaseScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home-empty"):
-            yield Static(EMPTY_TEXT, id="home-empty-text", markup=False)
+            yield WrappedStatic(EMPTY_TEXT, id="home-empty-text")
             with Horizontal(id="home-empty-buttons"):
                 yield Button("新建报告（N）", id="home-new", variant="primary")
                 yield Button("打开示例报告（M）", id="home-demo")
         yield Input(placeholder="筛选：输入标题、单位、年度或工作流中的字（回车回到列表，Esc 清除）", id="home-filter")
         # Virtual: rows are built when painted (10,000 reports cost what 20 do).
         yield ReportList(self._cells, id="reports")
-        yield Static("", id="home-status", markup=False)
+        yield WrappedStatic("", id="home-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -62,7 +62,7 @@ class PreviewScreen(BaseScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="preview-summary", markup=False)
+        yield WrappedStatic("", id="preview-summary")
         yield VerticalScroll(id="preview-body")
         yield KeyFooter()
 

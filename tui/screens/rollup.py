@@ -26,6 +26,7 @@ from workflows.render.preview import visible
 
 from ..widgets.fields import LineInput
 from ..widgets.options import OptionPicker
+from ..widgets.wrapped import WrappedStatic
 from .base import BaseDialog
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,13 +72,13 @@ class RollupScreen(BaseDialog["RollupOutcome | None"]):
         with Vertical(classes="dialog", id="rollup-box"):
             yield Label("汇总支部数据", classes="dialog-title")
             with VerticalScroll(id="rollup-body"):
-                yield Static("", id="rollup-intro", markup=False)
+                yield WrappedStatic("", id="rollup-intro")
                 yield Label("本机的支部报告（↑↓ 移动，空格勾选）：", classes="rollup-label")
                 yield OptionPicker(id="rollup-reports")
                 yield Label("支部答案文件所在的文件夹（回车读取）：", classes="rollup-label")
                 yield LineInput("", id="rollup-folder", compact=True, placeholder="如 ~/支部答案；不用文件则留空")
                 yield OptionPicker(id="rollup-files")
-                yield Static("", id="rollup-status", markup=False)
+                yield WrappedStatic("", id="rollup-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("计算合计", id="rollup-compute", variant="primary")
                 yield Button("写入报告", id="rollup-write", disabled=True)

@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static
 
 from workflows.checks import CheckResult
 from workflows.model import Item
@@ -132,7 +131,7 @@ class WizardScreen(BaseScreen[None]):
         yield TitleBar(id="titlebar")
         if self.session.readonly:
             notice = self.session.notice or "此报告以只读方式打开，不能修改。"
-            yield Static(f"只读：{notice}", id="readonly-banner", markup=False)
+            yield WrappedStatic(f"只读：{notice}", id="readonly-banner")
         with Horizontal(id="wizard-body"):
             yield ChecklistTree(self.workflow, id="checklist")
             with Vertical(id="wizard-main"):
