@@ -183,13 +183,10 @@ def test_new_report_answered_in_chinese_and_exported(terminal, tmp_path):
     terminal.keys("PPage")
     terminal.wait_for("第 5/", "✔ 理论学习", "✔ 主持会议", "✔ 制度文件")
 
-    # Export: the dialog; a final export is refused (required items are
-    # still open), so the draft button is offered and focused.
+    # Export: the dialog; a final export is impossible (required items are
+    # still open), so the reasons are listed and Enter exports the draft.
     terminal.keys("F3")
-    terminal.wait_for("导出报告", "文件名")
-    terminal.keys("Enter")
-    terminal.keys("Enter")
-    terminal.wait_for("导出草稿")
+    terminal.wait_for("导出报告", "文件名", "不能导出正式稿", "回车 导出草稿")
     terminal.keys("Enter")
     terminal.wait_for("已导出到")
     terminal.keys("Enter")
