@@ -36,17 +36,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import fcntl
 import json
 import os
-import pty
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -91,35 +85,12 @@ def make_data(root: Path, count: int) -> None:
 
 
 def spawn(cmd: list[str], env: dict[str, str], timeout: float = 900.0) -> tuple[float, float, str, int]:
-    """Run ``cmd`` on a pseudo-terminal: (start time, peak RSS in MB, stderr, exit code)."""
-    err = tempfile.TemporaryFile()
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=err, env=env, start_new_session=True)
-    os.close(slave)
+    """Run ``cmd`` on a pseudo-terminal (``run.spawn``, the benchmark's one
+    process runner): (start time, peak RSS in MB, stderr, exit code)."""
+    from run import spawn as run_spawn
 
-    def drain() -> None:
-        try:
-            while os.read(master, 65536):
-                pass
-        except OSError:
-            pass
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    try:
-        _pid, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        timer.cancel()
-    os.close(master)
-    reader.join(1)
-    err.seek(0)
-    stderr = err.read().decode("utf-8", "replace")
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return started, usage.ru_maxrss / scale, stderr, os.waitstatus_to_exitcode(status)
+    run = run_spawn(cmd, env, tty=True, timeout=timeout)
+    return run.started, run.maxrss_mb, run.stderr, run.code
 
 
 def child_env(tmp: Path, cache: str) -> dict[str, str]:
