@@ -35,8 +35,8 @@ async def test_new_report_by_keyboard_saves_answers_and_previews(tmp_path: Path)
 
         # Item 4 (主持会议): counts typed, one of them invalid first.
         await wizard.go_to("leading")
-        await pilot.pause()
-        focused = app.focused
+        # Its form is mounted on this first visit: the focus follows (keys wait meanwhile).
+        focused = await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused, what="focus")
         assert isinstance(focused, Input)
         await pilot.press(*"两次")
         editor = wizard.form().editor("leading.party_group")

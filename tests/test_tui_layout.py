@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from screen_text import screen_lines
-from test_tui_support import FIXED_TODAY, async_test, make_app, wait_screen
+from test_tui_support import FIXED_TODAY, async_test, make_app, wait_for, wait_screen
 from textual.widgets import Button
 
 from tui.widgets.fields import FieldEditor
@@ -157,8 +157,8 @@ async def test_focus_is_marked_in_characters(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = await wait_screen(pilot, "WizardScreen")
         await wizard.go_to("leading")
-        await pilot.pause()
-        editor = wizard.focused_editor()
+        # Its form is mounted on this first visit: the focus follows.
+        editor = await wait_for(pilot, wizard.focused_editor, what="the first field focused")
         await _settled(pilot, wizard, editor)
         column = editor.region
         from textual.geometry import Region

@@ -89,7 +89,7 @@ def picker_text(wizard: Any, path: str) -> str:
 
 
 @async_test
-async def test_a_reused_yes_no_after_an_answered_one_reads_unanswered(tmp_path: Path) -> None:
+async def test_a_yes_no_after_an_answered_one_reads_unanswered(tmp_path: Path) -> None:
     report_id = new_report(tmp_path / "data")
     async with wizard_at(tmp_path, report_id, "duty_system") as (app, pilot, wizard):
         editor = wizard.form().editor("duty_system.in_appraisal")
@@ -99,18 +99,23 @@ async def test_a_reused_yes_no_after_an_answered_one_reads_unanswered(tmp_path: 
         assert picker_text(wizard, "duty_system.in_appraisal").startswith("● 是")
         assert wizard.session.answers["duty_system.in_appraisal"] is True
 
-        # The next items' yes/no reuse that widget: reset, nothing chosen.
+        # The next items' yes/no (each item has its own form): nothing chosen.
         for item_id, path in (("review", "review.yishuyiping"), ("political", "political.meeting")):
             await wizard.go_to(item_id)
             await pilot.pause()
-            reused = wizard.form().editor(path)
-            assert reused is editor  # the very widget that showed 是
-            picker = reused.query_one(OptionPicker)
-            assert picker.chosen == [] and picker.value is None and reused.raw() is None
+            other = wizard.form().editor(path)
+            assert other is not editor and any(not getattr(n, "display", True) for n in editor.ancestors_with_self)
+            picker = other.query_one(OptionPicker)
+            assert picker.chosen == [] and picker.value is None and other.raw() is None
             text = picker.render().plain
             assert text == "○ 是   ○ 否   未选择", text
             assert "●" not in text
             assert path not in wizard.session.answers
+        # Back on the first item: the same widget, still showing 是 (not mounted again).
+        await wizard.go_to("duty_system")
+        await pilot.pause()
+        assert wizard.form().editor("duty_system.in_appraisal") is editor
+        assert picker_text(wizard, "duty_system.in_appraisal").startswith("● 是")
         # Moving on stored nothing for them.
         await wizard.go_to("leading")
         await wait_saved(pilot)

@@ -187,6 +187,16 @@ def _title_fields(wf: Workflow) -> list[str]:
     return wf.compiled[key]
 
 
+def _compiled_rule(wf: Workflow, env: Any, rule: Any) -> Any:
+    """A rule's expression, compiled once per workflow (compiling it took
+    most of the time of a check: 6 rules, ≈ 8 ms, at every keystroke)."""
+    key = f"rule-expr:{rule.id}:{rule.expr}"
+    compiled = wf.compiled.get(key)
+    if compiled is None:
+        compiled = wf.compiled[key] = env.compile_expression(rule.expr)
+    return compiled
+
+
 def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = None) -> CheckResult:
     from .assemble import completed_by_other
 
@@ -210,7 +220,7 @@ def check(wf: Workflow, answers: Mapping[str, Any], today: _dt.date | None = Non
             if any(is_empty(clean.get(path)) for path in reads):
                 continue
             try:
-                passed = bool(env.compile_expression(rule.expr)(**context))
+                passed = bool(_compiled_rule(wf, env, rule)(**context))
             except Exception as exc:  # noqa: BLE001 - a rule that cannot be evaluated is reported, not fatal
                 passed = False
                 message = f"{rule.message}（规则“{rule.id}”无法计算：{exc}）"

@@ -38,6 +38,7 @@ from .commands import TargetsProvider
 
 SAVE_DELAY = 0.3  # seconds of quiet before a change is written
 CHECK_DELAY = 0.15  # seconds of quiet before the checklist states are recomputed
+PREFETCH_DELAY = 0.25  # seconds on an item before the forms next to it are mounted (hidden)
 
 
 class ItemCommands(TargetsProvider):
@@ -88,9 +89,15 @@ class WizardScreen(BaseScreen[None]):
         Binding("escape", "close", "返回"),
     ]
 
+    # Textual repaints the whole screen when the focus moves (Screen.focused
+    # repaints); the widgets whose look depends on the focus refresh
+    # themselves (their :focus styles), so the wizard, where every item
+    # moves the focus, does without that extra frame.
+    focused: reactive[Widget | None] = reactive(None, repaint=False)
+
     # The save indicator of the title bar: "saved", or "saving" while
     # changes are queued (read-only and failed show from the session).
-    save_state: reactive[str] = reactive("saved", init=False)
+    save_state: reactive[str] = reactive("saved", init=False, repaint=False)  # the title bar shows it
 
     class Saved(Message):
         """A write finished (``error`` None) or failed."""
@@ -111,13 +118,17 @@ class WizardScreen(BaseScreen[None]):
             self.index = next((n for n, i in enumerate(self.items) if i.id == start), 0)
         session.on_saved = self._saved_in_thread
         self._save_timer: Timer | None = None
+        self._prefetch_timer: Timer | None = None
         self._check_timer: Timer | None = None
         self._check_result: CheckResult | None = None
+        self._checked_generation = -1  # the session's generation the check is of
         # Not "_closed": that is Textual's own MessagePump flag (setting it made
         # Ctrl+Q hang for ever after a report was opened: the screen ignored Prune).
         self._session_closed = False
         # The live paragraph as plain text (what the panel shows).
         self.paragraph_plain = ""
+        # Item id -> (the session's generation, plain text, text shown) of its paragraphs.
+        self._paragraphs: dict[str, tuple[int, str, Text]] = {}
         # The group whose last deleted entry Ctrl+Z restores (on this item).
         self._undo_group: GroupEditor | None = None
 
@@ -128,20 +139,30 @@ class WizardScreen(BaseScreen[None]):
     # ----------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        yield TitleBar(id="titlebar")
+        # The screen's parts, kept at hand: a query by type walks every
+        # widget of the screen, and every item's form stays mounted.
+        self._titlebar = TitleBar(id="titlebar")
+        self._tree = ChecklistTree(self.workflow, id="checklist")
+        self._question = WrappedStatic("", id="item-question")
+        self._view = ItemView(
+            readonly=self.session.readonly, sink=self._input, carried=self.session.carried_texts,
+            shown=self.session.shown, id="item-view",
+        )
+        self._hint = WrappedStatic("", id="field-hint")
+        self._panel = ParagraphPanel(id="paragraph")
+        self._footer = KeyFooter()
+        yield self._titlebar
         if self.session.readonly:
             notice = self.session.notice or "此报告以只读方式打开，不能修改。"
             yield WrappedStatic(f"只读：{notice}", id="readonly-banner")
         with Horizontal(id="wizard-body"):
-            yield ChecklistTree(self.workflow, id="checklist")
+            yield self._tree
             with Vertical(id="wizard-main"):
-                yield WrappedStatic("", id="item-question")
-                yield ItemView(
-                    readonly=self.session.readonly, sink=self._input, carried=self.session.carried_texts, id="item-view"
-                )
-                yield WrappedStatic("", id="field-hint")
-                yield ParagraphPanel(id="paragraph")
-        yield KeyFooter()
+                yield self._question
+                yield self._view
+                yield self._hint
+                yield self._panel
+        yield self._footer
 
     async def on_mount(self) -> None:
         self.app.sub_title = ""
@@ -155,7 +176,7 @@ class WizardScreen(BaseScreen[None]):
         return self.items[self.index]
 
     def form(self) -> ItemView:
-        return self.query_one("#item-view", ItemView)
+        return self._view
 
     async def show_item(self, index: int, *, focus: bool = True) -> None:
         """Make item ``index`` current. Moving on accepts the item left (its
@@ -164,8 +185,8 @@ class WizardScreen(BaseScreen[None]):
         moved = index != self.index
         if moved:
             self.session.leave_item(self.item.id, self.items[index].id)
-            if self.session.dirty and not self.session.readonly:
-                self.save_state = "saving"
+            if self.session.answers_dirty and not self.session.readonly:
+                self.save_state = "saving"  # not for the position alone: it is no answer
             self._flush_soon()
         else:
             self.session.last_item = self.items[index].id
@@ -175,9 +196,9 @@ class WizardScreen(BaseScreen[None]):
         keys: Any = self.app
         with self.app.batch_update():
             view.folded = bool(getattr(self.app, "guidance_folded", False))
-            self.query_one("#item-question", WrappedStatic).show(Text(tidy(self.item.question), style="bold"))
+            self._question.show(Text(tidy(self.item.question), style="bold"))
             view.show(self.item, self.session.shown_values(self.item.id))
-            self.query_one(ChecklistTree).show_item(self.item.id)
+            self._tree.show_item(self.item.id)
             self._update_paragraph()
             self._update_title()
             self._apply_notes(view)
@@ -190,6 +211,20 @@ class WizardScreen(BaseScreen[None]):
             self.call_after_refresh(self.update_field_hint)
         if moved:
             self._schedule_check()  # the item left is accepted: its state changes
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+        self._prefetch_timer = self.set_timer(PREFETCH_DELAY, self._prefetch)
+
+    def _prefetch(self) -> None:
+        """While the user is on an item: mount the forms of the items before
+        and after it, hidden, so that PageDown and PageUp mount nothing."""
+        self._prefetch_timer = None
+        if not self.is_attached or self._session_closed:
+            return
+        for index in (self.index + 1, self.index - 1):
+            if 0 <= index < len(self.items):
+                item = self.items[index]
+                self._view.prepare(item, self.session.shown_values(item.id))
 
     async def go_to(self, item_id: str) -> None:
         for index, item in enumerate(self.items):
@@ -210,7 +245,7 @@ class WizardScreen(BaseScreen[None]):
         return self._check_timer is None
 
     def watch_save_state(self) -> None:
-        if self.is_mounted and not self._session_closed and self.query(TitleBar):
+        if self.is_mounted and not self._session_closed and self._titlebar.is_mounted:
             self._update_title()
 
     def _update_title(self) -> None:
@@ -224,9 +259,12 @@ class WizardScreen(BaseScreen[None]):
         else:
             state, style = "✔ 已保存", "green"
         title = visible(self.session.title)
-        self.title = f"{position} · {title}"
-        self.sub_title = state
-        self.query_one(TitleBar).show(position, title, state, style)
+        # Kept on the screen too (read by tests and the terminal title), set
+        # without the repaint of the whole screen the reactive would cause
+        # (no Header shows them: the title bar does).
+        self.set_reactive(WizardScreen.title, f"{position} · {title}")
+        self.set_reactive(WizardScreen.sub_title, state)
+        self._titlebar.show(position, title, state, style)
 
     # ------------------------------------------------------------ changes
 
@@ -286,18 +324,30 @@ class WizardScreen(BaseScreen[None]):
         return error
 
     def _update_paragraph(self) -> None:
+        """The item's paragraphs under the form, rendered again only when
+        what the session holds has changed since (a step, a revisit or a
+        keystroke that changes nothing renders nothing)."""
         item = self.item
-        blocks = self.session.render_item(item.id)
-        self.paragraph_plain = "\n".join(block.full_text for block in blocks)
-        self.query_one(ParagraphPanel).show(item_text(item, blocks))
+        generation = self.session.generation
+        kept = self._paragraphs.get(item.id)
+        if kept is None or kept[0] != generation:
+            blocks = self.session.render_item(item.id)
+            plain = "\n".join(block.full_text for block in blocks)
+            kept = self._paragraphs[item.id] = (generation, plain, item_text(item, blocks))
+        self.paragraph_plain = kept[1]
+        self._panel.show(kept[2])
 
     def _run_check(self) -> None:
         self._check_timer = None
         if not self.is_attached:
             return
+        generation = self.session.generation
+        if self._check_result is not None and generation == self._checked_generation:
+            return  # nothing the checks read has changed (moving on without accepting anything)
         result = self.session.check()
         self._check_result = result
-        tree = self.query_one(ChecklistTree)
+        self._checked_generation = generation
+        tree = self._tree
         tree.set_states(self.session.states(result))
         tree.set_counts(entry_counts(self.workflow, self.session.answers))
         self._apply_notes(self.form())
@@ -317,7 +367,7 @@ class WizardScreen(BaseScreen[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The focused field, its help and its message, in the lines under the form."""
         self.update_field_hint()
-        self.query_one(KeyFooter).refresh_keys()
+        self._footer.refresh_keys()
         view = self.form()
         if view in event.widget.ancestors:
             view.call_after_refresh(view.reveal_focused)
@@ -397,7 +447,7 @@ class WizardScreen(BaseScreen[None]):
                 text.append(message, style=style)
             if editor.field.help:
                 text.append("\n提示：" + tidy(editor.field.help), style="dim")
-        hint = self.query_one("#field-hint", WrappedStatic)
+        hint = self._hint
         if hint.display != bool(text.plain) or getattr(self, "_hint_plain", None) != text.plain:
             self._hint_plain = text.plain
             hint.show(text)
@@ -425,7 +475,7 @@ class WizardScreen(BaseScreen[None]):
 
     def _fit_panel(self, height: int) -> None:
         """The paragraph panel takes rows only where there are rows to spare."""
-        panel = self.query_one(ParagraphPanel)
+        panel = self._panel
         rows = 8 if height >= 34 else 5 if height >= 28 else 4
         if panel.styles.height is None or panel.styles.height.value != rows:
             panel.styles.height = rows
@@ -458,7 +508,7 @@ class WizardScreen(BaseScreen[None]):
         self.app.notify("所有条目都已完成。", timeout=4)
 
     def action_focus_tree(self) -> None:
-        tree = self.query_one(ChecklistTree)
+        tree = self._tree
         if tree.has_focus:
             self.form().focus_first()
         else:
@@ -520,7 +570,7 @@ class WizardScreen(BaseScreen[None]):
                 self.app.notify(f"已删除{kind}，已记入修改记录 · {UNDO_KEY} 撤销", timeout=6)
         else:
             self.app.notify(f"已删除第{index + 1}条 · {UNDO_KEY} 撤销", timeout=6)
-        self.query_one(KeyFooter).refresh_keys()
+        self._footer.refresh_keys()
 
     def _record(self, event: str, editor: GroupEditor, values: dict[str, Any]) -> bool:
         from store.errors import StoreError
@@ -544,7 +594,7 @@ class WizardScreen(BaseScreen[None]):
         if carried:
             self._record("restored", group, values)
         self.app.notify(f"已恢复第{index + 1}条", timeout=3)
-        self.query_one(KeyFooter).refresh_keys()
+        self._footer.refresh_keys()
 
     # ---------------------------------------------------------- commands
 

@@ -45,6 +45,8 @@ class SessionBase:
         # Queued for the next write: path -> ("value" | "draft", data).
         self._pending: dict[str, tuple[str, Any]] = {}
         self._last_item_dirty = False
+        # Moves with every change of what the session holds (see ``generation``).
+        self._generation = 0
         self._pending_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._closed = False
@@ -92,6 +94,13 @@ class SessionBase:
             self._last_item_dirty = True
 
     # ------------------------------------------------------------ reading
+
+    @property
+    def generation(self) -> int:
+        """A number that moves whenever the answers, the drafts or the marks
+        of answers carried over change: what is derived from them (the
+        checks) can be kept while it stays."""
+        return self._generation
 
     def _ensure_split(self) -> tuple[dict[str, Any], dict[str, Any]]:
         if self._raw is not None:

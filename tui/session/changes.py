@@ -87,6 +87,7 @@ class SessionChanges(SessionBase):
             self._values.pop(path, None)
             entry = ("draft", value)
         self._from_year.pop(path, None)  # changed: no longer a copy to confirm
+        self._generation += 1
         with self._pending_lock:
             self._pending[path] = entry
 
@@ -171,6 +172,7 @@ class SessionChanges(SessionBase):
             count = self._handle.confirm_all(todo)
         for path in todo:
             self._from_year.pop(path, None)
+        self._generation += 1
         return count
 
     # ------------------------------------------------------------ history
@@ -241,6 +243,7 @@ class SessionChanges(SessionBase):
             self._values[path] = value
             self._drafts.pop(path, None)
             self._from_year.pop(path, None)
+        self._generation += 1
         return imported
 
     def export_answers(self, fmt: str = "yaml") -> str:
@@ -258,6 +261,13 @@ class SessionChanges(SessionBase):
         """Something is queued and not written yet."""
         with self._pending_lock:
             return bool(self._pending) or self._last_item_dirty
+
+    @property
+    def answers_dirty(self) -> bool:
+        """An answer or a draft is queued and not written yet (not only the
+        item the user is on)."""
+        with self._pending_lock:
+            return bool(self._pending)
 
     def flush(self) -> str | None:
         """Write what is queued now, in this thread. Returns None, or the

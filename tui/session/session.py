@@ -133,6 +133,7 @@ class Session(SessionChanges, SessionDerived):
             self._values[path] = value
             self._drafts.pop(path, None)
             self._from_year.pop(path, None)
+        self._generation += 1
         self._rollups.update(self._handle.rollups)
         return checked
 

@@ -1,9 +1,10 @@
 """One checklist item as a form (question, guidance, example, field
 editors) and the live paragraph the item produces.
 
-There is a single :class:`ItemView`; moving to another item rebinds its
-editors (a pool per editor kind, grown on demand, extra ones hidden)
-rather than mounting a new form each time.
+There is a single :class:`ItemView`; each item's editors are an
+:class:`ItemForm`, mounted the first time the item is shown and then only
+hidden and shown again: moving from item to item mounts nothing and binds
+nothing (an editor is bound afresh only when its value changed elsewhere).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from workflows.render.linebreak import wrap_rich
 
 from .editors import editor_class
 from .editors.group import GroupEditor
-from .fields import FieldEditor, Sink, tidy
+from .fields import BlockInput, FieldEditor, LineInput, Sink, tidy
 from .wrapped import WrappedStatic
 
 
@@ -56,6 +57,8 @@ class ParagraphPanel(Static):
         """Show the item's paragraphs (from ``workflows.render.preview.item_text``,
         the preview's own renderer: markers highlighted, control characters
         made harmless)."""
+        if text is self._text:
+            return
         self._text = text
         self._fit()
 
@@ -66,16 +69,31 @@ class ParagraphPanel(Static):
         width, height = self.content_region.width, self.content_region.height
         text = self._text
         if width > 0 and height > 0:
-            text = wrap_rich(text, width)  # 避头尾: no line starts with “，”
-            lines = text.split("\n")
-            if len(lines) > height:
-                shown = list(lines)[: height - 1]
-                shown.append(Text("……（全文见预览：F2）", style="dim"))
-                text = Text("\n").join(shown)
+            text = fit_lines(text, width, height)
         self.update(text, layout=False)
 
 
+def fit_lines(text: Text, width: int, height: int) -> Text:
+    """The first ``height`` lines of ``text`` broken at ``width`` columns
+    (避头尾), the last one saying where the rest is when it does not fit.
+    Only what can be shown is broken: of a paragraph of 48,000 characters,
+    the first few hundred (a line holds at most ``width`` characters)."""
+    budget = (height + 1) * width  # enough characters for more lines than fit
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        part = paragraph[:budget] if len(paragraph) > budget else paragraph
+        lines.extend(wrap_rich(part, width).split("\n", allow_blank=True))
+        if len(lines) > height:
+            break
+    if len(lines) > height:
+        lines = lines[: height - 1]
+        lines.append(Text("……（全文见预览：F2）", style="dim"))
+    return Text("\n").join(lines)
+
+
 GUIDANCE_KEY = "F6"
+
+_TEXT_INPUTS = "LineInput, BlockInput"
 
 
 def intro_text(item: Item, folded: bool = False) -> Text:
@@ -97,20 +115,39 @@ def intro_text(item: Item, folded: bool = False) -> Text:
     return text
 
 
+class ItemForm(Vertical):
+    """The field editors of one item, mounted the first time the item is
+    shown and kept: moving away hides it, coming back shows it again, with
+    every editor (and every entry of a group) as it was left."""
+
+    DEFAULT_CSS = """
+    ItemForm { height: auto; margin-top: 1; }
+    """
+
+    def __init__(self, item: Item, editors: list[FieldEditor], shown: dict[str, Any]) -> None:
+        super().__init__(*editors, classes="item-form")
+        self.item = item
+        self.editors = editors
+        # Field path -> the value its editor shows (loaded with, or last
+        # handed to the session): a value that differs when the item is
+        # shown again was changed elsewhere (a roll-up, the year behind a
+        # default), and only that editor is bound afresh.
+        self.shown = shown
+
+
 class ItemView(VerticalScroll):
     """The question, guidance and field editors of the current item."""
 
     DEFAULT_CSS = """
     ItemView { height: 1fr; padding: 0 1; }
     ItemView #item-intro { height: auto; }
-    ItemView #item-fields { height: auto; margin-top: 1; }
     """
 
     can_focus = False
 
     def __init__(
         self, *, readonly: bool = False, sink: Sink | None = None, carried: Callable[[str], set[str]] | None = None,
-        id: str | None = None,
+        shown: Callable[[str], Any] | None = None, id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         # Field path -> the sources carried over from last year's report there (read-only in entries).
@@ -120,59 +157,105 @@ class ItemView(VerticalScroll):
         self.folded = False
         # Where every change goes as it happens (the session's input).
         self.sink = sink
+        # Field path -> what the session now holds for it (value, draft or default).
+        self._session_shown = shown
         self.item: Item | None = None
         # The editors showing the current item's fields, in order.
         self.editors: list[FieldEditor] = []
+        # Item id -> its form (mounted once, then shown or hidden).
+        self.forms: dict[str, ItemForm] = {}
+        self._current: ItemForm | None = None
 
     def compose(self) -> ComposeResult:
         # Question, guidance and example in one widget: one resize per item, not three.
         # A WrappedStatic (避头尾), wrapped as it is measured: no re-wrap after the layout.
         yield WrappedStatic("", id="item-intro")
-        yield Vertical(id="item-fields")
 
     def show(self, item: Item, answers: Mapping[str, Any]) -> None:
-        """Show ``item`` with what its fields hold (answers, drafts, defaults),
-        reusing editors where possible: each is bound afresh to its field."""
+        """Show ``item`` with what its fields hold (answers, drafts, defaults).
+        Its form is mounted the first time and kept; shown again, only an
+        editor whose value changed elsewhere meanwhile is bound afresh."""
         self.item = item
         self._show_intro()
-
-        container = self.query_one("#item-fields", Vertical)
-        pool: dict[type, list[FieldEditor]] = {}
-        for child in container.children:
-            if isinstance(child, FieldEditor):
-                pool.setdefault(type(child), []).append(child)
-        editors: list[FieldEditor] = []
-        new: list[FieldEditor] = []
-        for f in item.fields:
-            cls = editor_class(f.type)
-            spare = pool.get(cls)
-            value = answers.get(f.path)
-            if spare:
-                editor = spare.pop(0)
-                self._prepare(editor, f.path)
-                editor.bind(f, value, readonly=self.readonly, sink=self.sink)
-                editor.display = True
-            else:
-                editor = cls(f, value, readonly=self.readonly, sink=self.sink)
-                self._prepare(editor, f.path)
-                new.append(editor)
-            editors.append(editor)
-        for unused in pool.values():
-            for editor in unused:
-                editor.display = False
-        if new:
-            container.mount_all(new)
-        # Put the editors in field order (spares stay behind them, hidden).
-        children = [child for child in container.children if isinstance(child, FieldEditor)]
-        children = children + [e for e in new if e not in children]
-        if children[: len(editors)] != editors:
-            for index, editor in enumerate(editors):
-                if index == 0:
-                    container.move_child(editor, before=0)
-                else:
-                    container.move_child(editor, after=editors[index - 1])
-        self.editors = editors
+        form = self.forms.get(item.id)
+        if form is None:
+            form = self._new_form(item, answers)
+            self.forms[item.id] = form
+            self.mount(form)
+        else:
+            self._refresh_form(form, answers)
+            self._arrive(form)
+        if self._current is not None and self._current is not form:
+            self._leave(self._current)
+        form.display = True
+        self._current = form
+        self.editors = form.editors
         self.scroll_home(animate=False)
+
+    def _new_form(self, item: Item, answers: Mapping[str, Any]) -> ItemForm:
+        editors: list[FieldEditor] = []
+        shown: dict[str, Any] = {}
+        for f in item.fields:
+            value = answers.get(f.path)
+            editor = editor_class(f.type)(f, value, readonly=self.readonly, sink=self._input)
+            self._prepare(editor, f.path)
+            editors.append(editor)
+            shown[f.path] = value
+        return ItemForm(item, editors, shown)
+
+    def _refresh_form(self, form: ItemForm, answers: Mapping[str, Any]) -> None:
+        for editor in form.editors:
+            value = answers.get(editor.path)
+            if form.shown.get(editor.path) != value:
+                self._prepare(editor, editor.path)
+                editor.bind(editor.field, value, readonly=self.readonly, sink=self._input)
+                form.shown[editor.path] = value
+
+    @staticmethod
+    def _leave(form: ItemForm) -> None:
+        """Hide the form left; a deletion can no longer be undone there (Ctrl+Z is the item's)."""
+        form.display = False
+        for editor in form.editors:
+            if isinstance(editor, GroupEditor) and editor.undo is not None:
+                editor.undo = None
+                editor.refresh_message()
+
+    @staticmethod
+    def _arrive(form: ItemForm) -> None:
+        """Coming back to an item: typing adds to what each input holds (as
+        on the first visit), wherever the cursor was left."""
+        for widget in form.query(_TEXT_INPUTS):
+            if isinstance(widget, LineInput):
+                widget.cursor_position = len(widget.value)
+            elif isinstance(widget, BlockInput) and widget.cursor_location != widget.document.end:
+                widget.move_cursor(widget.document.end)
+
+    def prepare(self, item: Item, answers: Mapping[str, Any]) -> None:
+        """Mount ``item``'s form ahead, hidden (the next item, while the user
+        is on this one), so that moving there mounts nothing."""
+        if item.id in self.forms or item is self.item:
+            return
+        form = self._new_form(item, answers)
+        form.display = False
+        self.forms[item.id] = form
+        self.mount(form)
+
+    def _input(self, path: str, raw: Any) -> str | None:
+        """An editor's change: to the session; the form notes what its editor now shows."""
+        error = self.sink(path, raw) if self.sink is not None else None
+        forms = [self._current] if self._current is not None else []
+        for form in forms + list(self.forms.values()):
+            if path in form.shown:
+                form.shown[path] = self._session_shown(path) if self._session_shown is not None else raw
+                break
+        return error
+
+    def reset(self) -> None:
+        """Forget every form but the current one (bound afresh when next shown)."""
+        for item_id, form in list(self.forms.items()):
+            if form is not self._current:
+                del self.forms[item_id]
+                form.remove()
 
     def _prepare(self, editor: FieldEditor, path: str) -> None:
         """Before an editor shows field ``path``: a group learns which entries were carried over."""

@@ -35,9 +35,28 @@ class WrappedStatic(Static):
         return self._source
 
     def show(self, text: str | Text) -> None:
-        self._source = text if isinstance(text, Text) else Text(text)
+        source = text if isinstance(text, Text) else Text(text)
+        if source == self._source and self._wrapped is not None:
+            return
+        previous = self._wrapped
+        self._source = source
         self._wrapped = None
-        self.refresh(layout=True)
+        # Same width, same number of lines: a repaint, not a layout of the
+        # screen (a count under a field changes at every keystroke).
+        width = self.size.width
+        if (
+            previous is not None
+            and width > 0
+            and previous[0] == width
+            and bool(source.plain)
+            and bool(previous[1].plain)
+            and not (self.styles.width is not None and self.styles.width.is_auto)
+            and self.display
+            and self.wrapped(width).plain.count("\n") == previous[1].plain.count("\n")
+        ):
+            self.refresh()
+        else:
+            self.refresh(layout=True)
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         """As ``Static.update``, for text (markup is never read)."""
