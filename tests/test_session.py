@@ -219,3 +219,32 @@ def test_store_keeps_drafts_apart_from_values(store, wf) -> None:
     docs = {d["path"]: d for d in raw["answers"].values()}
     assert "draft" not in docs["leading.party_group"]
     assert raw["report"]["1"]["last_item"] == "talks"
+
+
+def test_the_generation_moves_with_every_change_of_what_the_session_holds(store, wf) -> None:
+    """What the wizard keeps (the checks, the paragraphs) is reused while the
+    generation stays: it must move with any change of answers or drafts."""
+    rid = make(store, wf)
+    with open_session(store, rid, write=True, today=TODAY) as session:
+        seen = [session.generation]
+
+        def moved() -> bool:
+            seen.append(session.generation)
+            return seen[-1] != seen[-2]
+
+        assert session.answers and session.check() is not None  # reading changes nothing
+        assert not moved()
+        session.input("leading.party_group", "25")
+        assert moved()
+        session.input("leading.party_group", "二十几")  # a draft
+        assert moved()
+        session.set_answers({"leading.party_group": 26})
+        assert moved()
+        session.leave_item("leading", "documents")  # nothing left to accept there: no change
+        assert not moved()
+        session.flush()
+        assert not moved()
+        session.leave_item("mandate", "theory")  # its defaults become answers
+        assert moved()
+        session.import_answers_text("leading:\n  party_group: 27\n", "yaml")
+        assert moved()

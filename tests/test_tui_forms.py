@@ -150,3 +150,17 @@ async def test_a_long_line_is_drawn_as_textarea_draws_it() -> None:
             for area in (ours, plain):
                 area.scroll_to(y=area.scroll_y + 7, animate=False)
             await pilot.pause()
+
+
+def test_control_codes_are_still_stripped_from_rich_text() -> None:
+    """The quick path (a printable string comes back as it is) changes
+    nothing of what Rich keeps out of a terminal: BEL, BS, VT, FF and CR."""
+    import tui.widgets.fields  # noqa: F401 - installs the quick path
+
+    line = "坚持把学习贯彻党的创新理论作为首要政治任务。" * 400
+    assert Text(line).plain == line
+    assert Text("甲\x07乙\x08丙\x0b丁\x0c戊\r己").plain == "甲乙丙丁戊己"
+    assert Text("制表\t符").plain == "制表\t符"  # a tab is kept (not printable, yet not stripped)
+    text = Text("前")
+    text.plain = "换\x07了"
+    assert text.plain == "换了"
