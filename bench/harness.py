@@ -214,6 +214,12 @@ def first_item(data_dir: str, report_id: str) -> str:
         store.close()
 
 
+def check_ran(pilot) -> bool:
+    """After a step or a key: the wizard's deferred check (0.15 s later) has
+    already run, inside the measured window (no check pending any more)."""
+    return bool(getattr(pilot.app.screen, "checked", False))
+
+
 async def settle_cost(pilot, times: int = 5) -> float:
     """The CPU one settle() takes on a quiet app (ms, median): the
     measuring's own share of every figure that ends with one."""
@@ -232,13 +238,33 @@ def stats(samples: list[float]) -> dict[str, Any]:
 def mode_wizard(kind: str, out: str, data_dir: str, report_id: str, steps: int) -> int:
     """PageDown (next item) until the screen is settled: CPU time and wall
     time of each step. The app walks every item of the report from the
-    first (``steps`` 0) or that many steps; the bare app takes ``steps``.
-    After each step the app is left until its deferred work is done (the
-    check, the write: :func:`quiet`), whose CPU is kept apart."""
+    first (``steps`` 0) or that many steps, then goes back to the first
+    item and walks them all again (``again``: every item seen before); the
+    bare app takes ``steps``. After each step the app is left until its
+    deferred work is done (the check, the write: :func:`quiet`); the CPU
+    from settled to quiet is kept apart (``deferred``). The check fires
+    0.15 s after the step, often before the screen is settled: how many
+    times it ran inside the window is ``check_inside``."""
     cpu: list[float] = []
     wall: list[float] = []
     deferred: list[float] = []
+    again: list[float] = []
     info: dict[str, Any] = {}
+
+    async def walk(pilot, todo: int, cpu: list[float], wall: list[float] | None = None,
+                   deferred: list[float] | None = None, inside: str = "check_inside") -> None:
+        for _ in range(todo):
+            start, start_cpu = time.perf_counter(), cpu_ms()
+            await pilot.press("pagedown")
+            await settle(pilot)
+            cpu.append(cpu_ms() - start_cpu)
+            info[inside] = info.get(inside, 0) + check_ran(pilot)
+            if wall is not None:
+                wall.append((time.perf_counter() - start) * 1000)
+            before = cpu_ms()
+            await quiet(pilot)
+            if deferred is not None:
+                deferred.append(cpu_ms() - before)
 
     async def drive(pilot) -> None:
         app = pilot.app
@@ -252,17 +278,12 @@ def mode_wizard(kind: str, out: str, data_dir: str, report_id: str, steps: int) 
             todo = steps
         await quiet(pilot)
         info["settle_ms"] = await settle_cost(pilot)
-        for _ in range(todo):
-            start, start_cpu = time.perf_counter(), cpu_ms()
-            await pilot.press("pagedown")
-            await settle(pilot)
-            cpu.append(cpu_ms() - start_cpu)
-            wall.append((time.perf_counter() - start) * 1000)
-            before = cpu_ms()
-            await quiet(pilot)
-            deferred.append(cpu_ms() - before)
+        await walk(pilot, todo, cpu, wall, deferred)
         if kind == "app":
             info["last_title"] = app.screen.title
+            await app.screen.show_item(0)
+            await quiet(pilot)
+            await walk(pilot, todo, again, inside="check_inside_again")
         app.exit()
 
     install_driver()
@@ -271,7 +292,7 @@ def mode_wizard(kind: str, out: str, data_dir: str, report_id: str, steps: int) 
         run_app(data_dir, report_id, first_item(data_dir, report_id))
     else:
         BareApp().run()
-    write_result(out, {**stats(wall), "cpu": stats(cpu), "deferred": stats(deferred), **info})
+    write_result(out, {**stats(wall), "cpu": stats(cpu), "deferred": stats(deferred), "again": stats(again), **info})
     return 0
 
 
@@ -287,7 +308,9 @@ def group_entries(screen, item_id: str) -> int:
 def mode_revisit(out: str, data_dir: str, report_id: str, item_id: str, rounds: int) -> int:
     """Back onto an item already seen: the wizard opens at ``item_id``, then
     each round PageDown away (settled, quiet) and PageUp back, timed until
-    settled (CPU and wall); the deferred check afterwards kept apart."""
+    settled (CPU and wall); the CPU from settled to quiet kept apart
+    (``deferred``), the times the check ran inside the window counted
+    (``check_inside``)."""
     cpu: list[float] = []
     wall: list[float] = []
     deferred: list[float] = []
@@ -309,6 +332,7 @@ def mode_revisit(out: str, data_dir: str, report_id: str, item_id: str, rounds: 
             await pilot.press("pageup")
             await settle(pilot)
             cpu.append(cpu_ms() - start_cpu)
+            info["check_inside"] = info.get("check_inside", 0) + check_ran(pilot)
             wall.append((time.perf_counter() - start) * 1000)
             before = cpu_ms()
             await quiet(pilot)
@@ -330,7 +354,8 @@ def mode_type(kind: str, out: str, data_dir: str, report_id: str, field_path: st
     """Keystrokes at the end of a long text: the wizard opens at the field's
     item, the field's text area gets the focus and its cursor goes to the
     end; then each key typed is timed until the screen is settled (CPU and
-    wall), the deferred check and write after it kept apart. ``bare``: the
+    wall), the CPU from settled to quiet (the check, the write) kept apart
+    and the times the check ran inside the window counted. ``bare``: the
     same keys typed into the bare app's (empty) Input."""
     cpu: list[float] = []
     wall: list[float] = []
@@ -365,6 +390,7 @@ def mode_type(kind: str, out: str, data_dir: str, report_id: str, field_path: st
             await pilot.press(TYPED[n % len(TYPED)])
             await settle(pilot)
             cpu.append(cpu_ms() - start_cpu)
+            info["check_inside"] = info.get("check_inside", 0) + check_ran(pilot)
             wall.append((time.perf_counter() - start) * 1000)
             before = cpu_ms()
             await quiet(pilot)
@@ -386,6 +412,15 @@ def mode_type(kind: str, out: str, data_dir: str, report_id: str, field_path: st
         BareApp().run()
     write_result(out, {**stats(cpu), "wall": stats(wall), "deferred": stats(deferred), **info})
     return 0
+
+
+def focused_name(app) -> str | None:
+    """What holds the focus: the field's label when it is a field's input."""
+    focused = app.focused
+    if focused is None:
+        return None
+    field = next((a.field for a in focused.ancestors_with_self if hasattr(a, "field")), None)
+    return f"“{field.label}”" if field is not None else type(focused).__name__
 
 
 def mode_idle(kind: str, out: str, data_dir: str, report_id: str, seconds: float) -> int:
@@ -416,7 +451,7 @@ def mode_idle(kind: str, out: str, data_dir: str, report_id: str, seconds: float
         elapsed = time.monotonic() - start
         info.update(cpu_ms=cpu_ms() - start_cpu, wall_s=elapsed, screen=type(app.screen).__name__,
                     bytes_written=RenderDriver.bytes_written - frames,
-                    focused=type(app.focused).__name__ if app.focused is not None else None)
+                    focused=focused_name(app))
         info["per_s"] = info["cpu_ms"] / elapsed
         app.exit()
 

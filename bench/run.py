@@ -530,25 +530,34 @@ def bench_wizard(tmp: Path, env: dict, data_dir: Path, report_id: str, runs: int
     wall: list[float] = []
     deferred: list[float] = []
     settles: list[float] = []
+    again: list[float] = []
+    inside = 0
     items = 0
     for _ in range(runs):
         data = run_harness(tmp, env, "wizard", "app", "OUT", str(data_dir), report_id, "0")
         cpu += data["cpu"]["samples"]
+        again += data["again"]["samples"]
+        inside += data.get("check_inside", 0)
         wall += data["samples"]
         deferred += data["deferred"]["samples"]
         settles.append(data["settle_ms"])
         items = data["items"]
     base = bare()
-    value, wall_value = median(cpu), median(wall)
+    value, wall_value, again_value = median(cpu), median(wall), median(again)
     return [
         Row(f"wizard: next item, CPU (PageDown → the next item's question, fields and paragraph painted; "
             f"demo report, all {items - 1} steps)", value, base["cpu"], "ms", "≤ 2×", value <= 2 * base["cpu"],
             BARE_UPDATE,
-            note=f"median of {len(cpu)} steps (max {max(cpu):.0f} ms); process CPU, all threads. Not counted: "
-                 f"the check the wizard runs 0.15 s after each step and the write, {median(deferred):.1f} ms "
-                 f"more. Counted in every step (and in the baseline's): one settle of the quiet screen, "
-                 f"{median(settles):.1f} ms ({base['settle']:.1f} ms for the bare app)"),
-        Row("  … the same steps, wall (PageDown → settled)", wall_value, base["wall"], "ms", "≤ 1.5×",
+            note=f"median of {len(cpu)} steps (max {max(cpu):.0f} ms); process CPU, all threads. The check the "
+                 f"wizard runs 0.15 s after a step fell inside the window in {inside} of {len(cpu)} steps (the "
+                 f"settle takes longer than that); from settled until the check and the write were done, "
+                 f"{median(deferred):.1f} ms more (not counted). Counted in every step (and in the baseline's): "
+                 f"one settle of the quiet screen, {median(settles):.1f} ms ({base['settle']:.1f} ms for the bare "
+                 "app)"),
+        Row("  … the same steps again, CPU (back at the first item: every item seen before)", again_value,
+            base["cpu"], "ms", "≤ 2×", again_value <= 2 * base["cpu"], BARE_UPDATE,
+            note=f"median of {len(again)} steps (max {max(again):.0f} ms)"),
+        Row("  … the first walk, wall (PageDown → settled)", wall_value, base["wall"], "ms", "≤ 1.5×",
             wall_value <= 1.5 * base["wall"], "bare app, same"),
     ]
 
@@ -566,8 +575,10 @@ def bench_revisit(tmp: Path, env: dict, wizard: dict[str, Any], rounds: int,
                f"and paragraph painted), CPU", value, base["cpu"], "ms", "≤ 30 ms", value <= 30, BARE_UPDATE,
                note=f"median of {len(data['samples'])} returns (max {max(data['samples']):.0f} ms; wall "
                     f"{data['wall']['median']:.0f} ms); each after PageDown to {data['away']} and a quiet screen. "
-                    f"{n} entries is the most the item takes (max_items). Not counted: the check after it, "
-                    f"{data['deferred']['median']:.1f} ms; counted: one settle, {data['settle_ms']:.1f} ms")
+                    f"{n} entries is the most the item takes (max_items). The check 0.15 s after the step fell "
+                    f"inside the window in {data.get('check_inside', 0)} of {len(data['samples'])}; from settled "
+                    f"until quiet, {data['deferred']['median']:.1f} ms more (not counted); counted: one settle of "
+                    f"the quiet screen, {data['settle_ms']:.1f} ms")
 
 
 def bench_keystroke(tmp: Path, env: dict, wizard: dict[str, Any], keys: int) -> Row:
@@ -580,9 +591,11 @@ def bench_keystroke(tmp: Path, env: dict, wizard: dict[str, Any], keys: int) -> 
                "paragraphs; the character and the paragraph panel painted), CPU", value, base["median"], "ms",
                "≤ 20 ms", value <= 20, "bare app: a key typed into its empty Input, painted",
                note=f"median of {len(data['samples'])} keys (CJK characters; max {max(data['samples']):.0f} ms; "
-                    f"wall {data['wall']['median']:.0f} ms). Not counted: the check 0.15 s and the write 0.3 s "
-                    f"after the last key, {data['deferred']['median']:.1f} ms; counted: one settle, "
-                    f"{data['settle_ms']:.1f} ms ({base['settle_ms']:.1f} ms for the bare app)")
+                    f"wall {data['wall']['median']:.0f} ms). The check 0.15 s after a key fell inside the window "
+                    f"in {data.get('check_inside', 0)} of {len(data['samples'])}; from settled until the check and "
+                    f"the write (0.3 s) were done, {data['deferred']['median']:.1f} ms more (not counted); counted: "
+                    f"one settle of the quiet screen, {data['settle_ms']:.1f} ms ({base['settle_ms']:.1f} ms for "
+                    "the bare app)")
 
 
 def bench_idle(tmp: Path, env: dict, data_dir: Path, report_id: str, seconds: float) -> list[Row]:
@@ -596,7 +609,7 @@ def bench_idle(tmp: Path, env: dict, data_dir: Path, report_id: str, seconds: fl
     for what, data, base, base_name in (
         ("home screen (list of 1 report shown, nothing pressed)", home, bare,
          "bare app, its cursor blinking in the Input"),
-        (f"wizard at the first item (its form shown, the cursor blinking in a {wizard['focused']})", wizard, bare,
+        (f"wizard at the first item (its form shown, the cursor blinking in {wizard['focused']})", wizard, bare,
          "bare app, its cursor blinking in the Input"),
         ("wizard, the terminal window not focused (FocusOut: no focus, no blinking)", wizard_blur, bare_blur,
          "bare app, same"),
