@@ -11,6 +11,13 @@ warm-up of the OS file cache, the bytecode and shuzhi's own template cache).
 The whole run takes one and a half to four minutes on a 2-core machine. Linux/macOS only (it uses a
 pseudo-terminal to start the app the way a user does).
 
+The wizard's CPU rows (``--only CPU``) are ``time.process_time()`` deltas
+taken in the app's own process (all its threads, the autosave worker
+included) from a key until the screen is settled: PageDown through every
+item of the demo report, PageUp back onto 重点工作 with six entries, a key
+typed at the end of a 48,000-character text, and CPU per second of an app
+left alone; each row's name says what is on screen when it is taken.
+
 Nothing outside a temporary folder is touched (apart from Python writing
 bytecode to __pycache__): the data directories, the template cache
 (XDG_CACHE_HOME) and exported files all live there.
@@ -380,10 +387,10 @@ def bench_start(tmp: Path, env: dict, data_dir: Path, repeat: int) -> tuple[list
                 bare_runs.append(run)
     value, base = median(ready["app"]), median(ready["bare"])
     rows = [
-        Row("app cold start → first screen ready (incl. its background work)", value, base, "ms", "≤ 1.3×",
-            value <= 1.3 * base, "bare Textual app: Header+Input+Footer"),
-        Row("  … of which: first screen painted (list shown)", median(painted["app"]), median(painted["bare"]),
-            "ms", "—", None, "bare app painted"),
+        Row("app cold start → home screen ready (list of 1 report with its progress column, painted)", value, base,
+            "ms", "≤ 1.3×", value <= 1.3 * base, "bare Textual app: Header+Input+Footer painted"),
+        Row("  … of which: home screen painted (list of 1 report shown)", median(painted["app"]),
+            median(painted["bare"]), "ms", "—", None, "bare app painted"),
     ]
     return rows, bare_runs[-1]
 
@@ -414,13 +421,14 @@ def big_start_rows(tmp: Path, env: dict, stores: dict[int, tuple[str, Path]], on
         if count < 1000:
             continue
         painted, ready, peak = bench_start_big(tmp, env, Path(stores[count][1]), count, 2)
-        rows.append(Row(f"app cold start, {count} reports: list shown", painted, None, "ms", "—", None))
+        rows.append(Row(f"app cold start, {count} reports: home screen painted (the list's first rows shown)",
+                        painted, None, "ms", "—", None))
         if count == 1000:
-            rows.append(Row(f"app cold start, {count} reports: progress column filled (first start of a day)",
-                            ready, one_ready, "ms", "≤ 1.5×", ready <= 1.5 * one_ready, "1 report, same"))
+            rows.append(Row(f"app cold start, {count} reports: progress column filled and painted (first start "
+                            "of a day)", ready, one_ready, "ms", "≤ 1.5×", ready <= 1.5 * one_ready, "1 report, same"))
         else:
-            rows.append(Row(f"app cold start, {count} reports: progress column filled (first start of a day)",
-                            ready, one_ready, "ms", "≤ 2 s", ready <= 2000, "1 report, same"))
+            rows.append(Row(f"app cold start, {count} reports: progress column filled and painted (first start "
+                            "of a day)", ready, one_ready, "ms", "≤ 2 s", ready <= 2000, "1 report, same"))
             rows.append(Row(f"app peak memory at the home screen, {count} reports", peak, None, "MB", "≤ 80 MB",
                             peak <= 80))
     return rows
