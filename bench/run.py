@@ -694,7 +694,8 @@ def bench_save(tmp: Path, stores: dict[int, tuple[str, Path]]) -> list[Row]:
         rows.append(Row(f"save one answer, {count} report{'s' if count > 1 else ''} stored", value, base, "ms",
                         "≤ 5 ms, flat", value <= 5.0 and flat, "plain TinyDB update, 1 report"))
     rows[-1].note = (
-        f"the answer saved: {target_path}; flat across store sizes: largest/smallest median = {spread:.2f} (flat means ≤ 1.5). "
+        f"the answer saved: {target_path}; flat across store sizes: largest/smallest median = {spread:.2f} "
+        "(flat means ≤ 1.5). "
         "The store writes a new file, fsyncs it, renames it over the old one and fsyncs the folder; "
         "plain TinyDB rewrites its file in place with one fsync"
     )
