@@ -249,6 +249,7 @@ def mode_wizard(kind: str, out: str, data_dir: str, report_id: str, steps: int) 
     wall: list[float] = []
     deferred: list[float] = []
     again: list[float] = []
+    landed: list[str] = []  # the item each step of the first walk landed on
     info: dict[str, Any] = {}
 
     async def walk(pilot, todo: int, cpu: list[float], wall: list[float] | None = None,
@@ -259,6 +260,9 @@ def mode_wizard(kind: str, out: str, data_dir: str, report_id: str, steps: int) 
             await settle(pilot)
             cpu.append(cpu_ms() - start_cpu)
             info[inside] = info.get(inside, 0) + check_ran(pilot)
+            item = getattr(pilot.app.screen, "item", None)
+            if item is not None and inside == "check_inside":
+                landed.append(f"{item.title}")
             if wall is not None:
                 wall.append((time.perf_counter() - start) * 1000)
             before = cpu_ms()
@@ -292,7 +296,8 @@ def mode_wizard(kind: str, out: str, data_dir: str, report_id: str, steps: int) 
         run_app(data_dir, report_id, first_item(data_dir, report_id))
     else:
         BareApp().run()
-    write_result(out, {**stats(wall), "cpu": stats(cpu), "deferred": stats(deferred), "again": stats(again), **info})
+    write_result(out, {**stats(wall), "cpu": stats(cpu), "deferred": stats(deferred), "again": stats(again),
+                      "landed": landed, **info})
     return 0
 
 

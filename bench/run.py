@@ -540,12 +540,15 @@ def bench_wizard(tmp: Path, env: dict, data_dir: Path, report_id: str, runs: int
     settles: list[float] = []
     again: list[float] = []
     inside = 0
+    by_item: dict[str, list[float]] = {}
     items = 0
     for _ in range(runs):
         data = run_harness(tmp, env, "wizard", "app", "OUT", str(data_dir), report_id, "0")
         cpu += data["cpu"]["samples"]
         again += data["again"]["samples"]
         inside += data.get("check_inside", 0)
+        for title, sample in zip(data.get("landed", []), data["cpu"]["samples"]):
+            by_item.setdefault(title, []).append(sample)
         wall += data["samples"]
         deferred += data["deferred"]["samples"]
         settles.append(data["settle_ms"])
@@ -561,7 +564,9 @@ def bench_wizard(tmp: Path, env: dict, data_dir: Path, report_id: str, runs: int
                  f"settle takes longer than that); from settled until the check and the write were done, "
                  f"{median(deferred):.1f} ms more (not counted). Counted in every step (and in the baseline's): "
                  f"one settle of the quiet screen, {median(settles):.1f} ms ({base['settle']:.1f} ms for the bare "
-                 "app)"),
+                 "app). Dearest steps (the item landed on): " + "; ".join(
+                     f"{title} {median(v):.0f} ms" for title, v in
+                     sorted(by_item.items(), key=lambda kv: -median(kv[1]))[:4])),
         Row("  … the same steps again, CPU (back at the first item: every item seen before)", again_value,
             base["cpu"], "ms", "≤ 2×", again_value <= 2 * base["cpu"], BARE_UPDATE,
             note=f"median of {len(again)} steps (max {max(again):.0f} ms)"),
