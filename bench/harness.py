@@ -4,7 +4,13 @@ reports timings in a JSON file. Not meant to be run by hand.
 
     python bench/harness.py start  app|bare  OUT  [-- shuzhi arguments]
     python bench/harness.py wizard app|bare  OUT  DATA_DIR REPORT_ID STEPS
+    python bench/harness.py revisit          OUT  DATA_DIR REPORT_ID ITEM ROUNDS
+    python bench/harness.py type   app|bare  OUT  DATA_DIR REPORT_ID FIELD KEYS
+    python bench/harness.py idle   KIND      OUT  DATA_DIR REPORT_ID SECONDS   (home|wizard|bare[-blur])
     python bench/harness.py session          OUT  [-- shuzhi arguments]
+
+CPU figures are ``time.process_time()`` deltas: the whole process, every
+thread (the wizard's autosave runs in a worker thread).
 
 Both apps run with :class:`RenderDriver`: Textual's headless driver that
 says it is not headless, so every frame is composed and encoded to
@@ -161,10 +167,108 @@ def mode_start(kind: str, out: str, argv: list[str]) -> int:
     return main(argv)
 
 
+def cpu_ms() -> float:
+    """CPU time of this process so far, all threads (ms)."""
+    return time.process_time() * 1000
+
+
+async def quiet(pilot) -> None:
+    """settle(), then until the work the wizard defers is done too: the
+    check it runs 0.15 s after a change or a step and the write 0.3 s after
+    a change (their timers, then the autosave worker settle() waits for).
+    Other screens: settle()."""
+    screen = pilot.app.screen
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+
+    def pending() -> bool:
+        return hasattr(screen, "checked") and (
+            not screen.checked or getattr(screen, "_save_timer", None) is not None
+        )
+
+    await settle(pilot)
+    while pending():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the wizard never became quiet (a check or a write still pending)")
+        await pilot.pause(0.02)
+        await settle(pilot)
+
+
+def run_app(data_dir: str, report_id: str | None, start_item: str | None = None) -> None:
+    """The real app, as ``shuzhi`` / ``shuzhi open REPORT`` makes it."""
+    from tui.app import create_app
+
+    create_app(data_dir=data_dir, report_id=report_id, start_item=start_item).run()
+
+
+def first_item(data_dir: str, report_id: str) -> str:
+    """The id of the report's first item (every walk starts there, not where
+    the previous run left the report)."""
+    from store.core import Store
+    from tui.session import find_workflow
+
+    store = Store(data_dir)
+    try:
+        meta = store.get_meta(report_id)
+        return next(iter(find_workflow(meta.workflow_id, store.root).items())).id
+    finally:
+        store.close()
+
+
+def check_ran(pilot) -> bool:
+    """After a step or a key: the wizard's deferred check (0.15 s later) has
+    already run, inside the measured window (no check pending any more)."""
+    return bool(getattr(pilot.app.screen, "checked", False))
+
+
+async def settle_cost(pilot, times: int = 5) -> float:
+    """The CPU one settle() takes on a quiet app (ms, median): the
+    measuring's own share of every figure that ends with one."""
+    samples = []
+    for _ in range(times):
+        before = cpu_ms()
+        await settle(pilot)
+        samples.append(cpu_ms() - before)
+    return statistics.median(samples)
+
+
+def stats(samples: list[float]) -> dict[str, Any]:
+    return {"samples": samples, "median": statistics.median(samples) if samples else None}
+
+
 def mode_wizard(kind: str, out: str, data_dir: str, report_id: str, steps: int) -> int:
-    """Median time of PageDown (next item) until the screen is settled."""
-    samples: list[float] = []
+    """PageDown (next item) until the screen is settled: CPU time and wall
+    time of each step. The app walks every item of the report from the
+    first (``steps`` 0) or that many steps, then goes back to the first
+    item and walks them all again (``again``: every item seen before); the
+    bare app takes ``steps``. After each step the app is left until its
+    deferred work is done (the check, the write: :func:`quiet`); the CPU
+    from settled to quiet is kept apart (``deferred``). The check fires
+    0.15 s after the step, often before the screen is settled: how many
+    times it ran inside the window is ``check_inside``."""
+    cpu: list[float] = []
+    wall: list[float] = []
+    deferred: list[float] = []
+    again: list[float] = []
+    landed: list[str] = []  # the item each step of the first walk landed on
     info: dict[str, Any] = {}
+
+    async def walk(pilot, todo: int, cpu: list[float], wall: list[float] | None = None,
+                   deferred: list[float] | None = None, inside: str = "check_inside") -> None:
+        for _ in range(todo):
+            start, start_cpu = time.perf_counter(), cpu_ms()
+            await pilot.press("pagedown")
+            await settle(pilot)
+            cpu.append(cpu_ms() - start_cpu)
+            info[inside] = info.get(inside, 0) + check_ran(pilot)
+            item = getattr(pilot.app.screen, "item", None)
+            if item is not None and inside == "check_inside":
+                landed.append(f"{item.title}")
+            if wall is not None:
+                wall.append((time.perf_counter() - start) * 1000)
+            before = cpu_ms()
+            await quiet(pilot)
+            if deferred is not None:
+                deferred.append(cpu_ms() - before)
 
     async def drive(pilot) -> None:
         app = pilot.app
@@ -172,27 +276,199 @@ def mode_wizard(kind: str, out: str, data_dir: str, report_id: str, steps: int) 
             await wait_for_screen(pilot, "WizardScreen")
             count = len(app.screen.items)
             info["items"] = count
+            info["first_title"] = app.screen.title
+            todo = count - 1 if steps <= 0 else min(steps, count - 1)
         else:
-            await settle(pilot)
-            count = steps + 1
-        for _ in range(min(steps, count - 1)):
-            start = time.perf_counter()
-            await pilot.press("pagedown")
-            await settle(pilot)
-            samples.append((time.perf_counter() - start) * 1000)
+            todo = steps
+        await quiet(pilot)
+        info["settle_ms"] = await settle_cost(pilot)
+        await walk(pilot, todo, cpu, wall, deferred)
         if kind == "app":
             info["last_title"] = app.screen.title
+            await app.screen.show_item(0)
+            await quiet(pilot)
+            await walk(pilot, todo, again, inside="check_inside_again")
         app.exit()
 
     install_driver()
     install_autopilot(drive)
     if kind == "app":
-        from tui.app import create_app
-
-        create_app(data_dir=data_dir, report_id=report_id).run()
+        run_app(data_dir, report_id, first_item(data_dir, report_id))
     else:
         BareApp().run()
-    write_result(out, {"samples": samples, "median": statistics.median(samples) if samples else None, **info})
+    write_result(out, {**stats(wall), "cpu": stats(cpu), "deferred": stats(deferred), "again": stats(again),
+                      "landed": landed, **info})
+    return 0
+
+
+def group_entries(screen, item_id: str) -> int:
+    """How many entries the current item's group editor shows."""
+    from tui.widgets.editors.group import GroupEditor, GroupEntry
+
+    assert screen.item.id == item_id, f"on {screen.item.id}, not {item_id}"
+    groups = [e for e in screen.form().editors if isinstance(e, GroupEditor)]
+    return sum(1 for g in groups for entry in g.query(GroupEntry) if entry.display)
+
+
+def mode_revisit(out: str, data_dir: str, report_id: str, item_id: str, rounds: int) -> int:
+    """Back onto an item already seen: the wizard opens at ``item_id``, then
+    each round PageDown away (settled, quiet) and PageUp back, timed until
+    settled (CPU and wall); the CPU from settled to quiet kept apart
+    (``deferred``), the times the check ran inside the window counted
+    (``check_inside``)."""
+    cpu: list[float] = []
+    wall: list[float] = []
+    deferred: list[float] = []
+    info: dict[str, Any] = {}
+
+    async def drive(pilot) -> None:
+        app = pilot.app
+        await wait_for_screen(pilot, "WizardScreen")
+        await quiet(pilot)
+        info["settle_ms"] = await settle_cost(pilot)
+        screen = app.screen
+        info["entries"] = group_entries(screen, item_id)
+        info["title"] = screen.title
+        for _ in range(rounds):
+            await pilot.press("pagedown")
+            await quiet(pilot)
+            info["away"] = screen.item.id
+            start, start_cpu = time.perf_counter(), cpu_ms()
+            await pilot.press("pageup")
+            await settle(pilot)
+            cpu.append(cpu_ms() - start_cpu)
+            info["check_inside"] = info.get("check_inside", 0) + check_ran(pilot)
+            wall.append((time.perf_counter() - start) * 1000)
+            before = cpu_ms()
+            await quiet(pilot)
+            deferred.append(cpu_ms() - before)
+            info["entries_after"] = group_entries(screen, item_id)
+        app.exit()
+
+    install_driver()
+    install_autopilot(drive)
+    run_app(data_dir, report_id, item_id)
+    write_result(out, {**stats(cpu), "wall": stats(wall), "deferred": stats(deferred), **info})
+    return 0
+
+
+TYPED = "好的认真落实抓党建促发展"  # typed one key at a time (CJK: Pilot.press cannot type "，")
+
+
+def mode_type(kind: str, out: str, data_dir: str, report_id: str, field_path: str, keys: int) -> int:
+    """Keystrokes at the end of a long text: the wizard opens at the field's
+    item, the field's text area gets the focus and its cursor goes to the
+    end; then each key typed is timed until the screen is settled (CPU and
+    wall), the CPU from settled to quiet (the check, the write) kept apart
+    and the times the check ran inside the window counted. ``bare``: the
+    same keys typed into the bare app's (empty) Input."""
+    cpu: list[float] = []
+    wall: list[float] = []
+    deferred: list[float] = []
+    info: dict[str, Any] = {}
+    item_id = field_path.split(".")[0]
+
+    async def drive(pilot) -> None:
+        from tui.widgets.fields import BlockInput
+
+        app = pilot.app
+        if kind == "app":
+            await wait_for_screen(pilot, "WizardScreen")
+            screen = app.screen
+            editor = screen.form().editor(field_path)
+            if editor is None:
+                raise RuntimeError(f"no editor for {field_path} on {screen.item.id}")
+            area: Any = editor.query_one(BlockInput)
+            area.focus()
+            area.move_cursor(area.document.end)
+        else:
+            await settle(pilot)
+            area = app.query_one("#answer", Input)
+            area.focus()
+        await quiet(pilot)
+        info["settle_ms"] = await settle_cost(pilot)
+        before_text = area.text if kind == "app" else area.value
+        info["chars"] = len(before_text)
+        info["lines"] = before_text.count("\n") + 1
+        for n in range(keys):
+            start, start_cpu = time.perf_counter(), cpu_ms()
+            await pilot.press(TYPED[n % len(TYPED)])
+            await settle(pilot)
+            cpu.append(cpu_ms() - start_cpu)
+            info["check_inside"] = info.get("check_inside", 0) + check_ran(pilot)
+            wall.append((time.perf_counter() - start) * 1000)
+            before = cpu_ms()
+            await quiet(pilot)
+            deferred.append(cpu_ms() - before)
+        after = area.text if kind == "app" else area.value
+        typed = after[len(before_text):]
+        info["typed"] = typed
+        if not after.startswith(before_text) or len(typed) != keys:
+            raise RuntimeError(f"the keys did not land at the end of the text (typed {typed!r})")
+        if kind == "app":
+            info["saved"] = app.screen.session.answers.get(field_path, "").endswith(typed)
+        app.exit()
+
+    install_driver()
+    install_autopilot(drive)
+    if kind == "app":
+        run_app(data_dir, report_id, item_id)
+    else:
+        BareApp().run()
+    write_result(out, {**stats(cpu), "wall": stats(wall), "deferred": stats(deferred), **info})
+    return 0
+
+
+def focused_name(app) -> str | None:
+    """What holds the focus: the field's label when it is a field's input."""
+    focused = app.focused
+    if focused is None:
+        return None
+    field = next((a.field for a in focused.ancestors_with_self if hasattr(a, "field")), None)
+    return f"“{field.label}”" if field is not None else type(focused).__name__
+
+
+def mode_idle(kind: str, out: str, data_dir: str, report_id: str, seconds: float) -> int:
+    """CPU per second of an app left alone: the home screen (``home``), the
+    wizard at the report's first item (``wizard``) or the bare app
+    (``bare``), once settled and quiet; over ``seconds`` of wall time,
+    nothing pressed. ``…-blur``: after the terminal reported that its
+    window lost the focus (what a terminal sends, ``events.AppBlur``: no
+    widget has the focus, no cursor blinks)."""
+    info: dict[str, Any] = {}
+    base, _, blur = kind.partition("-")
+
+    async def drive(pilot) -> None:
+        import asyncio
+
+        from textual import events
+
+        app = pilot.app
+        await wait_for_screen(pilot, {"home": "HomeScreen", "wizard": "WizardScreen"}.get(base))
+        await quiet(pilot)
+        if blur:
+            app.post_message(events.AppBlur())
+            await settle(pilot)
+        await asyncio.sleep(0.5)  # the last repaints and the first cursor blink
+        start, start_cpu = time.monotonic(), cpu_ms()
+        frames = RenderDriver.bytes_written
+        await asyncio.sleep(seconds)
+        elapsed = time.monotonic() - start
+        info.update(cpu_ms=cpu_ms() - start_cpu, wall_s=elapsed, screen=type(app.screen).__name__,
+                    bytes_written=RenderDriver.bytes_written - frames,
+                    focused=focused_name(app))
+        info["per_s"] = info["cpu_ms"] / elapsed
+        app.exit()
+
+    install_driver()
+    install_autopilot(drive)
+    if base == "bare":
+        BareApp().run()
+    elif base == "home":
+        run_app(data_dir, None)
+    else:
+        run_app(data_dir, report_id, first_item(data_dir, report_id))
+    write_result(out, info)
     return 0
 
 
@@ -243,6 +519,15 @@ def main(argv: list[str]) -> int:
     if mode == "wizard":
         kind, out, data_dir, report_id, steps = rest
         return mode_wizard(kind, out, data_dir, report_id, int(steps))
+    if mode == "revisit":
+        out, data_dir, report_id, item_id, rounds = rest
+        return mode_revisit(out, data_dir, report_id, item_id, int(rounds))
+    if mode == "type":
+        kind, out, data_dir, report_id, field_path, keys = rest
+        return mode_type(kind, out, data_dir, report_id, field_path, int(keys))
+    if mode == "idle":
+        kind, out, data_dir, report_id, seconds = rest
+        return mode_idle(kind, out, data_dir, report_id, float(seconds))
     if mode == "session":
         return mode_session(rest[0], extra)
     raise SystemExit(f"unknown mode {mode}")
