@@ -811,6 +811,27 @@ def test_quick_commands_do_not_import_the_app_or_word(cli: Cli) -> None:
     assert "jinja2" not in _modules_after(cli, ["list"])
 
 
+
+def test_a_listing_of_checked_reports_imports_no_session_nor_workflow(cli: Cli) -> None:
+    """Once each report's state is in the index, ``list`` reads the index
+    only: neither the session layer nor the workflow model is imported."""
+    cli("demo", "-o", str(cli.cwd / "demo"))
+    assert cli("list").code == 0
+    modules = _modules_after(cli, ["list"])
+    unneeded = {"tui.session.session", "tui.session.reports", "tui.session.backups", "workflows.loader",
+                "workflows.model", "workflows.values", "shutil", "signal", "jinja2", "yaml"}
+    assert not unneeded & modules, sorted(unneeded & modules)
+    import tui.session
+    from tui.session.state import builtin_dir
+    from workflows.loader import BUILTIN_DIR
+
+    assert builtin_dir() == BUILTIN_DIR
+    for name in tui.session.__all__:  # every name still there, imported on first use
+        assert getattr(tui.session, name) is not None
+    with pytest.raises(AttributeError):
+        tui.session.no_such_name  # noqa: B018
+
+
 # ------------------------------------------------------------------ caches
 
 
