@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PROGRAM = r'''
@@ -99,3 +101,25 @@ def test_without_a_folder_nothing_is_written(tmp_path: Path) -> None:
     cache.keep_compiled_code()
     cache.save_compiled_code()
     assert not list(tmp_path.iterdir())
+
+
+def test_the_code_stamp_moves_with_a_stamped_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cache.stamp names every .py file of the stamped packages with its time
+    and size (relative to the project), and moves when one of them changes."""
+    import os
+
+    import workflows.cache as wc
+
+    fake_root = tmp_path / "project"
+    for package in wc.STAMPED_PACKAGES:
+        (fake_root / package / "sub").mkdir(parents=True)
+        (fake_root / package / "sub" / "a.py").write_text("x = 1\n")
+        (fake_root / package / "notes.txt").write_text("not code\n")
+    monkeypatch.setattr(wc, "__file__", str(fake_root / "workflows" / "cache.py"))
+    stamp = wc.Cache(None).stamp()
+    assert "store/sub/a.py:" in stamp and "tui/session/sub/a.py:" in stamp and "notes.txt" not in stamp
+    assert str(fake_root) not in stamp
+    path = fake_root / "store" / "sub" / "a.py"
+    path.write_text("x = 22\n")
+    os.utime(path, ns=(1, 1))
+    assert wc.Cache(None).stamp() != stamp
