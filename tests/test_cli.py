@@ -890,3 +890,15 @@ def test_the_installed_command_exits_at_once_after_an_export(cli: Cli) -> None:
                                                                   "['list']")],
                              capture_output=True, text=True, env=cli.env(), cwd=cli.cwd)
     assert listing.returncode == 0 and "TEARDOWN" in listing.stderr  # other commands end normally
+
+
+def test_terminal_width_counts_wide_characters_twice() -> None:
+    import unicodedata
+
+    from tui.cli.base import pad, width
+
+    samples = ["", "abc", "编号", "基准报告09902", "29/29项", "可导出（待填1）", "ｆｕｌｌ", "é e\u0301", "混合 mixed 文本"]
+    for text in samples:
+        expected = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+        assert width(text) == expected == width(text), text  # the second time from what it learnt
+    assert pad("编号", 6) == "编号  " and pad("abc", 2) == "abc"
