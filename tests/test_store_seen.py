@@ -170,3 +170,27 @@ def test_a_report_being_edited_is_still_read_from_its_file(store: Store, monkeyp
         assert listed[0].answered == before + 1 and listed[0].locked_by is not None
     finally:
         handle.close()
+
+
+def test_a_page_is_read_from_the_start_of_the_index(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.index as index
+
+    made = [make(store, f"报告{i:02d}") for i in range(12)]
+    for rid in made[-4:]:  # the newest ones in the bin: a page reads past them
+        store.delete(rid)
+    quiet(store)
+    everything = Store(store.root).list_reports()
+    store.list_reports(limit=3)  # recorded
+    for per_entry, least in ((0, 300), (0, 900), (50, 0), (1024, 8192)):
+        monkeypatch.setattr(index, "PAGE_BYTES_PER_ENTRY", per_entry)
+        monkeypatch.setattr(index, "PAGE_READ_MIN", least)
+        for limit in (1, 3, 8, 20):
+            fresh = Store(store.root)
+            assert ids(fresh.list_reports(limit=limit)) == ids(everything)[:limit], (per_entry, least, limit)
+            assert fresh.index.last_total == 8
+            assert len(fresh.list_reports(limit=limit, include_deleted=True)) == min(limit, 12)
+    # With the defaults, a page of a recorded store reads neither the whole index nor the folder.
+    monkeypatch.setattr(ReportIndex, "_layout", lambda self: (_ for _ in ()).throw(AssertionError("read whole")))
+    no_folder_listing(monkeypatch)
+    fresh = Store(store.root)
+    assert ids(fresh.list_reports(limit=3)) == ids(everything)[:3] and fresh.index.last_total == 8
