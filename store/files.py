@@ -117,11 +117,9 @@ class ReportFiles:
         return set(_FILE_RE.findall("\n".join(n for n in names if "\n" not in n))), quiet
 
     def new_id(self, taken: Iterable[str] = ()) -> str:
-        import secrets  # here, not at the top: only creating a report needs it (~6 ms to import)
-
         used = set(taken) | self.ids()
         while True:
-            rid = secrets.token_hex(4)
+            rid = os.urandom(4).hex()  # secrets.token_hex(4), without importing secrets (≈ 5 ms)
             if rid not in used:
                 return rid
 
