@@ -866,8 +866,8 @@ def test_word_export_of_a_checked_report_imports_only_what_it_needs(cli: Cli) ->
     assert cli("check", report_id).code == 0  # the check keeps the assembled report in the cache
     modules = _modules_after(cli, ["export", report_id, "-o", str(cli.cwd / "out.docx")])
     assert "docx" in modules
-    unneeded = {"jinja2", "tempfile", "xml.sax.saxutils", "urllib.request", "importlib.metadata",
-                "workflows.assemble", "textual"}
+    unneeded = {"jinja2", "tempfile", "xml.sax.saxutils", "urllib.request", "importlib.metadata", "secrets",
+                "base64", "workflows.assemble", "textual"}
     assert not unneeded & modules, sorted(unneeded & modules)
 
 
@@ -897,7 +897,8 @@ def test_terminal_width_counts_wide_characters_twice() -> None:
 
     from tui.cli.base import pad, width
 
-    samples = ["", "abc", "编号", "基准报告09902", "29/29项", "可导出（待填1）", "ｆｕｌｌ", "é e\u0301", "混合 mixed 文本"]
+    samples = ["", "abc", "编号", "基准报告09902", "29/29项", "可导出（待填1）", "ｆｕｌｌ", "é e\u0301",
+               "混合 mixed 文本"]
     for text in samples:
         expected = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
         assert width(text) == expected == width(text), text  # the second time from what it learnt
