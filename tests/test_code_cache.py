@@ -89,9 +89,14 @@ def test_a_damaged_or_foreign_memo_is_ignored_and_rewritten(tmp_path: Path) -> N
     # Written by another Python: its code objects are not used.
     memo.write_bytes(marshal.dumps(("2.7.18 (other)", texts)))
     assert _run(tmp_path)["compiled"] == first["compiled"]
-    # A text mapped to something that is not code is skipped.
+    # A text mapped to something that is not code is compiled again.
     memo.write_bytes(marshal.dumps((version, {text: "not code" for text in texts})))
     assert _run(tmp_path) == first
+    memo.write_bytes(marshal.dumps((version, {text: b"\x00not marshal" for text in texts})))
+    assert _run(tmp_path) == first
+    memo.write_bytes(marshal.dumps((version, {text: marshal.dumps(12) for text in texts})))
+    assert _run(tmp_path) == first
+    assert _run(tmp_path)["compiled"] == 0
 
 
 def test_without_a_folder_nothing_is_written(tmp_path: Path) -> None:
