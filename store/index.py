@@ -51,9 +51,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tinydb import Query, TinyDB
-from tinydb.operations import delete
-
 from workflows.fileio import write_atomic
 
 from . import _fs, schema, storage
@@ -61,8 +58,6 @@ from .errors import Ambiguous, NotFound, StoreError
 from .files import ReportFiles, future_error, unreadable_reason
 from .locks import IndexLock, LockInfo, probe_stale
 from .model import ReportMeta
-
-_Q = Query()
 
 
 @dataclass
@@ -442,6 +437,10 @@ class ReportIndex:
         states = dict(states or {})
         if not metas and not removes and not states:
             return
+        from tinydb import Query, TinyDB  # here: only writing the index needs TinyDB
+        from tinydb.operations import delete
+
+        _Q = Query()
         with self._mutex, IndexLock(self._lock_path):
             # Re-read under the lock if another session wrote it since (the
             # stat key changes with every atomic replace).

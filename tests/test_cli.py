@@ -867,8 +867,11 @@ def test_word_export_of_a_checked_report_imports_only_what_it_needs(cli: Cli) ->
     modules = _modules_after(cli, ["export", report_id, "-o", str(cli.cwd / "out.docx")])
     assert "docx" in modules
     unneeded = {"jinja2", "tempfile", "xml.sax.saxutils", "urllib.request", "importlib.metadata", "secrets",
-                "base64", "workflows.assemble", "textual"}
+                "base64", "workflows.assemble", "textual", "tinydb"}
     assert not unneeded & modules, sorted(unneeded & modules)
+    # Reading a report needs no TinyDB (only writes go through its tables).
+    assert "tinydb" not in _modules_after(cli, ["check", report_id])
+    assert "tinydb" not in _modules_after(cli, ["preview", report_id])
 
 
 def test_the_installed_command_exits_at_once_after_an_export(cli: Cli) -> None:
