@@ -34,8 +34,11 @@ records anew. A verification is recorded only when the folder's stat was
 the same before and after it was listed, its last change is more than
 :data:`SEEN_QUIET_NS` older than the listing (a file system's clock ticks
 coarsely: a change in the same tick as the one before would not move the
-time) and no temporary file is in it. The record is a cache, not fsynced:
-missing, damaged or stale, it only costs one listing of the folder.
+time) and no temporary file is in it. A write of the index that neither
+adds nor removes an id (report states) carries a record that held before
+it over to the new file, while the folder is still as recorded. The record
+is a cache, not fsynced: missing, damaged or stale, it only costs one
+listing of the folder.
 """
 
 from __future__ import annotations
@@ -360,6 +363,9 @@ class ReportIndex:
         for :data:`SEEN_QUIET_NS` before. Never fails: a cache."""
         if index_key is None or folder is None or folder[1] >= started_ns - SEEN_QUIET_NS:
             return
+        self._write_record(index_key, folder, entries, deleted)
+
+    def _write_record(self, index_key: tuple, folder: tuple, entries: int, deleted: int) -> None:
         record = {"v": SEEN_VERSION, "index": list(index_key), "folder": list(folder),
                   "entries": entries, "deleted": deleted}
         try:
@@ -445,6 +451,10 @@ class ReportIndex:
             # Re-read under the lock if another session wrote it since (the
             # stat key changes with every atomic replace).
             current = self.entries(under_lock=True)
+            # A record of the index before this write that still holds (the
+            # folder unchanged) holds after it too when no id comes or goes.
+            held = self._verified(self._cache.key) is not None
+            folder = self._folder_key()
             store = storage.DurableJSONStorage(self.path, data=_index_data(current.values()), arrange=_arranged)
             table = TinyDB(storage=lambda: store).table("reports", cache_size=0)
             with store.batch():
@@ -461,6 +471,10 @@ class ReportIndex:
                     table.update(set_state, _Q.id.one_of([rid for rid in states if rid not in removes]))
             entries = {doc["id"]: doc for doc in store.data["reports"].values()}
             self._cache = _IndexCache(self._key(), entries)
+            if held and folder is not None and entries.keys() == current.keys() and self._cache.key is not None:
+                if self._folder_key() == folder:
+                    deleted = sum(doc.get("deleted") is True for doc in entries.values())
+                    self._write_record(self._cache.key, folder, len(entries), deleted)
 
     def put_quiet(self, metas: Iterable[ReportMeta], what: str = "已保存的内容",
                   states: Mapping[str, dict] | None = None) -> bool:

@@ -194,3 +194,29 @@ def test_a_page_is_read_from_the_start_of_the_index(store: Store, monkeypatch: p
     no_folder_listing(monkeypatch)
     fresh = Store(store.root)
     assert ids(fresh.list_reports(limit=3)) == ids(everything)[:3] and fresh.index.last_total == 8
+
+
+def test_a_write_of_states_only_keeps_the_record(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = [make(store, "甲"), make(store, "乙")]
+    quiet(store)
+    store.list_reports(limit=10)
+    store.index.put_states({made[0]: {"v": 0, "note": "a state"}})  # the index rewritten, no id came or went
+    assert seen(store)["index"][0] == store.index_path.stat().st_ino
+    calls = []
+    listing = ReportFiles.ids_and_quiet
+    monkeypatch.setattr(ReportFiles, "ids_and_quiet", lambda self: calls.append(1) or listing(self))
+    assert sorted(ids(Store(store.root).list_reports(limit=10))) == sorted(made)
+    assert calls == []  # trusted: the folder is not listed
+
+
+def test_an_index_write_that_drops_an_id_is_not_trusted(store: Store) -> None:
+    """The index loses an entry whose file stays (the folder untouched): the
+    record is not carried over, the next listing finds the file again."""
+    made = [make(store, "甲"), make(store, "乙")]
+    quiet(store)
+    store.list_reports(limit=10)
+    store.index.put(removes=[made[1]])
+    fresh = Store(store.root)
+    assert sorted(ids(fresh.list_reports(limit=10))) == sorted(made)
+    assert fresh.index.last_total == 2
+    assert made[1] in fresh.index.entries()  # repaired from its file
