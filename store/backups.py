@@ -25,6 +25,8 @@ KEEP_DAYS = 90
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """One backup file of a report: whose, where, when it was made."""
+
     report_id: str
     path: Path
     created: datetime  # local time, naive (from the file name)

@@ -18,8 +18,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Self
 
-from tinydb import Query, TinyDB
-
 from . import _fs, backups, schema
 from .errors import InvalidValueError, ReadOnlyError, StoreError
 from .locks import UNKNOWN_OWNER, LockInfo, ReportLock
@@ -41,7 +39,13 @@ if TYPE_CHECKING:  # pragma: no cover
 # A new backup while saving at most this often (seconds).
 BACKUP_INTERVAL = 300.0
 
-_Q = Query()
+
+
+def _q() -> Any:
+    """``tinydb.Query()``, imported with the first write (reading a report needs no TinyDB)."""
+    from tinydb import Query
+
+    return Query()
 
 
 def read_only_message(locked_by: LockInfo | None, by_choice: bool, report_id: str = "") -> str:
@@ -95,11 +99,33 @@ class ReportHandle:
         self._storage = DurableJSONStorage(
             self.path, data=data, readonly=self.readonly, readonly_message=readonly_message
         )
-        self._db = TinyDB(storage=lambda: self._storage)
-        self._report = self._db.table("report", cache_size=0)
-        self._answers = self._db.table("answers", cache_size=0)
-        self._rollups = self._db.table(schema.ROLLUPS_TABLE, cache_size=0)
-        self._history = self._db.table(schema.HISTORY_TABLE, cache_size=0)
+        self._tables: dict[str, Any] | None = None  # TinyDB's, made for the first write
+
+    def _table(self, name: str) -> Any:
+        if self._tables is None:
+            from tinydb import TinyDB
+
+            storage = self._storage
+            db = TinyDB(storage=lambda: storage)
+            self._tables = {n: db.table(n, cache_size=0)
+                            for n in ("report", "answers", schema.ROLLUPS_TABLE, schema.HISTORY_TABLE)}
+        return self._tables[name]
+
+    @property
+    def _report(self) -> Any:
+        return self._table("report")
+
+    @property
+    def _answers(self) -> Any:
+        return self._table("answers")
+
+    @property
+    def _rollups(self) -> Any:
+        return self._table(schema.ROLLUPS_TABLE)
+
+    @property
+    def _history(self) -> Any:
+        return self._table(schema.HISTORY_TABLE)
 
     # -- reading -------------------------------------------------------------
     def _docs(self) -> Iterable[dict]:
@@ -240,11 +266,11 @@ class ReportHandle:
             current.clear()
             current.update(doc)
 
-        if not self._answers.update(replace_doc, _Q.path == path):
+        if not self._answers.update(replace_doc, _q().path == path):
             self._answers.insert(doc)
 
     def _remove(self, path: str) -> None:
-        self._answers.remove(_Q.path == path)
+        self._answers.remove(_q().path == path)
 
     def set_answer(self, path: str, value: Any) -> None:
         """Save one answer. Durable when it returns; drops a "from year" mark.
@@ -323,7 +349,7 @@ class ReportHandle:
             if current["from_year"] is None:
                 return
             with self._write() as now:
-                self._answers.update({"from_year": None, "updated": now}, _Q.path == path)
+                self._answers.update({"from_year": None, "updated": now}, _q().path == path)
 
     def confirm_all(self, paths: Iterable[str] | None = None) -> int:
         """Confirm every copied answer (or those in ``paths``); returns how many."""
@@ -334,7 +360,7 @@ class ReportHandle:
                 return 0
             with self._write() as now:
                 for p in todo:
-                    self._answers.update({"from_year": None, "updated": now}, _Q.path == p)
+                    self._answers.update({"from_year": None, "updated": now}, _q().path == p)
             return len(todo)
 
     def update_meta(self, **changes: Any) -> ReportMeta:
@@ -437,7 +463,7 @@ class ReportHandle:
                 for doc in kept.values():
                     doc["at"] = doc.get("at") or now
                 if kept:
-                    self._rollups.remove(_Q.path.one_of(list(kept)))
+                    self._rollups.remove(_q().path.one_of(list(kept)))
                     self._rollups.insert_multiple(kept.values())
 
     def add_history(self, records: Iterable[Mapping[str, Any]]) -> None:

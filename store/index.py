@@ -16,6 +16,29 @@ page of a listing (:meth:`ReportIndex.list_reports` with ``limit``) parse
 only the lines they need, not the whole file (at 10,000 reports the file is
 3.7 MB: parsing and checking it all took 175 ms). A file not in this layout
 (written by hand, or by an older version) is read whole, as before.
+
+Listings without listing the folder: a listing also has to notice report
+files the index does not know (a create killed between the report file and
+the index, a file copied in by hand) and entries whose file is gone, which
+took a listing of the reports folder and every id of the index (at 10,000
+reports ≈ 25 ms of a 35 ms listing). ``index.seen`` records one such
+verification: the index file's identity (inode, times, size) and the
+reports folder's (inode, modification and change times) at which the ids
+of the one were exactly the report files of the other, with the number of
+entries and of deleted ones. While both identities are unchanged, a
+listing trusts it and lists neither; any file created, removed or renamed
+in the folder (every save of a report is a rename there) changes the
+folder's times (the change time cannot be set back by hand), and every
+write of the index its identity, so the next listing verifies again and
+records anew. A verification is recorded only when the folder's stat was
+the same before and after it was listed, its last change is more than
+:data:`SEEN_QUIET_NS` older than the listing (a file system's clock ticks
+coarsely: a change in the same tick as the one before would not move the
+time) and no temporary file is in it. A write of the index that neither
+adds nor removes an id (report states) carries a record that held before
+it over to the new file, while the folder is still as recorded. The record
+is a cache, not fsynced: missing, damaged or stale, it only costs one
+listing of the folder.
 """
 
 from __future__ import annotations
@@ -25,13 +48,11 @@ import json
 import os
 import re
 import threading
+import time
 from collections.abc import Collection, Iterable, Mapping, MutableMapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
-
-from tinydb import Query, TinyDB
-from tinydb.operations import delete
 
 from workflows.fileio import write_atomic
 
@@ -40,8 +61,6 @@ from .errors import Ambiguous, NotFound, StoreError
 from .files import ReportFiles, future_error, unreadable_reason
 from .locks import IndexLock, LockInfo, probe_stale
 from .model import ReportMeta
-
-_Q = Query()
 
 
 @dataclass
@@ -61,6 +80,15 @@ class _IndexCache:
 
 
 ORDER = "newest-first"
+
+PAGE_BYTES_PER_ENTRY = 1024  # read for each entry of a page (an entry is ≈ 400 bytes)
+PAGE_READ_MIN = 8192
+
+SEEN_NAME = "index.seen"
+SEEN_VERSION = 1
+# How long the reports folder must have been unchanged when it is listed for
+# the listing to be recorded (mtime granularity: 1-2 s on some file systems).
+SEEN_QUIET_NS = 2_000_000_000
 
 
 def _order(doc: Mapping[str, Any]) -> tuple:
@@ -238,28 +266,112 @@ class ReportIndex:
         locks = self.files.locks_dir
         return (locks / f"{report_id}.dirty").exists() or (locks / f"{report_id}.owner.json").exists()
 
-    def _page(self, limit: int, include_deleted: bool) -> tuple[dict[str, ReportMeta], set[str], int] | None:
-        """The first entries of the index (newest first) until ``limit`` are
-        listed, every id it holds and the number of deleted ones; None when
-        the file is not in the store's layout."""
-        raw = self._layout()
-        if raw is None:
+    def _start(self, size: int) -> tuple[tuple, bytes] | None:
+        """The index file's identity and its first ``size`` bytes, cut after
+        the last whole line, when it is in the store's layout (head and tail
+        checked); the whole file when it is no longer. None otherwise."""
+        head = _head(schema.SCHEMA_VERSION)
+        try:
+            with open(self.path, "rb") as f:
+                st = os.fstat(f.fileno())
+                start = f.read(size)
+                if len(start) < st.st_size:
+                    f.seek(-len(_TAIL), os.SEEK_END)
+                    tail = f.read()
+                    start = start[: start.rfind(b"\n") + 1]
+                else:
+                    tail = start
+        except OSError:
             return None
-        page: dict[str, ReportMeta] = {}
-        seen: dict[str, dict] = {}
-        self._seen = (self._raw_cache[0], seen)
-        shown = 0
-        for match in _ID_AT.finditer(raw):
-            if shown >= limit:
-                break
-            doc = self._line_doc(raw, match.start())
-            if doc is None:
-                return None
-            seen[doc["id"]] = doc
-            meta = page[doc["id"]] = ReportMeta.from_doc(doc)
-            shown += include_deleted or not meta.deleted
-        ids = {m.decode("ascii") for m in _ID_AT.findall(raw)}
-        return page, ids, raw.count(b', "deleted": true, ')
+        if not (start.startswith(head) and tail.endswith(_TAIL)):
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size), start
+
+    def _page(self, limit: int, include_deleted: bool) -> tuple[dict[str, ReportMeta], bytes | None, tuple] | None:
+        """The first entries of the index (newest first) until ``limit`` are
+        listed, the file's bytes when they were all read (see :meth:`_ids_of`)
+        and the identity of the file they come from; None when the file is
+        not in the store's layout. Reads only the start of the file when the
+        page is there (≈ 400 bytes an entry; the whole file is 3.7 MB at
+        10,000 reports)."""
+        start = self._start(PAGE_BYTES_PER_ENTRY * limit + PAGE_READ_MIN)
+        while True:
+            if start is None:
+                raw = self._layout()
+                if raw is None:
+                    return None
+                key, whole = self._raw_cache[0], True
+                if key is None:
+                    return None
+            else:
+                key, raw = start
+                whole = key[3] == len(raw)
+            page: dict[str, ReportMeta] = {}
+            seen: dict[str, dict] = {}
+            shown = 0
+            for match in _ID_AT.finditer(raw):
+                if shown >= limit:
+                    break
+                doc = self._line_doc(raw, match.start())
+                if doc is None:
+                    return None
+                seen[doc["id"]] = doc
+                meta = page[doc["id"]] = ReportMeta.from_doc(doc)
+                shown += include_deleted or not meta.deleted
+            if shown >= limit or whole:
+                self._seen = (key, seen)
+                return page, raw if whole else None, key
+            start = None  # the page goes on past the bytes read: read it all
+
+    @staticmethod
+    def _ids_of(raw: bytes) -> tuple[set[str], int]:
+        """Every id an index file in the store's layout holds, and the number of deleted entries."""
+        return {m.decode("ascii") for m in _ID_AT.findall(raw)}, raw.count(b', "deleted": true, ')
+
+    # -- the record of the last verified listing (index.seen) ----------------------
+    def _folder_key(self) -> tuple | None:
+        try:
+            st = os.stat(self.files.reports_dir)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+    def _verified(self, index_key: tuple | None) -> tuple[int, int] | None:
+        """(entries, deleted entries) when ``index.seen`` holds for the index
+        at ``index_key`` and the reports folder as it is now: its ids are
+        exactly the report files. None when it does not (or is unreadable)."""
+        if index_key is None:
+            return None
+        try:
+            record = json.loads((self.files.root / SEEN_NAME).read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or record.get("v") != SEEN_VERSION:
+            return None
+        entries, deleted = record.get("entries"), record.get("deleted")
+        if not (type(entries) is int and type(deleted) is int and 0 <= deleted <= entries):
+            return None
+        if record.get("index") != list(index_key) or record.get("folder") != list(self._folder_key() or ()):
+            return None
+        return entries, deleted
+
+    def _record_verified(self, index_key: tuple | None, folder: tuple | None, started_ns: int,
+                         entries: int, deleted: int) -> None:
+        """Record that the index at ``index_key`` holds exactly the report
+        files of the folder at ``folder`` (its stat before and after it was
+        listed, from ``started_ns`` on): only when the folder had been quiet
+        for :data:`SEEN_QUIET_NS` before. Never fails: a cache."""
+        if index_key is None or folder is None or folder[1] >= started_ns - SEEN_QUIET_NS:
+            return
+        self._write_record(index_key, folder, entries, deleted)
+
+    def _write_record(self, index_key: tuple, folder: tuple, entries: int, deleted: int) -> None:
+        record = {"v": SEEN_VERSION, "index": list(index_key), "folder": list(folder),
+                  "entries": entries, "deleted": deleted}
+        try:
+            write_atomic(self.files.root / SEEN_NAME, json.dumps(record).encode("ascii"), durable=False)
+        except OSError:
+            pass
 
     def metas(self) -> dict[str, ReportMeta]:
         """Report id -> meta, as the index has them (a copy)."""
@@ -331,10 +443,18 @@ class ReportIndex:
         states = dict(states or {})
         if not metas and not removes and not states:
             return
+        from tinydb import Query, TinyDB  # here: only writing the index needs TinyDB
+        from tinydb.operations import delete
+
+        _Q = Query()
         with self._mutex, IndexLock(self._lock_path):
             # Re-read under the lock if another session wrote it since (the
             # stat key changes with every atomic replace).
             current = self.entries(under_lock=True)
+            # A record of the index before this write that still holds (the
+            # folder unchanged) holds after it too when no id comes or goes.
+            held = self._verified(self._cache.key) is not None
+            folder = self._folder_key()
             store = storage.DurableJSONStorage(self.path, data=_index_data(current.values()), arrange=_arranged)
             table = TinyDB(storage=lambda: store).table("reports", cache_size=0)
             with store.batch():
@@ -351,6 +471,10 @@ class ReportIndex:
                     table.update(set_state, _Q.id.one_of([rid for rid in states if rid not in removes]))
             entries = {doc["id"]: doc for doc in store.data["reports"].values()}
             self._cache = _IndexCache(self._key(), entries)
+            if held and folder is not None and entries.keys() == current.keys() and self._cache.key is not None:
+                if self._folder_key() == folder:
+                    deleted = sum(doc.get("deleted") is True for doc in entries.values())
+                    self._write_record(self._cache.key, folder, len(entries), deleted)
 
     def put_quiet(self, metas: Iterable[ReportMeta], what: str = "已保存的内容",
                   states: Mapping[str, dict] | None = None) -> bool:
@@ -392,19 +516,44 @@ class ReportIndex:
         (``open_here``: the ones this process edits, which update the index
         when closed). :attr:`last_total` is the number of reports in all."""
         page = self._page(limit, include_deleted) if limit is not None else None
+        raw = None
         if page is None:
-            metas = self.metas()
-            known: Collection[str] = metas.keys()
-            binned = None
+            with self._mutex:
+                metas = self.metas()
+                index_key = self._cache.key
         else:
-            metas, known, binned = page
-        files = self.files.ids()
+            metas, raw, index_key = page
+        verified = self._verified(index_key)
         try:
             lock_names = os.listdir(self.files.locks_dir)
         except FileNotFoundError:
             lock_names = []
         owners = {n[: -len(".owner.json")] for n in lock_names if n.endswith(".owner.json")}
         dirty = {n[: -len(".dirty")] for n in lock_names if n.endswith(".dirty")}
+        if verified is not None:
+            # The files are the index's ids (index.seen): neither is listed.
+            known: Collection[str] = set()
+            files = {rid for rid in owners | dirty if self.files.path(rid).exists()}
+            binned = verified[1]
+        else:
+            binned = None
+            if page is None:
+                known = metas.keys()
+            else:
+                if raw is None:  # the page was read from the start of the file
+                    raw = self._layout()
+                    if raw is None or self._raw_cache[0] != index_key:  # rewritten meanwhile
+                        result = self.list_reports(include_deleted, open_here=open_here)
+                        return result[:limit]
+                known, binned = self._ids_of(raw)
+            started = time.time_ns()
+            folder = self._folder_key()
+            files, quiet = self.files.ids_and_quiet()
+            if folder != self._folder_key():
+                folder = None  # changed while listed: verified again next time
+            if quiet and files == set(known):
+                deleted = binned if binned is not None else sum(bool(m.deleted) for m in metas.values())
+                self._record_verified(index_key, folder, started, len(files), deleted)
 
         extra: dict[str, dict[str, Any]] = {}
         repairs: list[ReportMeta] = []
@@ -432,7 +581,7 @@ class ReportIndex:
                 repairs.append(meta)
                 if rid in dirty:
                     clean.append(rid)
-        for rid in metas.keys() - files:
+        for rid in metas.keys() - files if verified is None else ():
             hint = f"（可从备份恢复：shuzhi restore {rid}）" if self.files.list_backups(rid) else "（没有备份）"
             extra.setdefault(rid, {})["problem"] = f"报告文件缺失{hint}"
         if repairs:
@@ -447,11 +596,13 @@ class ReportIndex:
             metas[rid] = replace(metas[rid], **changes)
         result = [m for m in metas.values() if include_deleted or not m.deleted]
         result.sort(key=lambda m: (m.updated, m.created, m.id), reverse=True)
-        if binned is None:
+        if page is None:
             self.last_total = len(result)
+        elif verified is not None:
+            self.last_total = verified[0] if include_deleted else verified[0] - verified[1]
         else:
             everything = len(set(known) | files)
-            self.last_total = everything if include_deleted else everything - binned
+            self.last_total = everything if include_deleted else everything - (binned or 0)
         return result if limit is None else result[:limit]
 
     @staticmethod

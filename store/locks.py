@@ -67,6 +67,8 @@ def process_start(pid: int) -> int | None:
 
 @dataclass(frozen=True)
 class LockInfo:
+    """Who holds a report's write lock: process, host, user, since when."""
+
     pid: int
     host: str
     started: str  # ISO time the session took the lock

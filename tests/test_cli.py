@@ -811,6 +811,27 @@ def test_quick_commands_do_not_import_the_app_or_word(cli: Cli) -> None:
     assert "jinja2" not in _modules_after(cli, ["list"])
 
 
+
+def test_a_listing_of_checked_reports_imports_no_session_nor_workflow(cli: Cli) -> None:
+    """Once each report's state is in the index, ``list`` reads the index
+    only: neither the session layer nor the workflow model is imported."""
+    cli("demo", "-o", str(cli.cwd / "demo"))
+    assert cli("list").code == 0
+    modules = _modules_after(cli, ["list"])
+    unneeded = {"tui.session.session", "tui.session.reports", "tui.session.backups", "workflows.loader",
+                "workflows.model", "workflows.values", "shutil", "signal", "jinja2", "yaml"}
+    assert not unneeded & modules, sorted(unneeded & modules)
+    import tui.session
+    from tui.session.state import builtin_dir
+    from workflows.loader import BUILTIN_DIR
+
+    assert builtin_dir() == BUILTIN_DIR
+    for name in tui.session.__all__:  # every name still there, imported on first use
+        assert getattr(tui.session, name) is not None
+    with pytest.raises(AttributeError):
+        tui.session.no_such_name  # noqa: B018
+
+
 # ------------------------------------------------------------------ caches
 
 
@@ -845,9 +866,12 @@ def test_word_export_of_a_checked_report_imports_only_what_it_needs(cli: Cli) ->
     assert cli("check", report_id).code == 0  # the check keeps the assembled report in the cache
     modules = _modules_after(cli, ["export", report_id, "-o", str(cli.cwd / "out.docx")])
     assert "docx" in modules
-    unneeded = {"jinja2", "tempfile", "xml.sax.saxutils", "urllib.request", "importlib.metadata",
-                "workflows.assemble", "textual"}
+    unneeded = {"jinja2", "tempfile", "xml.sax.saxutils", "urllib.request", "importlib.metadata", "secrets",
+                "base64", "workflows.assemble", "textual", "tinydb"}
     assert not unneeded & modules, sorted(unneeded & modules)
+    # Reading a report needs no TinyDB (only writes go through its tables).
+    assert "tinydb" not in _modules_after(cli, ["check", report_id])
+    assert "tinydb" not in _modules_after(cli, ["preview", report_id])
 
 
 def test_the_installed_command_exits_at_once_after_an_export(cli: Cli) -> None:
@@ -869,3 +893,16 @@ def test_the_installed_command_exits_at_once_after_an_export(cli: Cli) -> None:
                                                                   "['list']")],
                              capture_output=True, text=True, env=cli.env(), cwd=cli.cwd)
     assert listing.returncode == 0 and "TEARDOWN" in listing.stderr  # other commands end normally
+
+
+def test_terminal_width_counts_wide_characters_twice() -> None:
+    import unicodedata
+
+    from tui.cli.base import pad, width
+
+    samples = ["", "abc", "编号", "基准报告09902", "29/29项", "可导出（待填1）", "ｆｕｌｌ", "é e\u0301",
+               "混合 mixed 文本"]
+    for text in samples:
+        expected = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+        assert width(text) == expected == width(text), text  # the second time from what it learnt
+    assert pad("编号", 6) == "编号  " and pad("abc", 2) == "abc"

@@ -53,11 +53,23 @@ def err(text: str) -> None:
     sys.stderr.write(visible(text, lines=True) + "\n")
 
 
-def width(text: str) -> int:
-    """Columns ``text`` takes in a terminal (CJK characters take two)."""
-    import unicodedata
+_WIDE: dict[str, int] = {}  # character -> 1 when it takes two columns, else 0
 
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two): one
+    per character, plus one per wide character (each character looked up
+    once per process: a listing measures some 8,000 characters)."""
+    if text.isascii():
+        return len(text)
+    wide = _WIDE
+    missing = set(text).difference(wide)
+    if missing:
+        import unicodedata
+
+        for ch in missing:
+            wide[ch] = 1 if unicodedata.east_asian_width(ch) in ("W", "F") else 0
+    return len(text) + sum(map(wide.__getitem__, text))
 
 
 def pad(text: str, columns: int) -> str:

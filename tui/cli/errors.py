@@ -20,13 +20,21 @@ from .base import (
 
 def run(handler: str, args: argparse.Namespace) -> int:
     """Run ``handler`` (``"module:function"`` in this package) on ``args``."""
+    from workflows.cache import Cache
+
+    args.cache = cache = Cache.default()  # the one cache of this call, passed to what uses it
+    cache.keep_compiled_code()  # before the command's modules define their dataclasses
+    try:
+        return _run(handler, args)
+    finally:
+        cache.save_compiled_code()
+
+
+def _run(handler: str, args: argparse.Namespace) -> int:
     from importlib import import_module
 
     module, _, name = handler.partition(":")
     try:
-        from workflows.cache import Cache
-
-        args.cache = Cache.default()  # the one cache of this call, passed to what uses it
         func = getattr(import_module(f"{__package__}.{module}"), name)
         return int(func(args))
     except KeyboardInterrupt:

@@ -30,43 +30,88 @@ Every error raised here has a Chinese message (:class:`SessionError`,
 import time: the CLI's quick commands import this package.
 """
 
-from .backups import BackupRow, Restored, backup_rows, restore_backup
-from .errors import ServiceError, SessionError
-from .reports import (
-    BASICS_NAMES,
-    DEMO_WORKFLOW,
-    NewReport,
-    basics_answers,
-    basics_field,
-    basics_item_id,
-    create_demo_report,
-    create_report,
-    default_title,
-    field_hint,
-    listed_basics,
-    report_year_of,
-    sample_answers,
-    title_for,
-    year_bound_paths,
-)
-from .session import (
-    STATE_COPIED,
-    STATE_PROPOSED,
-    ExtraBlocker,
-    ReportCheck,
-    Session,
-    answers_format,
-    open_session,
-    shown_states,
-)
-from .workflows import (
-    USER_WORKFLOWS_DIR,
-    find_workflow,
-    install_workflow,
-    resolve_workflow_ref,
-    user_workflows_dir,
-    workflow_choices,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - the names, for the type checker; imported on first use below
+    from .backups import BackupRow, Restored, backup_rows, restore_backup
+    from .errors import ServiceError, SessionError
+    from .reports import (
+        BASICS_NAMES,
+        DEMO_WORKFLOW,
+        NewReport,
+        basics_answers,
+        basics_field,
+        basics_item_id,
+        create_demo_report,
+        create_report,
+        default_title,
+        field_hint,
+        listed_basics,
+        report_year_of,
+        sample_answers,
+        title_for,
+        year_bound_paths,
+    )
+    from .session import (
+        STATE_COPIED,
+        STATE_PROPOSED,
+        ExtraBlocker,
+        ReportCheck,
+        Session,
+        answers_format,
+        open_session,
+        shown_states,
+    )
+    from .workflows import (
+        USER_WORKFLOWS_DIR,
+        find_workflow,
+        install_workflow,
+        resolve_workflow_ref,
+        user_workflows_dir,
+        workflow_choices,
+    )
+
+
+# Each name's module, imported when the name is first used (PEP 562): a
+# command imports only the parts it needs (``shuzhi list`` reads report
+# states, tui.session.state, and needs no session: ≈ 10 ms of imports).
+_WHERE = {
+    "BASICS_NAMES": "reports",
+    "BackupRow": "backups",
+    "DEMO_WORKFLOW": "reports",
+    "ExtraBlocker": "session",
+    "NewReport": "reports",
+    "ReportCheck": "session",
+    "Restored": "backups",
+    "STATE_COPIED": "session",
+    "STATE_PROPOSED": "session",
+    "ServiceError": "errors",
+    "Session": "session",
+    "SessionError": "errors",
+    "USER_WORKFLOWS_DIR": "workflows",
+    "answers_format": "session",
+    "backup_rows": "backups",
+    "basics_answers": "reports",
+    "basics_field": "reports",
+    "basics_item_id": "reports",
+    "create_demo_report": "reports",
+    "create_report": "reports",
+    "default_title": "reports",
+    "field_hint": "reports",
+    "find_workflow": "workflows",
+    "install_workflow": "workflows",
+    "listed_basics": "reports",
+    "open_session": "session",
+    "report_year_of": "reports",
+    "resolve_workflow_ref": "workflows",
+    "restore_backup": "backups",
+    "sample_answers": "reports",
+    "shown_states": "session",
+    "title_for": "reports",
+    "user_workflows_dir": "workflows",
+    "workflow_choices": "workflows",
+    "year_bound_paths": "reports",
+}
 
 __all__ = [
     "BASICS_NAMES",
@@ -105,3 +150,19 @@ __all__ = [
     "workflow_choices",
     "year_bound_paths",
 ]
+
+
+
+def __getattr__(name: str) -> object:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -109,6 +109,8 @@ def format_choices() -> list[str]:
 
 @dataclass
 class ExportResult:
+    """An export written: the file's path and notes for the user."""
+
     path: Path
     notes: list[str] = field(default_factory=list)
 

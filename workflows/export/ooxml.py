@@ -22,24 +22,38 @@ def _w(tag: str) -> str:
     return W_NS + tag
 
 
+_W_LEN = len(W_NS)
+
+
 def _child(parent: Any, tag: str, *, order: dict[str, int] | None = None) -> Any:
     """The w:<tag> child of ``parent``, created when missing (placed by the
     schema's ``order`` of the children, when given; else appended)."""
-    from docx.oxml import OxmlElement
-
     found = parent.find(W_NS + tag)
     if found is not None:
         return found
-    element = OxmlElement(f"w:{tag}")
+    element = _oxml_element()(f"w:{tag}")
     if order is not None:
         rank = order[tag]
         for sibling in parent:
-            name = sibling.tag[len(W_NS):] if isinstance(sibling.tag, str) and sibling.tag.startswith(W_NS) else ""
-            if order.get(name, -1) > rank:
+            name = sibling.tag
+            if order.get(name[_W_LEN:] if type(name) is str and name.startswith(W_NS) else "", -1) > rank:
                 sibling.addprevious(element)
                 return element
     parent.append(element)
     return element
+
+
+def _oxml_element() -> Any:
+    """python-docx's ``OxmlElement`` (imported once, when the first element is made)."""
+    global _OXML_ELEMENT
+    if _OXML_ELEMENT is None:
+        from docx.oxml import OxmlElement
+
+        _OXML_ELEMENT = OxmlElement
+    return _OXML_ELEMENT
+
+
+_OXML_ELEMENT: Any = None
 
 
 def _remove(parent: Any, *tags: str) -> None:

@@ -45,6 +45,8 @@ class FontSpec:
 
 @dataclass(frozen=True)
 class LayoutProfile:
+    """A page layout (版式) of the Word export: page, grid, fonts, spacing."""
+
     name: str
     label: str
 
