@@ -486,15 +486,28 @@ def mode_idle(kind: str, out: str, data_dir: str, report_id: str, seconds: float
         if blur:
             app.post_message(events.AppBlur())
             await settle(pilot)
+        idle_since = time.monotonic()
         await asyncio.sleep(0.5)  # the last repaints and the first cursor blink
-        start, start_cpu = time.monotonic(), cpu_ms()
-        frames = RenderDriver.bytes_written
-        await asyncio.sleep(seconds)
-        elapsed = time.monotonic() - start
-        info.update(cpu_ms=cpu_ms() - start_cpu, wall_s=elapsed, screen=type(app.screen).__name__,
-                    bytes_written=RenderDriver.bytes_written - frames,
-                    focused=focused_name(app))
-        info["per_s"] = info["cpu_ms"] / elapsed
+
+        async def window() -> dict[str, Any]:
+            start, start_cpu = time.monotonic(), cpu_ms()
+            frames = RenderDriver.bytes_written
+            await asyncio.sleep(seconds)
+            elapsed = time.monotonic() - start
+            used = cpu_ms() - start_cpu
+            return {"cpu_ms": used, "wall_s": elapsed, "per_s": used / elapsed,
+                    "bytes_written": RenderDriver.bytes_written - frames}
+
+        info["first"] = await window()  # right after the last key: the cursor blinks
+        info["focused"] = focused_name(app)
+        if base != "bare":  # then after the cursor came to rest (tui.app.BLINK_REST without a key)
+            from tui.app import BLINK_REST
+
+            await asyncio.sleep(max(0.0, BLINK_REST + 0.5 - (time.monotonic() - idle_since)))
+            info.update(await window(), rest_after_s=BLINK_REST)
+        else:
+            info.update(info["first"])
+        info["screen"] = type(app.screen).__name__
         app.exit()
 
     install_driver()

@@ -621,7 +621,8 @@ def bench_idle(tmp: Path, env: dict, data_dir: Path, report_id: str, seconds: fl
     for what, data, base, base_name in (
         ("home screen (list of 1 report shown, nothing pressed)", home, bare,
          "bare app, its cursor blinking in the Input"),
-        (f"wizard at the first item (its form shown, the cursor blinking in {wizard['focused']})", wizard, bare,
+        (f"wizard at the first item (its form shown, the cursor in {wizard['focused']}, at rest after "
+         f"{wizard.get('rest_after_s', 0):.0f} s without a key)", wizard, bare,
          "bare app, its cursor blinking in the Input"),
         ("wizard, the terminal window not focused (FocusOut: no focus, no blinking)", wizard_blur, bare_blur,
          "bare app, same"),
@@ -629,7 +630,9 @@ def bench_idle(tmp: Path, env: dict, data_dir: Path, report_id: str, seconds: fl
         rows.append(Row(f"idle CPU per second: {what}", data["per_s"], base["per_s"], "ms/s", "≤ 2 ms/s",
                         data["per_s"] <= 2, base_name,
                         note=f"{data['cpu_ms']:.1f} ms of CPU in {data['wall_s']:.1f} s, "
-                             f"{data['bytes_written']} bytes of screen updates written"))
+                             f"{data['bytes_written']} bytes of screen updates written"
+                             + (f"; before the cursor came to rest (blinking, the first {data['first']['wall_s']:.0f}"
+                                f" s): {data['first']['per_s']:.2f} ms/s" if data is wizard else "")))
     return rows
 
 

@@ -164,3 +164,32 @@ def test_control_codes_are_still_stripped_from_rich_text() -> None:
     text = Text("前")
     text.plain = "换\x07了"
     assert text.plain == "换了"
+
+
+@async_test
+async def test_the_cursor_stops_blinking_when_no_key_comes(tmp_path: Path) -> None:
+    """An idle session does not repaint twice a second: after BLINK_REST
+    seconds without a key the cursor stays lit; a key makes it blink again."""
+    import asyncio
+
+    import tui.app
+
+    rest = tui.app.BLINK_REST
+    tui.app.BLINK_REST = 0.3
+    try:
+        report_id = demo_report(tmp_path / "data")
+        async with wizard_at(tmp_path, report_id, "leading", cursor_blink=True) as (app, pilot, wizard):
+            field = app.focused
+            assert isinstance(field, LineInput) and field.cursor_blink
+            await asyncio.sleep(0.5)
+            await wait_for(pilot, lambda: not field.cursor_blink, what="the cursor at rest")
+            await pilot.press("right")
+            assert field.cursor_blink  # blinking again at the key
+            await asyncio.sleep(0.15)
+            assert field.cursor_blink  # not yet at rest: the rest counts from the last key
+            await wait_for(pilot, lambda: not field.cursor_blink, what="at rest again")
+            await pilot.press("tab")
+            await wait_for(pilot, lambda: app.focused is not field, what="next field")
+            assert field.cursor_blink and getattr(app.focused, "cursor_blink", True)
+    finally:
+        tui.app.BLINK_REST = rest
