@@ -66,6 +66,8 @@ def group_of(wizard: Any) -> GroupEditor:
 
 
 def entry_of(app: Any) -> GroupEntry | None:
+    if app.focused is None:  # between two widgets (an entry being mounted)
+        return None
     return next((a for a in app.focused.ancestors if isinstance(a, GroupEntry)), None)
 
 

@@ -38,6 +38,7 @@ from .commands import TargetsProvider
 
 SAVE_DELAY = 0.3  # seconds of quiet before a change is written
 CHECK_DELAY = 0.15  # seconds of quiet before the checklist states are recomputed
+POSITION_DELAY = 2.0  # seconds on an item before the position alone is written
 PREFETCH_DELAY = 0.25  # seconds on an item before the forms next to it are mounted (hidden)
 
 
@@ -118,6 +119,7 @@ class WizardScreen(BaseScreen[None]):
             self.index = next((n for n, i in enumerate(self.items) if i.id == start), 0)
         session.on_saved = self._saved_in_thread
         self._save_timer: Timer | None = None
+        self._position_timer: Timer | None = None
         self._prefetch_timer: Timer | None = None
         self._check_timer: Timer | None = None
         self._check_result: CheckResult | None = None
@@ -186,8 +188,15 @@ class WizardScreen(BaseScreen[None]):
         if moved:
             self.session.leave_item(self.item.id, self.items[index].id)
             if self.session.answers_dirty and not self.session.readonly:
-                self.save_state = "saving"  # not for the position alone: it is no answer
-            self._flush_soon()
+                self.save_state = "saving"
+                self._flush_soon()
+            elif not self.session.readonly:
+                # Only the position moved (no answer): written once the user
+                # stays a moment, with the next answer, or on the way out,
+                # not with a durable write at every PageDown.
+                if self._position_timer is not None:
+                    self._position_timer.stop()
+                self._position_timer = self.set_timer(POSITION_DELAY, self._flush_soon)
         else:
             self.session.last_item = self.items[index].id
         self.index = index
@@ -219,8 +228,8 @@ class WizardScreen(BaseScreen[None]):
         """While the user is on an item: mount the forms of the items before
         and after it, hidden, so that PageDown and PageUp mount nothing."""
         self._prefetch_timer = None
-        if not self.is_attached or self._session_closed:
-            return
+        if not self.is_attached or self._session_closed or not self.app.is_running:
+            return  # closing, or the app on its way out: nothing more is mounted
         for index in (self.index + 1, self.index - 1):
             if 0 <= index < len(self.items):
                 item = self.items[index]
@@ -237,7 +246,7 @@ class WizardScreen(BaseScreen[None]):
     @property
     def all_saved(self) -> bool:
         """Everything typed is written (no write waiting, none queued)."""
-        return self._save_timer is None and not self.session.dirty and self.save_state == "saved"
+        return self._save_timer is None and not self.session.answers_dirty and self.save_state == "saved"
 
     @property
     def checked(self) -> bool:
@@ -292,12 +301,16 @@ class WizardScreen(BaseScreen[None]):
             self._check_timer.stop()
         self._check_timer = self.set_timer(CHECK_DELAY, self._run_check)
 
+    def _stop_save_timers(self) -> None:
+        for timer in (self._save_timer, self._position_timer):
+            if timer is not None:
+                timer.stop()
+        self._save_timer = self._position_timer = None
+
     def _flush_soon(self) -> None:
         """Write what is queued in a worker thread (the UI never waits for
         the disk); the session reports the outcome (:class:`Saved`)."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
+        self._stop_save_timers()
         if self.session.dirty:
             self.run_worker(self.session.flush, name="autosave", group="autosave", thread=True, exit_on_error=False)
 
@@ -309,15 +322,13 @@ class WizardScreen(BaseScreen[None]):
                 severity="error",
                 timeout=10,
             )
-        if not self.session.dirty:
+        if not self.session.answers_dirty:
             self.save_state = "saved"
         self._update_title()  # a failure shows even when the state stays "saving"
 
     def flush_now(self) -> str | None:
         """Write everything queued before leaving (blocks briefly)."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
+        self._stop_save_timers()
         error = self.session.flush()
         if error is None:
             self.save_state = "saved"

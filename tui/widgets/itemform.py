@@ -9,6 +9,7 @@ nothing (an editor is bound afresh only when its value changed elsewhere).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -94,6 +95,7 @@ def fit_lines(text: Text, width: int, height: int) -> Text:
 GUIDANCE_KEY = "F6"
 
 _TEXT_INPUTS = "LineInput, BlockInput"
+READY_WAIT = 2.0  # seconds a new form may take to mount before the focus gives up waiting
 
 
 def intro_text(item: Item, folded: bool = False) -> Text:
@@ -296,12 +298,14 @@ class ItemView(VerticalScroll):
                 return editor
         return None
 
-    def focus_first(self, attempts: int = 8, done: Callable[[], None] | None = None) -> None:
+    def focus_first(self, done: Callable[[], None] | None = None, *, until: float | None = None) -> None:
         """Focus the first field's input once every editor of the item is
-        mounted (new ones take a refresh or two; Tab would skip them), and
-        then call ``done``, also when that cannot be (after a few tries)."""
-        if not self.readonly and attempts > 0 and not all(editor.ready for editor in self.editors):
-            self.call_after_refresh(self.focus_first, attempts - 1, done)
+        mounted (a new form takes a few refreshes, a group of many entries
+        more; Tab would skip what is not there yet), and then call ``done``,
+        also when that cannot be (after :data:`READY_WAIT` seconds)."""
+        until = time.monotonic() + READY_WAIT if until is None else until
+        if not self.readonly and time.monotonic() < until and not all(editor.ready for editor in self.editors):
+            self.call_after_refresh(self.focus_first, done, until=until)
             return
         if not self.readonly:
             for editor in self.editors:

@@ -32,7 +32,9 @@ class TextBlockEditor(FieldEditor):
 
     def _count_text(self, text: str) -> str:
         if not self.field.is_list:
-            return f"{sum(1 for ch in text if not ch.isspace())} 字"
+            # Characters other than white space, counted at C speed (a loop
+            # over 48,000 characters took 4 ms, three times a keystroke).
+            return f"{len(''.join(text.split()))} 字"
         lines = [line for line in text.splitlines() if line.strip()]
         limit = f"，最多{self.field.max_items}条" if self.field.max_items else ""
         return f"共 {len(lines)} 条{limit}"
