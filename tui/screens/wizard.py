@@ -217,7 +217,8 @@ class WizardScreen(BaseScreen[None]):
                 if hold is not None:
                     hold()
                 view.focus_first(done=getattr(keys, "release_keys", None))
-            self.call_after_refresh(self.update_field_hint)
+            self.update_field_hint()  # in this frame when the form was there already (the focus is)
+            self.call_after_refresh(self.update_field_hint)  # else once it is
         if moved:
             self._schedule_check()  # the item left is accepted: its state changes
         if self._prefetch_timer is not None:
