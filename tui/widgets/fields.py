@@ -117,9 +117,13 @@ def _install_quick_strip() -> None:
     expression search, at C speed) comes back as it is; the others still
     go through it."""
     import rich.text
-    from rich.control import _CONTROL_STRIP_TRANSLATE, strip_control_codes
+    from rich.control import strip_control_codes
 
-    codes = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_STRIP_TRANSLATE) + "]")
+    try:
+        from rich.control import _CONTROL_STRIP_TRANSLATE as table
+    except ImportError:  # the codes Rich strips (BEL, BS, VT, FF, CR), should it rename its table
+        table = dict.fromkeys((7, 8, 11, 12, 13))
+    codes = re.compile("[" + "".join(re.escape(chr(c)) for c in table) + "]")
 
     def strip(text: str, _strip: Callable[[str], str] = strip_control_codes, _find: Any = codes.search) -> str:
         return _strip(text) if _find(text) else text

@@ -252,13 +252,6 @@ class ItemView(VerticalScroll):
                 break
         return error
 
-    def reset(self) -> None:
-        """Forget every form but the current one (bound afresh when next shown)."""
-        for item_id, form in list(self.forms.items()):
-            if form is not self._current:
-                del self.forms[item_id]
-                form.remove()
-
     def _prepare(self, editor: FieldEditor, path: str) -> None:
         """Before an editor shows field ``path``: a group learns which entries were carried over."""
         if isinstance(editor, GroupEditor):
