@@ -116,13 +116,12 @@ def _install_quick_strip() -> None:
     (what is typed and pasted, nearly always: found by one regular
     expression search, at C speed) comes back as it is; the others still
     go through it."""
+    import rich.control
     import rich.text
     from rich.control import strip_control_codes
 
-    try:
-        from rich.control import _CONTROL_STRIP_TRANSLATE as table
-    except ImportError:  # the codes Rich strips (BEL, BS, VT, FF, CR), should it rename its table
-        table = dict.fromkeys((7, 8, 11, 12, 13))
+    # The codes Rich strips (BEL, BS, VT, FF, CR), should it rename its table.
+    table = getattr(rich.control, "_CONTROL_STRIP_TRANSLATE", None) or dict.fromkeys((7, 8, 11, 12, 13))
     codes = re.compile("[" + "".join(re.escape(chr(c)) for c in table) + "]")
 
     def strip(text: str, _strip: Callable[[str], str] = strip_control_codes, _find: Any = codes.search) -> str:
