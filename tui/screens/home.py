@@ -218,8 +218,8 @@ class HomeScreen(BaseScreen[None]):
         self._provisional = {m.id for m in todo if m.id in self._progress}
         if self._provisional:
             self._update_status()
-        if todo:
-            self._compute_progress(todo)
+        if todo:  # once the list is laid out (the rows on screen come first)
+            self.call_after_refresh(self._compute_progress, todo)
 
     def _use_saved_progress(self, store: Any) -> None:
         """Progress held in the index: current for reports unchanged since,
@@ -389,8 +389,8 @@ class HomeScreen(BaseScreen[None]):
 
     def _rows_on_screen(self) -> list[str]:
         table = self.query_one("#reports", ReportList)
-        top = table.scroll_offset.y
-        return [meta.id for meta in self.shown[top:top + table.scrollable_content_region.height]]
+        top, height = table.scroll_offset.y, table.scrollable_content_region.height or self.app.size.height
+        return [meta.id for meta in self.shown[top:top + height - 1]]
 
     def _set_checked(self, checked: list[tuple[ReportMeta, dict | None]]) -> None:
         """Fresh progress for these reports (state None: unreadable)."""

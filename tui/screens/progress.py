@@ -12,8 +12,9 @@ stale at once. Their held states still say roughly how far each report
 is, so the column shows them at once, marked provisional
 (:func:`provisional`: "12/28…" instead of "12/28项"), while
 :func:`recheck` works them out again: the rows on screen first, then the
-rest in list order, in batches of about :data:`BATCH_SECONDS` each written
-to the index in one write (quitting loses at most the batch under way),
+rest in list order, in batches of a few seconds (:data:`BATCH_SECONDS`,
+longer if a write takes long), each written to the index in one write
+(quitting loses at most the batch under way),
 with the GIL given up after each report (the keys stay quick).
 """
 
@@ -29,8 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from workflows.cache import Cache
 
 # A batch of the background re-check takes about this long (then it is
-# written and shown).
-BATCH_SECONDS = 2.0
+# written and shown), and at least WRITE_SHARE times as long as its index
+# write (the whole index is written: ≈ 1 s at 10,000 reports).
+BATCH_SECONDS, WRITE_SHARE = 2.0, 10.0
 BATCH_LEAST, BATCH_FIRST, BATCH_MOST = 10, 50, 1000  # reports per batch
 # After each report the re-check sleeps this long: the UI thread takes the
 # GIL at once instead of after the interpreter's switch interval (5 ms).
@@ -149,26 +151,29 @@ def recheck(store: Any, metas: Sequence[ReportMeta], *, first: Callable[[], Coll
             seen = [pending.pop(rid) for rid in first() if rid in pending]
             chunk = seen + [pending.pop(rid) for rid in list(pending)[:max(0, size - len(seen))]]
             began = time.perf_counter()
-            _batch(store, chunk, {meta.id for meta in seen}, stopped, checked, cache, today)
+            written = _batch(store, chunk, {meta.id for meta in seen}, stopped, checked, cache, today)
             batches += 1
-            size = max(BATCH_LEAST, min(BATCH_MOST, round(len(chunk) * BATCH_SECONDS
-                                                          / max(time.perf_counter() - began, 1e-3))))
+            # The next batch: about BATCH_SECONDS, and at least WRITE_SHARE times as long as its write.
+            took, seconds = time.perf_counter() - began, max(BATCH_SECONDS, WRITE_SHARE * (written or 0.0))
+            size = max(BATCH_LEAST, min(BATCH_MOST, round(len(chunk) * seconds / max(took, 1e-3))))
     except Stopped:
         pass
     return batches
 
 
 def _batch(store: Any, chunk: list[ReportMeta], lead: set[str], stopped: Callable[[], bool],
-           checked: Callable[[Checked], None], cache: Cache | None, today: _dt.date | None) -> None:
+           checked: Callable[[Checked], None], cache: Cache | None, today: _dt.date | None) -> float | None:
     """One batch of :func:`recheck`: the reports of ``lead`` passed on as
-    soon as they are done, the others once the batch is written."""
+    soon as they are done, the others once the batch is written. Returns
+    how long the write took (about; None: nothing was checked)."""
     from tui.session.state import states_for
 
     done: dict[str, dict[str, Any] | None] = {}
     shown = False
+    last: float | None = None
 
     def on_state(report_id: str, state: dict[str, Any] | None) -> None:
-        nonlocal shown
+        nonlocal shown, last
         done[report_id] = state
         if not shown and report_id in lead and lead <= done.keys():
             shown = True
@@ -176,10 +181,13 @@ def _batch(store: Any, chunk: list[ReportMeta], lead: set[str], stopped: Callabl
         time.sleep(PAUSE)  # the UI thread takes the GIL now, not after the switch interval
         if stopped():
             raise Stopped
+        last = time.perf_counter()
 
     # One write for the batch: states_for puts what it computed (a failure: only slower next time).
     states = states_for(store, chunk, cache=cache, today=today, on_state=on_state)
     rest = [(meta, states.get(meta.id)) for meta in chunk
             if (meta.id in states or meta.id in done) and not (shown and meta.id in lead)]
+    written = None if last is None else time.perf_counter() - last
     if rest:
         checked(rest)
+    return written
