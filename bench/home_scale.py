@@ -190,7 +190,7 @@ def child(kind: str, out: str, palette: bool, data: str | None) -> int:
 
 # ------------------------------------------------------------ after an upgrade
 
-UPGRADE_KEYS = ("down",) * 6 + ("up",) * 6
+UPGRADE_KEYS = ("down",) * 12 + ("up",) * 12
 UPGRADE_QUERY = "第37党支部"
 
 

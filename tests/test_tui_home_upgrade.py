@@ -137,8 +137,12 @@ async def test_after_an_upgrade_held_progress_is_provisional_then_fresh_rows_on_
             assert "进度后带“…”的是上次核对的结果，可能已变：正在重新核对，还剩 120 份。" in text, text
             assert writes == []
 
+            touched = []
+            touch = home._pacer.touch
+            home._pacer.touch = lambda: (touched.append(1), touch())
             await pilot.press("end")  # while the first batch (the rows on screen) waits
             await pilot.pause()
+            assert touched  # the re-check gives way to the keys
             bottom = progress_cells(app, home)
             assert all(cell == held for cell in bottom), bottom
             page = len(top)
@@ -226,3 +230,20 @@ async def test_quitting_midway_keeps_the_batches_written(tmp_path: Path, monkeyp
     finally:
         gate.open()
     assert set().union(*writes) == set(ids) - written  # only the others re-checked
+
+
+def test_the_recheck_waits_while_keys_come(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import tui.screens.progress as progress
+
+    monkeypatch.setattr(progress, "GIVE_WAY", 0.05)
+    pacer = progress.Pacer()
+    pacer.wait(lambda: False)  # no key yet: no wait
+    pacer.touch()
+    pacer.wait(lambda: False)
+    assert time.monotonic() >= pacer.until
+    monkeypatch.setattr(progress, "GIVE_WAY", 600)
+    pacer.touch()
+    pacer.wait(lambda: True)  # stopped (the app quits): at once
+    assert pacer.until - time.monotonic() > 500

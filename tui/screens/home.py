@@ -19,6 +19,7 @@ from ..widgets.report_list import Cell, Column, ReportList
 from ..widgets.wrapped import WrappedStatic
 from .base import BaseScreen
 from .commands import KeyIndex, TargetsProvider
+from .progress import Pacer
 
 if TYPE_CHECKING:  # pragma: no cover
     from store import ReportMeta
@@ -136,13 +137,13 @@ class HomeScreen(BaseScreen[None]):
         self.shown: list[ReportMeta] = []  # the listed ones the filter lets through (the list's rows)
         self.filter_text = ""
         self.show_bin = False
-        # report id -> its last known progress text, and the "updated" time it
-        # holds for (a report not or no longer matching it shows it provisional).
+        # report id -> last known progress text; the "updated" it holds for (else shown provisional).
         self._progress: dict[str, str] = {}
         self._progress_key: dict[str, str] = {}
         self._texts: dict[str, str] = {}  # one object per progress text, not per report
         self._provisional: set[str] = set()  # shown provisional until re-checked
         self._named: set[str] = set()  # workflows named from a fresh state
+        self._pacer = Pacer()  # the background re-check gives way to keys
         self._progress_cache: ProgressCache | None = None
         self._workflow_names: dict[str, str | Text] = {}
         self._last_deleted: str | None = None
@@ -262,6 +263,7 @@ class HomeScreen(BaseScreen[None]):
         """The search key of each listed report (title, unit, year, workflow's
         short name; lower case), made once per listing: the palette's (without
         the recycle bin's unless ``deleted``) and the filter's."""
+        self._pacer.touch()  # a search: the user is typing
         if self._search_keys is None:
             self._search_keys = {}
             if not any(meta.deleted for meta in self.metas):  # the same keys: made once
@@ -350,6 +352,7 @@ class HomeScreen(BaseScreen[None]):
 
     def on_report_list_highlighted(self, event: ReportList.Highlighted) -> None:
         event.stop()  # the ▸ mark is painted with the cursor row
+        self._pacer.touch()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -374,10 +377,8 @@ class HomeScreen(BaseScreen[None]):
 
     @work(thread=True, exclusive=True, group="home-progress", exit_on_error=False)
     def _compute_progress(self, metas: list[ReportMeta]) -> None:
-        """The current state of each of ``metas`` (changed since their state
-        was written, or under another code stamp), as ``shuzhi list`` works
-        it out (``progress.recheck``): the rows on screen first, written to
-        the index batch by batch."""
+        """The current state of each of ``metas`` (stale or missing in the index), as ``shuzhi list``
+        works it out (``progress.recheck``): the rows on screen first, written batch by batch."""
         from textual.worker import get_current_worker
 
         from .progress import OnScreen, recheck
@@ -385,7 +386,8 @@ class HomeScreen(BaseScreen[None]):
         if self.app.store is not None:
             on_screen = OnScreen(self.app, get_current_worker())
             recheck(self.app.store, metas, first=on_screen.call(self._rows_on_screen), stopped=on_screen.stopped,
-                    checked=on_screen.call(self._set_checked), cache=self.app.cache, today=self.app.today)
+                    checked=on_screen.call(self._set_checked), cache=self.app.cache, today=self.app.today,
+                    pacer=self._pacer)
 
     def _rows_on_screen(self) -> list[str]:
         table = self.query_one("#reports", ReportList)

@@ -31,12 +31,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # A batch of the background re-check takes about this long (then it is
 # written and shown), and at least WRITE_SHARE times as long as its index
-# write (the whole index is written: ≈ 1 s at 10,000 reports).
-BATCH_SECONDS, WRITE_SHARE = 2.0, 10.0
-BATCH_LEAST, BATCH_FIRST, BATCH_MOST = 10, 50, 1000  # reports per batch
+# write (the whole index is written: 0.25-0.5 s at 10,000 reports).
+BATCH_SECONDS, WRITE_SHARE = 2.0, 20.0
+BATCH_LEAST, BATCH_FIRST, BATCH_MOST = 10, 50, 500  # reports per batch
 # After each report the re-check sleeps this long: the UI thread takes the
-# GIL at once instead of after the interpreter's switch interval (5 ms).
-PAUSE = 0.001
+# GIL at once instead of after the interpreter's switch interval (5 ms);
+# and for GIVE_WAY seconds after the user's last key (Pacer) it waits.
+PAUSE, GIVE_WAY = 0.001, 0.3
 UNREADABLE = "（无法读取）"
 
 
@@ -101,6 +102,22 @@ class ProgressCache:
         return entries
 
 
+class Pacer:
+    """The re-check gives way to the user: :meth:`touch` on each key
+    (the list moved, the palette or the filter searched), and the
+    re-check waits until none came for :data:`GIVE_WAY` seconds."""
+
+    def __init__(self) -> None:
+        self.until = 0.0
+
+    def touch(self) -> None:
+        self.until = time.monotonic() + GIVE_WAY
+
+    def wait(self, stopped: Callable[[], bool]) -> None:
+        while (left := self.until - time.monotonic()) > 0 and not stopped():
+            time.sleep(min(left, 0.05))
+
+
 class Stopped(Exception):
     """The re-check was cancelled (the app quits, the list is re-read)."""
 
@@ -134,7 +151,7 @@ Checked = list[tuple["ReportMeta", "dict[str, Any] | None"]]
 
 def recheck(store: Any, metas: Sequence[ReportMeta], *, first: Callable[[], Collection[str]],
             stopped: Callable[[], bool], checked: Callable[[Checked], None],
-            cache: Cache | None = None, today: _dt.date | None = None) -> int:
+            cache: Cache | None = None, today: _dt.date | None = None, pacer: Pacer | None = None) -> int:
     """Work out the current state of each of ``metas`` (in a worker
     thread) through :func:`tui.session.state.states_for`, as ``shuzhi
     list`` does, one batch at a time, each batch written to the index in
@@ -142,8 +159,10 @@ def recheck(store: Any, metas: Sequence[ReportMeta], *, first: Callable[[], Coll
     screen) not yet done, passed to ``checked`` (report, state or None:
     unreadable) as soon as they are done, then takes the others in order,
     passed once the batch is written. Stops, the batch under way unwritten,
-    once ``stopped()`` (or a callback raises :class:`Stopped`). Returns the
-    number of batches written."""
+    once ``stopped()`` (or a callback raises :class:`Stopped`). Gives way
+    to the user (``pacer``) between reports. Returns the number of batches
+    written."""
+    pacer = pacer or Pacer()
     pending = {meta.id: meta for meta in metas}
     size, batches = BATCH_FIRST, 0
     try:
@@ -151,7 +170,7 @@ def recheck(store: Any, metas: Sequence[ReportMeta], *, first: Callable[[], Coll
             seen = [pending.pop(rid) for rid in first() if rid in pending]
             chunk = seen + [pending.pop(rid) for rid in list(pending)[:max(0, size - len(seen))]]
             began = time.perf_counter()
-            written = _batch(store, chunk, {meta.id for meta in seen}, stopped, checked, cache, today)
+            written = _batch(store, chunk, {meta.id for meta in seen}, stopped, checked, cache, today, pacer)
             batches += 1
             # The next batch: about BATCH_SECONDS, and at least WRITE_SHARE times as long as its write.
             took, seconds = time.perf_counter() - began, max(BATCH_SECONDS, WRITE_SHARE * (written or 0.0))
@@ -162,7 +181,8 @@ def recheck(store: Any, metas: Sequence[ReportMeta], *, first: Callable[[], Coll
 
 
 def _batch(store: Any, chunk: list[ReportMeta], lead: set[str], stopped: Callable[[], bool],
-           checked: Callable[[Checked], None], cache: Cache | None, today: _dt.date | None) -> float | None:
+           checked: Callable[[Checked], None], cache: Cache | None, today: _dt.date | None,
+           pacer: Pacer) -> float | None:
     """One batch of :func:`recheck`: the reports of ``lead`` passed on as
     soon as they are done, the others once the batch is written. Returns
     how long the write took (about; None: nothing was checked)."""
@@ -179,6 +199,7 @@ def _batch(store: Any, chunk: list[ReportMeta], lead: set[str], stopped: Callabl
             shown = True
             checked([(meta, done[meta.id]) for meta in chunk if meta.id in lead])
         time.sleep(PAUSE)  # the UI thread takes the GIL now, not after the switch interval
+        pacer.wait(stopped)
         if stopped():
             raise Stopped
         last = time.perf_counter()
