@@ -33,7 +33,9 @@ report in the background. Figures: until the visible rows show fresh
 progress; until every report is re-checked, with the process' CPU meanwhile;
 the index writes (how many, how long); with the re-check running, the
 main thread's CPU and wall time per key (↓/↑ in the list, keys typed in the
-palette), next to the same keys once it is done; and a start quit after a
+palette; keys 50 ms apart, and single keys after a quiet while, when the
+re-check has not yet given way), next to the same keys once it is done;
+and a start quit after a
 few seconds, then how many states that start left current in the index.
 
 The data folders are made fast through the store: one demo report (the
@@ -306,7 +308,8 @@ async def keys(pilot: Any, others: Any) -> dict[str, list[float]]:
     from textual import events
 
     app = pilot.app
-    got: dict[str, list[float]] = {"list_cpu": [], "list_wall": [], "palette_cpu": [], "palette_wall": []}
+    got: dict[str, list[float]] = {f"{kind}_{what}": [] for kind in ("alone", "list", "palette")
+                                   for what in ("cpu", "wall")}
 
     async def one(key: str, kind: str) -> None:
         written = RenderDriver.bytes_written
@@ -325,6 +328,9 @@ async def keys(pilot: Any, others: Any) -> dict[str, list[float]]:
         got[f"{kind}_wall"].append((time.perf_counter() - wall) * 1000)
         await asyncio.sleep(0.05)  # a typist's pace
 
+    for key in ("down", "up") * 3:  # a key after a quiet while: the re-check is under way, not giving way
+        await asyncio.sleep(0.6)
+        await one(key, "alone")
     for key in UPGRADE_KEYS:
         await one(key, "list")
     await pilot.press("ctrl+p")
@@ -380,7 +386,8 @@ def print_upgrade(figures: dict[int, Any], quit_after: float) -> None:
             f"states per write median {median([w[2] for w in writes]):.0f}) |" if writes else
             f"| {count} reports: index writes | none |",
         ]
-        for kind, what in (("list", "↓/↑ in the list"), ("palette", f"palette, typing {UPGRADE_QUERY}")):
+        for kind, what in (("alone", "↓/↑ in the list, 0.6 s apart"), ("list", "↓/↑ in the list, 50 ms apart"),
+                           ("palette", f"palette, typing {UPGRADE_QUERY} 50 ms apart")):
             busy, idle = full["busy"], full["idle"]
             rows.append(
                 f"| {count} reports: {what}, per key, main thread | during the re-check: CPU "
