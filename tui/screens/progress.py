@@ -14,7 +14,8 @@ is, so the column shows them at once, marked provisional
 :func:`recheck` works them out again: the rows on screen first, then the
 rest in list order, in batches of a few seconds (:data:`BATCH_SECONDS`,
 longer if a write takes long), each written to the index in one write
-(quitting loses at most the batch under way),
+(stopped midway, by a quit or a new listing, a batch writes what it has
+done: only the report under way is lost),
 with the GIL given up after each report (the keys stay quick).
 """
 
@@ -158,8 +159,9 @@ def recheck(store: Any, metas: Sequence[ReportMeta], *, first: Callable[[], Coll
     one write. Each batch starts with those of ``first()`` (the reports on
     screen) not yet done, passed to ``checked`` (report, state or None:
     unreadable) as soon as they are done, then takes the others in order,
-    passed once the batch is written. Stops, the batch under way unwritten,
-    once ``stopped()`` (or a callback raises :class:`Stopped`). Gives way
+    passed once the batch is written. Stops once ``stopped()`` (or a
+    callback raises :class:`Stopped`), what the batch under way has done
+    written. Gives way
     to the user (``pacer``) between reports. Returns the number of batches
     written."""
     pacer = pacer or Pacer()
@@ -184,7 +186,8 @@ def _batch(store: Any, chunk: list[ReportMeta], lead: set[str], stopped: Callabl
            checked: Callable[[Checked], None], cache: Cache | None, today: _dt.date | None,
            pacer: Pacer) -> float | None:
     """One batch of :func:`recheck`: the reports of ``lead`` passed on as
-    soon as they are done, the others once the batch is written. Returns
+    soon as they are done, the others once the batch is written (stopped:
+    those done so far written, none passed on). Returns
     how long the write took (about; None: nothing was checked)."""
     from tui.session.state import states_for
 
@@ -204,11 +207,24 @@ def _batch(store: Any, chunk: list[ReportMeta], lead: set[str], stopped: Callabl
             raise Stopped
         last = time.perf_counter()
 
-    # One write for the batch: states_for puts what it computed (a failure: only slower next time).
-    states = states_for(store, chunk, cache=cache, today=today, on_state=on_state)
+    try:  # one write for the batch: states_for puts what it computed (a failure: only slower next time)
+        states = states_for(store, chunk, cache=cache, today=today, on_state=on_state)
+    except Stopped:  # what the batch has done so far is kept all the same (one write)
+        _keep(store, {rid: state for rid, state in done.items() if state is not None})
+        raise
     rest = [(meta, states.get(meta.id)) for meta in chunk
             if (meta.id in states or meta.id in done) and not (shown and meta.id in lead)]
     written = None if last is None else time.perf_counter() - last
     if rest:
         checked(rest)
     return written
+
+
+def _keep(store: Any, states: dict[str, dict[str, Any]]) -> None:
+    from store.errors import StoreError
+
+    if states:
+        try:
+            store.index.put_states(states)
+        except (StoreError, OSError):  # only slower next time, never wrong
+            pass
