@@ -215,11 +215,16 @@ def current_states(data: Path) -> int:
     """How many reports' states are current under the upgraded stamp."""
     from store.core import Store
     from tui.session.state import states_for
+    from workflows.cache import Cache
 
+    stamp = Cache.stamp
     upgrade()
-    store = Store(data)
-    count = len(states_for(store, store.list_reports(), compute=False))
-    store.close()
+    try:
+        store = Store(data)
+        count = len(states_for(store, store.list_reports(), compute=False))
+        store.close()
+    finally:
+        Cache.stamp = stamp  # type: ignore[method-assign]  # the parent holds the next size's states
     return count
 
 
