@@ -142,7 +142,6 @@ class HomeScreen(BaseScreen[None]):
         self._progress_key: dict[str, str] = {}
         self._texts: dict[str, str] = {}  # one object per progress text, not per report
         self._provisional: set[str] = set()  # shown provisional until re-checked
-        self._named: set[str] = set()  # workflows named from a fresh state
         self._pacer = Pacer()  # the background re-check gives way to keys
         self._progress_cache: ProgressCache | None = None
         self._workflow_names: dict[str, str | Text] = {}
@@ -387,7 +386,7 @@ class HomeScreen(BaseScreen[None]):
             on_screen = OnScreen(self.app, get_current_worker())
             recheck(self.app.store, metas, first=on_screen.call(self._rows_on_screen), stopped=on_screen.stopped,
                     checked=on_screen.call(self._set_checked), cache=self.app.cache, today=self.app.today,
-                    pacer=self._pacer)
+                    pacer=self._pacer, named=on_screen.call(self._set_workflow_names))
 
     def _rows_on_screen(self) -> list[str]:
         table = self.query_one("#reports", ReportList)
@@ -398,16 +397,13 @@ class HomeScreen(BaseScreen[None]):
         """Fresh progress for these reports (state None: unreadable)."""
         from tui.session.state import progress_text
 
-        from .progress import UNREADABLE, shown_name
+        from .progress import UNREADABLE
 
         for meta, state in checked:
             text = UNREADABLE if state is None else progress_text(state)
             self._progress[meta.id] = self._texts.setdefault(text, text)
             self._progress_key[meta.id] = meta.updated
             self._provisional.discard(meta.id)
-            if state is not None and state["workflow_id"] not in self._named:
-                self._named.add(state["workflow_id"])
-                self._set_workflow_name(state["workflow_id"], shown_name(state))
         self.query_one("#reports", ReportList).refresh_rows([meta.id for meta, _state in checked])
         self._update_status()
 
@@ -418,8 +414,8 @@ class HomeScreen(BaseScreen[None]):
         short.truncate(WORKFLOW_WIDTH, overflow="ellipsis")
         return short
 
-    def _set_workflow_name(self, workflow_id: str, title: str) -> None:
-        self._workflow_names[workflow_id] = self._short_name(title)
+    def _set_workflow_names(self, names: dict[str, str]) -> None:
+        self._workflow_names.update((workflow_id, self._short_name(name)) for workflow_id, name in names.items())
         self._search_keys = None
         self.query_one("#reports", ReportList).refresh_rows()
 

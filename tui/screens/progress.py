@@ -152,7 +152,8 @@ Checked = list[tuple["ReportMeta", "dict[str, Any] | None"]]
 
 def recheck(store: Any, metas: Sequence[ReportMeta], *, first: Callable[[], Collection[str]],
             stopped: Callable[[], bool], checked: Callable[[Checked], None],
-            cache: Cache | None = None, today: _dt.date | None = None, pacer: Pacer | None = None) -> int:
+            cache: Cache | None = None, today: _dt.date | None = None, pacer: Pacer | None = None,
+            named: Callable[[dict[str, str]], None] | None = None) -> int:
     """Work out the current state of each of ``metas`` (in a worker
     thread) through :func:`tui.session.state.states_for`, as ``shuzhi
     list`` does, one batch at a time, each batch written to the index in
@@ -162,12 +163,15 @@ def recheck(store: Any, metas: Sequence[ReportMeta], *, first: Callable[[], Coll
     passed once the batch is written. Stops once ``stopped()`` (or a
     callback raises :class:`Stopped`), what the batch under way has done
     written. Gives way
-    to the user (``pacer``) between reports. Returns the number of batches
-    written."""
+    to the user (``pacer``) between reports. First passes the short name
+    of each workflow of ``metas`` to ``named`` (workflow id -> name; the
+    list and the palette show it). Returns the number of batches written."""
     pacer = pacer or Pacer()
     pending = {meta.id: meta for meta in metas}
     size, batches = BATCH_FIRST, 0
     try:
+        if named is not None:
+            named(_workflow_names(store, {meta.workflow_id for meta in metas}, cache))
         while pending and not stopped():
             seen = [pending.pop(rid) for rid in first() if rid in pending]
             chunk = seen + [pending.pop(rid) for rid in list(pending)[:max(0, size - len(seen))]]
@@ -228,3 +232,15 @@ def _keep(store: Any, states: dict[str, dict[str, Any]]) -> None:
             store.index.put_states(states)
         except (StoreError, OSError):  # only slower next time, never wrong
             pass
+
+
+def _workflow_names(store: Any, ids: set[str], cache: Cache | None) -> dict[str, str]:
+    from tui.session import find_workflow
+
+    names = {}
+    for workflow_id in sorted(ids):
+        try:
+            names[workflow_id] = find_workflow(workflow_id, store.root, cache).short_name()
+        except Exception:  # noqa: BLE001 - its reports are then shown unreadable
+            continue
+    return names
