@@ -4,6 +4,7 @@
 at 10,000, each next to a baseline measured in the same run.
 
     .venv/bin/python bench/home_scale.py [--sizes 1,1000,10000] [--repeat N] [--json FILE]
+    .venv/bin/python bench/home_scale.py --after-upgrade [--sizes 1000,10000] [--quit-after S]
 
 Each figure is a separate process started on a pseudo-terminal (80×24)
 through shuzhi's real entry point (``tui.cli.main``), rendered by the
@@ -24,6 +25,19 @@ dropped) and driven by Textual's autopilot:
 * **peak memory**: the process' peak RSS (``ru_maxrss``) with the home
   shown, progress filled, palette used. Baseline: the bare app's.
 
+``--after-upgrade`` measures instead the start right after an upgrade:
+every report holds a state in the index, but under the previous code's
+stamp (the child patches ``Cache.stamp``, as a new version changes it:
+the states and the check cache are both stale), so home re-checks every
+report in the background. Figures: until the visible rows show fresh
+progress; until every report is re-checked, with the process' CPU meanwhile;
+the index writes (how many, how long); with the re-check running, the
+main thread's CPU and wall time per key (↓/↑ in the list, keys typed in the
+palette; keys 50 ms apart, and single keys after a quiet while, when the
+re-check has not yet given way), next to the same keys once it is done;
+and a start quit after a
+few seconds, then how many states that start left current in the index.
+
 The data folders are made fast through the store: one demo report (the
 built-in workflow with its sample answers, through ``create_demo_report``)
 and copies of its report file (``store.files.build_report``, written with
@@ -35,6 +49,7 @@ folder (data, XDG cache). Prints a markdown table. Linux/macOS only.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as _dt
 import json
 import os
@@ -175,6 +190,221 @@ def child(kind: str, out: str, palette: bool, data: str | None) -> int:
     return shuzhi(["--data-dir", data])
 
 
+# ------------------------------------------------------------ after an upgrade
+
+UPGRADE_KEYS = ("down",) * 12 + ("up",) * 12
+UPGRADE_QUERY = "第37党支部"
+
+
+def hold_states(data: Path) -> int:
+    """Every report's state in the index under the current code's stamp, as
+    the previous version left them: the first report checked, the others
+    (copies of its answers) given its state with their own ``updated``."""
+    from store.core import Store
+    from tui.session.state import states_for
+
+    store = Store(data)
+    metas = store.list_reports()
+    (first,) = states_for(store, metas[:1]).values()
+    store.index.put_states({m.id: {**first, "report_updated": m.updated} for m in metas})
+    store.close()
+    return len(metas)
+
+
+def current_states(data: Path) -> int:
+    """How many reports' states are current under the upgraded stamp."""
+    from store.core import Store
+    from tui.session.state import states_for
+    from workflows.cache import Cache
+
+    stamp = Cache.stamp
+    upgrade()
+    try:
+        store = Store(data)
+        count = len(states_for(store, store.list_reports(), compute=False))
+        store.close()
+    finally:
+        Cache.stamp = stamp  # type: ignore[method-assign]  # the parent holds the next size's states
+    return count
+
+
+def upgrade() -> None:
+    """This process runs "the next version": another code stamp."""
+    from workflows.cache import Cache
+
+    stamp = Cache.stamp
+    Cache.stamp = lambda self: stamp(self) + "-upgraded"  # type: ignore[method-assign]
+
+
+def child_upgrade(out: str, quit_after: float, data: str) -> int:
+    """Home right after an upgrade (see the module's docstring)."""
+    from harness import install_autopilot, install_driver, wait_for_mounted
+
+    from store.index import ReportIndex
+
+    upgrade()
+    writes: list[tuple[float, float, int]] = []  # (when, seconds, states)
+    put_states = ReportIndex.put_states
+
+    def counted(self: Any, states: Any) -> None:
+        began = time.monotonic()
+        put_states(self, states)
+        writes.append((began, time.monotonic() - began, len(states)))
+
+    ReportIndex.put_states = counted  # type: ignore[method-assign]
+
+    async def drive(pilot: Any) -> None:
+        app = pilot.app
+        await wait_for_mounted(pilot, "HomeScreen")
+        painted = time.monotonic()
+        screen = app.screen
+        while not screen.metas:
+            await pilot.pause(0.005)
+        listed = time.monotonic()
+        table = screen.query_one("#reports")
+        top, page = table.scroll_offset.y, table._page()
+        visible = screen.shown[top:top + page]
+        result: dict[str, Any] = {"painted": painted, "listed": listed, "reports": len(screen.metas),
+                                  "visible": len(visible),
+                                  "cells_at_list": [str(table.get_row(m.id)[3]) for m in visible]}
+
+        def fresh(meta: Any) -> bool:
+            return screen._progress_key.get(meta.id) == meta.updated and not screen._progress.get(
+                meta.id, "…").endswith("…")
+
+        def others() -> list[Any]:
+            return [w for w in app.workers if w.group != "home-progress" and not w.is_finished]
+
+        while not all(fresh(m) for m in visible):
+            await pilot.pause(0.005)
+        result["visible_fresh"] = time.monotonic()
+        result["cells_fresh"] = [str(table.get_row(m.id)[3]) for m in visible]
+        if quit_after:
+            await asyncio.sleep(max(0.0, painted + quit_after - time.monotonic()))
+            result["quit"] = time.monotonic()
+            result["fresh_at_quit"] = sum(1 for m in screen.metas if fresh(m))
+        else:
+            result["busy"] = await keys(pilot, others)
+            result["busy_done"] = sum(1 for m in screen.metas if fresh(m))
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            result["ready"] = time.monotonic()
+            result["cpu_ready_s"] = cpu()
+            result["idle"] = await keys(pilot, others)
+        result["writes"] = writes
+        with open(out, "w", encoding="utf-8") as handle:
+            json.dump(result, handle)
+        app.exit()
+
+    install_driver()
+    install_autopilot(drive)
+    from tui.cli import main as shuzhi
+
+    return shuzhi(["--data-dir", data])
+
+
+async def keys(pilot: Any, others: Any) -> dict[str, list[float]]:
+    """Main-thread CPU and wall time (ms) per key, from the key sent (as
+    the driver sends it) until the screen has handled it, the palette's
+    search is done and the next frame is written: ↓/↑ in the list, then the
+    palette query typed. (``Pilot.press`` waits for the whole process to be
+    idle, which it is not while the re-check runs.)"""
+    from harness import RenderDriver
+    from textual import events
+
+    app = pilot.app
+    got: dict[str, list[float]] = {f"{kind}_{what}": [] for kind in ("alone", "list", "palette")
+                                   for what in ("cpu", "wall")}
+
+    async def one(key: str, kind: str) -> None:
+        written = RenderDriver.bytes_written
+        wall, thread = time.perf_counter(), time.thread_time()
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+        await pilot._wait_for_screen()
+        while busy := others():
+            await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+            await pilot._wait_for_screen()
+        deadline = time.monotonic() + 3
+        while RenderDriver.bytes_written == written and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+        got[f"{kind}_cpu"].append((time.thread_time() - thread) * 1000)
+        got[f"{kind}_wall"].append((time.perf_counter() - wall) * 1000)
+        await asyncio.sleep(0.05)  # a typist's pace
+
+    for key in ("down", "up") * 3:  # a key after a quiet while: the re-check is under way, not giving way
+        await asyncio.sleep(0.6)
+        await one(key, "alone")
+    for key in UPGRADE_KEYS:
+        await one(key, "list")
+    await pilot.press("ctrl+p")
+    await asyncio.sleep(0.3)
+    for char in UPGRADE_QUERY:
+        await one(char, "palette")
+    await pilot.press("escape")
+    await asyncio.sleep(0.1)
+    return got
+
+
+def run_upgrade(tmp: Path, data: Path, count: int, quit_after: float) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for label, quit_at in (("full", 0.0), ("quit", quit_after)):
+        hold_states(data)
+        out = tmp / "child.json"
+        out.unlink(missing_ok=True)
+        cmd = [PY, __file__, "--child", "upgrade", str(out), str(quit_at), str(data)]
+        from run import spawn as run_spawn
+
+        run = run_spawn(cmd, child_env(tmp, f"cache-up-{count}-{label}"), tty=True, timeout=900.0)
+        started, peak_mb = run.started, run.maxrss_mb
+        if run.code != 0 or not out.exists():
+            raise RuntimeError(f"upgrade child failed ({run.code}):\n{run.stderr[-3000:]}")
+        result = json.loads(out.read_text())
+        result["exited_ms"] = run.wall_ms
+        for key in ("painted", "listed", "visible_fresh", "ready", "quit"):
+            if key in result:
+                result[f"{key}_ms"] = (result[key] - started) * 1000
+        result["peak_mb"] = peak_mb
+        if quit_at:
+            result["current_after_quit"] = current_states(data)
+        figures[label] = result
+    return figures
+
+
+def print_upgrade(figures: dict[int, Any], quit_after: float) -> None:
+    rows = ["| measure (after an upgrade: every held state stale) | value |", "|---|---|"]
+    for count, fig in figures.items():
+        full, quit = fig["full"], fig["quit"]
+        writes = full["writes"]
+        provisional = sum(1 for c in full["cells_at_list"] if len(c) > 1 and c.endswith("…"))
+        rows += [
+            f"| {count} reports: list shown | {full['listed_ms']:.0f} ms; visible rows' progress then: "
+            f"{provisional}/{full['visible']} provisional (e.g. {full['cells_at_list'][0]!r}) |",
+            f"| {count} reports: visible rows fresh | {full['visible_fresh_ms']:.0f} ms "
+            f"(e.g. {full['cells_fresh'][0]!r}) |",
+            f"| {count} reports: every report re-checked | {full['ready_ms'] / 1000:.1f} s; process CPU "
+            f"{full['cpu_ready_s']:.1f} s; peak {full['peak_mb']:.0f} MB |",
+            f"| {count} reports: index writes | {len(writes)} (first after "
+            f"{(writes[0][0] - full['painted']) * 1000:.0f} ms of list; median "
+            f"{median([w[1] * 1000 for w in writes]):.0f} ms each, {sum(w[1] for w in writes):.1f} s in all; "
+            f"states per write median {median([w[2] for w in writes]):.0f}) |" if writes else
+            f"| {count} reports: index writes | none |",
+        ]
+        for kind, what in (("alone", "↓/↑ in the list, 0.6 s apart"), ("list", "↓/↑ in the list, 50 ms apart"),
+                           ("palette", f"palette, typing {UPGRADE_QUERY} 50 ms apart")):
+            busy, idle = full["busy"], full["idle"]
+            rows.append(
+                f"| {count} reports: {what}, per key, main thread | during the re-check: CPU "
+                f"{median(busy[kind + '_cpu']):.1f} ms, wall {median(busy[kind + '_wall']):.0f} ms "
+                f"(max {max(busy[kind + '_wall']):.0f}); after it: CPU {median(idle[kind + '_cpu']):.1f} ms, "
+                f"wall {median(idle[kind + '_wall']):.0f} ms |")
+        rows.append(f"| {count} reports: quit after {quit_after:.0f} s | {quit['fresh_at_quit']} fresh on "
+                    f"screen, {len(quit['writes'])} writes, process ended {quit['exited_ms']:.0f} ms after start; "
+                    f"next start holds {quit['current_after_quit']} current states |")
+    print("\n".join(rows))
+
+
 # ------------------------------------------------------------ parent
 
 
@@ -187,13 +417,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1,1000,10000", help="numbers of reports (default 1,1000,10000)")
     parser.add_argument("--repeat", type=int, default=3, help="warm starts and bare runs per size (median)")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--after-upgrade", action="store_true", help="the start after an upgrade (see above)")
+    parser.add_argument("--quit-after", type=float, default=5.0, help="--after-upgrade: quit this start (s)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child and args.child[0] == "upgrade":
+        _kind, out, quit_after, data_dir = args.child
+        return child_upgrade(out, float(quit_after), data_dir)
     if args.child:
         kind, out, palette, *data = args.child
         return child(kind, out, palette == "1", data[0] if data else None)
 
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.after_upgrade:
+        upgraded: dict[int, Any] = {}
+        with tempfile.TemporaryDirectory(prefix="shuzhi-home-") as name:
+            for count in sizes:
+                data = Path(name) / f"data-{count}"
+                make_data(data, count)
+                upgraded[count] = run_upgrade(Path(name), data, count, args.quit_after)
+        print_upgrade(upgraded, args.quit_after)
+        if args.json:
+            Path(args.json).write_text(json.dumps(upgraded, ensure_ascii=False, indent=1, default=str))
+        return 0
     largest = max(sizes)
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="shuzhi-home-") as name:

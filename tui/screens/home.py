@@ -19,6 +19,7 @@ from ..widgets.report_list import Cell, Column, ReportList
 from ..widgets.wrapped import WrappedStatic
 from .base import BaseScreen
 from .commands import KeyIndex, TargetsProvider
+from .progress import Pacer
 
 if TYPE_CHECKING:  # pragma: no cover
     from store import ReportMeta
@@ -136,9 +137,12 @@ class HomeScreen(BaseScreen[None]):
         self.shown: list[ReportMeta] = []  # the listed ones the filter lets through (the list's rows)
         self.filter_text = ""
         self.show_bin = False
+        # report id -> last known progress text; the "updated" it holds for (else shown provisional).
         self._progress: dict[str, str] = {}
-        # report id -> the "updated" time its progress was computed for.
         self._progress_key: dict[str, str] = {}
+        self._texts: dict[str, str] = {}  # one object per progress text, not per report
+        self._provisional: set[str] = set()  # shown provisional until re-checked
+        self._pacer = Pacer()  # the background re-check gives way to keys
         self._progress_cache: ProgressCache | None = None
         self._workflow_names: dict[str, str | Text] = {}
         self._last_deleted: str | None = None
@@ -211,24 +215,29 @@ class HomeScreen(BaseScreen[None]):
         self._search_keys = None
         self._fill_table(select)
         todo = [m for m in self.metas if not m.problem and self._progress_key.get(m.id) != m.updated]
-        if todo:
-            self._compute_progress(todo)
+        self._provisional = {m.id for m in todo if m.id in self._progress}
+        if self._provisional:
+            self._update_status()
+        if todo:  # once the list is laid out (the rows on screen come first)
+            self.call_after_refresh(self._compute_progress, todo)
 
     def _use_saved_progress(self, store: Any) -> None:
-        """Progress held in the index for reports unchanged since."""
+        """Progress held in the index: current for reports unchanged since,
+        provisional for the others (until re-checked)."""
         from .progress import ProgressCache
 
         if self._progress_cache is None:
             self._progress_cache = ProgressCache(store, self.app.today, self.app.cache)
         saved = self._progress_cache.load(self.metas)
         for meta in self.metas:
-            entry = saved.get(meta.id)
-            if entry is not None and entry[0] == meta.updated and self._progress_key.get(meta.id) != meta.updated:
-                _updated, text, workflow_id, workflow_title = entry
-                self._progress[meta.id] = text
+            held = saved.get(meta.id)
+            if held is None or self._progress_key.get(meta.id) == meta.updated:
+                continue
+            self._progress[meta.id] = self._texts.setdefault(held.text, held.text)
+            if held.current and held.updated == meta.updated:
                 self._progress_key[meta.id] = meta.updated
-                if workflow_id not in self._workflow_names:
-                    self._workflow_names[workflow_id] = self._short_name(workflow_title)
+            if held.workflow_id not in self._workflow_names:
+                self._workflow_names[held.workflow_id] = self._short_name(held.workflow_title)
 
     def _fill_table(self, select: str | None = None) -> None:
         table = self.query_one("#reports", ReportList)
@@ -253,6 +262,7 @@ class HomeScreen(BaseScreen[None]):
         """The search key of each listed report (title, unit, year, workflow's
         short name; lower case), made once per listing: the palette's (without
         the recycle bin's unless ``deleted``) and the filter's."""
+        self._pacer.touch()  # a search: the user is typing
         if self._search_keys is None:
             self._search_keys = {}
             if not any(meta.deleted for meta in self.metas):  # the same keys: made once
@@ -307,9 +317,18 @@ class HomeScreen(BaseScreen[None]):
             self._title_cell(meta, current),
             self.workflow_name(meta.workflow_id),
             str(meta.year or ""),
-            self._progress.get(meta.id, "…"),
+            self._progress_cell(meta),
             saved_cell(meta.updated, self._this_year),
         ]
+
+    def _progress_cell(self, meta: ReportMeta) -> str:
+        """Items done ("12/28项"); "12/28…" while not confirmed for the report as it is; "…": not known yet."""
+        from .progress import provisional
+
+        text = self._progress.get(meta.id)
+        if text is None:
+            return "…"
+        return text if self._progress_key.get(meta.id) == meta.updated else provisional(text)
 
     def workflow_name(self, workflow_id: str) -> str | Text:
         name = self._workflow_names.get(workflow_id)
@@ -332,61 +351,61 @@ class HomeScreen(BaseScreen[None]):
 
     def on_report_list_highlighted(self, event: ReportList.Highlighted) -> None:
         event.stop()  # the ▸ mark is painted with the cursor row
+        self._pacer.touch()
         self._update_status()
 
     def _update_status(self) -> None:
-        status = self.query_one("#home-status", Static)
         if self.show_bin:
-            status.update("正在显示回收站中的报告：选中后按 U 恢复；按 B 返回。")
+            text = "正在显示回收站中的报告：选中后按 U 恢复；按 B 返回。"
         elif (selected := self.selected()) is not None and selected.problem:
-            status.update("所选报告无法读取：按回车或 K 查看它的备份并恢复。")
+            text = "所选报告无法读取：按回车或 K 查看它的备份并恢复。"
         elif self.filter_text.strip():
-            status.update(f"筛选“{self.filter_text.strip()}”：{len(self.shown)}/{len(self.metas)} 份报告。"
-                          "回车打开，Esc 清除筛选。")
+            text = (f"筛选“{self.filter_text.strip()}”：{len(self.shown)}/{len(self.metas)} 份报告。"
+                    "回车打开，Esc 清除筛选。")
         elif len(self.metas) > FILTER_HINT_FROM:
-            status.update(f"共 {len(self.metas)} 份报告。回车打开，/ 按标题、单位或年度筛选，N 新建；F1 帮助。")
+            text = f"共 {len(self.metas)} 份报告。回车打开，/ 按标题、单位或年度筛选，N 新建；F1 帮助。"
         elif self.metas:
-            status.update(f"共 {len(self.metas)} 份报告。回车打开，N 新建，C 以所选报告为基础写新一年的报告；F1 帮助。")
+            text = f"共 {len(self.metas)} 份报告。回车打开，N 新建，C 以所选报告为基础写新一年的报告；F1 帮助。"
         else:
-            status.update("")
+            text = ""
+        if self._provisional and text:
+            from .progress import recheck_note
+
+            text += "\n" + recheck_note(len(self._provisional))
+        self.query_one("#home-status", Static).update(text)
 
     @work(thread=True, exclusive=True, group="home-progress", exit_on_error=False)
     def _compute_progress(self, metas: list[ReportMeta]) -> None:
-        """Items done per report, from each report's cached check (the
-        command line keeps it too), computed only when the answers changed."""
-        from tui.session import find_workflow, open_session
+        """The current state of each of ``metas`` (stale or missing in the index), as ``shuzhi list``
+        works it out (``progress.recheck``): the rows on screen first, written batch by batch."""
+        from textual.worker import get_current_worker
 
-        store = self.app.store
-        if store is None:
-            return
-        workflows: dict[str, Any] = {}
-        batch: dict[str, str] = {}
+        from .progress import OnScreen, recheck
+
+        if self.app.store is not None:
+            on_screen = OnScreen(self.app, get_current_worker())
+            recheck(self.app.store, metas, first=on_screen.call(self._rows_on_screen), stopped=on_screen.stopped,
+                    checked=on_screen.call(self._set_checked), cache=self.app.cache, today=self.app.today,
+                    pacer=self._pacer, named=on_screen.call(self._set_workflow_names))
+
+    def _rows_on_screen(self) -> list[str]:
+        table = self.query_one("#reports", ReportList)
+        top, height = table.scroll_offset.y, table.scrollable_content_region.height or self.app.size.height
+        return [meta.id for meta in self.shown[top:top + height - 1]]
+
+    def _set_checked(self, checked: list[tuple[ReportMeta, dict | None]]) -> None:
+        """Fresh progress for these reports (state None: unreadable)."""
         from tui.session.state import progress_text
 
-        remembered: dict[str, dict] = {}
-        texts: dict[str, str] = {}
-        for meta in metas:
-            try:
-                wf = workflows.get(meta.workflow_id)
-                if wf is None:
-                    wf = workflows[meta.workflow_id] = find_workflow(meta.workflow_id, store.root, self.app.cache)
-                    self.app.call_from_thread(self._set_workflow_name, wf.id, wf.short_name())
-                with open_session(store, meta.id, readonly=True, workflow=wf, today=self.app.today,
-                                  cache=self.app.cache) as session:
-                    state = remembered[meta.id] = session.index_state()
-                text = progress_text(state)
-                text = texts.setdefault(text, text)  # one object per text, not per report
-            except Exception:  # noqa: BLE001 - one unreadable report never stops the list
-                text = "（无法读取）"
+        from .progress import UNREADABLE
+
+        for meta, state in checked:
+            text = UNREADABLE if state is None else progress_text(state)
+            self._progress[meta.id] = self._texts.setdefault(text, text)
             self._progress_key[meta.id] = meta.updated
-            batch[meta.id] = text
-            if len(batch) >= 25:
-                self.app.call_from_thread(self._set_progress_many, batch)
-                batch = {}
-        if batch:
-            self.app.call_from_thread(self._set_progress_many, batch)
-        if self._progress_cache is not None:
-            self._progress_cache.save(remembered)
+            self._provisional.discard(meta.id)
+        self.query_one("#reports", ReportList).refresh_rows([meta.id for meta, _state in checked])
+        self._update_status()
 
     @staticmethod
     def _short_name(name: str) -> Text:
@@ -395,14 +414,10 @@ class HomeScreen(BaseScreen[None]):
         short.truncate(WORKFLOW_WIDTH, overflow="ellipsis")
         return short
 
-    def _set_workflow_name(self, workflow_id: str, title: str) -> None:
-        self._workflow_names[workflow_id] = self._short_name(title)
+    def _set_workflow_names(self, names: dict[str, str]) -> None:
+        self._workflow_names.update((workflow_id, self._short_name(name)) for workflow_id, name in names.items())
         self._search_keys = None
         self.query_one("#reports", ReportList).refresh_rows()
-
-    def _set_progress_many(self, progress: dict[str, str]) -> None:
-        self._progress.update(progress)
-        self.query_one("#reports", ReportList).refresh_rows(list(progress))
 
     def selected_id(self) -> str | None:
         meta = self.selected()
