@@ -102,3 +102,24 @@ def test_page_number_dashes_7_mm_below_the_banxin(demo):
     for page in (1, 2, len(pages)):
         depths = dash_depth_mm(path, page, profile)
         assert depths and all(abs(d - 7) < 0.5 for d in depths), (page, depths)
+
+
+def test_no_comma_is_lost_after_a_full_line(tmp_path):
+    """A “，” just after a full line is drawn (w:overflowPunct): without it
+    LibreOffice left three commas of this report out of its PDF (“系统学” at
+    a line end, then “推动…” with no comma between)."""
+    from pathlib import Path
+
+    _need_tools()
+    wf = load_builtin("dangjian-shuzhi")
+    edge = Path(__file__).parent / "data" / "edge" / "dangjian-shuzhi" / "05-typed-punctuation.yaml"
+    report = assemble(wf, load_answers_file(wf, edge), today=dt.date(2026, 11, 25))
+    path = tmp_path / "report.pdf"
+    export_report(report, "pdf", path, profile=get_profile("standard"))
+    shown = "".join(line[3] for page in _pages(path) for line in page)
+    text, _notes = render(report, "txt")
+    written = re.sub(r"\s", "", text.decode("utf-8"))
+    assert "系统学，推动" in written
+    assert "系统学，推动" in shown
+    for mark in "，。；、：":
+        assert shown.count(mark) == written.count(mark), mark

@@ -115,6 +115,11 @@ def apply_paragraph(ppr: Any, fmt: ParaFormat, profile: LayoutProfile) -> None:
     _flag(ppr, "keepNext", fmt.keep_next)
     _flag(ppr, "keepLines", fmt.keep_lines)
     _flag(ppr, "widowControl", fmt.widow_control)
+    # Punctuation may hang past the margin (w:overflowPunct). Without it
+    # LibreOffice leaves out a “，” that falls just after a full line, in
+    # the PDF and on paper (three commas of one report were missing); with
+    # it, it carries the last character down with the comma.
+    _flag(ppr, "overflowPunct", True)
     _flag(ppr, "autoSpaceDE", fmt.auto_space)
     _flag(ppr, "autoSpaceDN", fmt.auto_space)
     _flag(ppr, "snapToGrid", fmt.snap_to_grid)
